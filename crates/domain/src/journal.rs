@@ -1,0 +1,122 @@
+//! The journal: the community manager's notebook, one immutable entry per state-changing action.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::ids::{AccountId, ClientId, JournalId, UserId};
+use crate::validate::required_text;
+use crate::Invalid;
+
+/// What kind of change an entry records. Stable strings: filters and exports use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JournalAction {
+    Note,
+    ClientCreated,
+    ClientArchived,
+    BriefEdited,
+    CharterEdited,
+    CompetitorAdded,
+    CompetitorRemoved,
+    AccountAdded,
+    AccountEdited,
+    AccountRemoved,
+    CredentialsChanged,
+    MemberAdded,
+    MemberRemoved,
+    UserCreated,
+    UserEdited,
+    PasswordChanged,
+    TotpEnabled,
+    TotpDisabled,
+    SignedIn,
+    WorkspaceImported,
+}
+
+impl JournalAction {
+    pub const ALL: [JournalAction; 20] = [
+        Self::Note,
+        Self::ClientCreated,
+        Self::ClientArchived,
+        Self::BriefEdited,
+        Self::CharterEdited,
+        Self::CompetitorAdded,
+        Self::CompetitorRemoved,
+        Self::AccountAdded,
+        Self::AccountEdited,
+        Self::AccountRemoved,
+        Self::CredentialsChanged,
+        Self::MemberAdded,
+        Self::MemberRemoved,
+        Self::UserCreated,
+        Self::UserEdited,
+        Self::PasswordChanged,
+        Self::TotpEnabled,
+        Self::TotpDisabled,
+        Self::SignedIn,
+        Self::WorkspaceImported,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::ClientCreated => "client_created",
+            Self::ClientArchived => "client_archived",
+            Self::BriefEdited => "brief_edited",
+            Self::CharterEdited => "charter_edited",
+            Self::CompetitorAdded => "competitor_added",
+            Self::CompetitorRemoved => "competitor_removed",
+            Self::AccountAdded => "account_added",
+            Self::AccountEdited => "account_edited",
+            Self::AccountRemoved => "account_removed",
+            Self::CredentialsChanged => "credentials_changed",
+            Self::MemberAdded => "member_added",
+            Self::MemberRemoved => "member_removed",
+            Self::UserCreated => "user_created",
+            Self::UserEdited => "user_edited",
+            Self::PasswordChanged => "password_changed",
+            Self::TotpEnabled => "totp_enabled",
+            Self::TotpDisabled => "totp_disabled",
+            Self::SignedIn => "signed_in",
+            Self::WorkspaceImported => "workspace_imported",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+}
+
+/// An entry about to be appended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJournalEntry {
+    pub at: Timestamp,
+    /// Who did it; `None` for the system itself (a worker, an import from the command line).
+    pub user_id: Option<UserId>,
+    pub client_id: Option<ClientId>,
+    pub account_id: Option<AccountId>,
+    pub action: JournalAction,
+    /// What was acted on, e.g. `charter`, `account:12`, `user:marie@agence.fr`.
+    pub object: String,
+    /// One line a person reads.
+    pub summary: String,
+}
+
+/// An entry as stored, with the author's display name resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalEntry {
+    pub id: JournalId,
+    pub at: Timestamp,
+    pub user_id: Option<UserId>,
+    pub user_name: Option<String>,
+    pub client_id: Option<ClientId>,
+    pub account_id: Option<AccountId>,
+    pub action: JournalAction,
+    pub object: String,
+    pub summary: String,
+}
+
+/// Checks a manual note's text.
+pub fn note_text(value: &str) -> Result<String, Invalid> {
+    required_text("note", value, 4000)
+}

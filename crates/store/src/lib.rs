@@ -1,0 +1,25 @@
+//! Persistence of Fil Rouge on SQLite (the embedded default) and PostgreSQL.
+//!
+//! One SQL text serves both engines (`$1` placeholders, `RETURNING`, `ON CONFLICT`, times as
+//! BIGINT milliseconds); each engine has its own migrations folder for the DDL that differs.
+//! Every operation runs inside a [`Tx`]; the `on_tx!` macro runs the same query on whichever
+//! engine the transaction belongs to. This crate knows SQL and nothing of HTTP or permissions.
+
+mod accounts;
+mod clients;
+mod connect;
+mod error;
+mod journal;
+mod rows;
+mod sessions;
+mod tx;
+mod users;
+
+pub use connect::{Engine, Store};
+pub use error::StoreError;
+pub use journal::JournalQuery;
+pub use sessions::SessionRecord;
+pub use tx::Tx;
+pub use accounts::SealedSecret;
+pub use connect::redact_url;
+pub use users::{NewUser, UserCredentials};

@@ -1,0 +1,330 @@
+//! The storage conformance suite: every story runs on SQLite and on PostgreSQL, and must behave
+//! the same on both.
+
+use filrouge_domain::account::{AccountProfile, AccountStatus, Network};
+use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, CompetitorProfile, TimeZoneName};
+use filrouge_domain::ids::{ClientId, Slug, UserId};
+use filrouge_domain::journal::{JournalAction, NewJournalEntry};
+use filrouge_domain::locale::{Lang, UiLang};
+use filrouge_domain::user::{Email, Role};
+use filrouge_store::{JournalQuery, NewUser, Store, StoreError};
+use filrouge_testkit::{postgres as pg, sqlite::TempSqlite};
+use jiff::Timestamp;
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn profile(slug: &str, name: &str) -> ClientProfile {
+    ClientProfile {
+        slug: Slug::parse(slug).unwrap(),
+        name: name.into(),
+        colour: Colour::parse("#c0392b").unwrap(),
+        time_zone: TimeZoneName::parse("Europe/Paris").unwrap(),
+        languages: vec![Lang::Fr, Lang::En],
+        brief: Brief { activity: "Pizzeria au feu de bois".into(), keywords: vec!["pizza".into()], ..Brief::default() },
+        charter: Charter { banned: vec!["pas cher".into()], signature: "— Marco".into(), ..Charter::default() },
+    }
+}
+
+fn new_user(email: &str, role: Role) -> NewUser {
+    NewUser {
+        email: Email::parse(email).unwrap(),
+        name: email.split('@').next().unwrap().into(),
+        role,
+        password_hash: "$argon2id$fake".into(),
+        ui_lang: Some(UiLang::En),
+    }
+}
+
+/// Runs one story against both engines.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                let db = super::TempSqlite::new();
+                let store = super::Store::open(&db.url).await.unwrap();
+                super::$name(store).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                let Some(url) = super::pg::fresh_database().await else { return };
+                let store = super::Store::open(&url).await.unwrap();
+                super::$name(store).await;
+            })*
+        }
+    };
+}
+
+on_both_engines!(
+    clients_round_trip_with_brief_and_charter,
+    slugs_are_unique,
+    memberships_decide_which_clients_a_user_lists,
+    competitors_and_accounts_belong_to_one_client,
+    secrets_are_stored_as_given,
+    users_are_found_by_email_whatever_its_case,
+    journal_is_append_only_and_filterable,
+    sessions_expire_and_end,
+    totp_steps_only_move_forward,
+    login_failures_are_counted_in_a_window,
+    uncommitted_writes_are_not_seen,
+    migrations_are_idempotent,
+);
+
+async fn clients_round_trip_with_brief_and_charter(store: Store) {
+    let mut tx = store.write().await.unwrap();
+    let id = tx.insert_client(&profile("da-marco", "Pizzeria Da Marco"), at("2026-01-01T10:00:00Z")).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let client = tx.client_by_slug("da-marco").await.unwrap().unwrap();
+    assert_eq!(client.id, id);
+    assert_eq!(client.profile, profile("da-marco", "Pizzeria Da Marco"));
+    assert!(!client.archived);
+    assert_eq!(tx.client_by_id(id).await.unwrap().unwrap(), client);
+    assert!(tx.client_by_slug("nobody").await.unwrap().is_none());
+    drop(tx);
+
+    let mut changed = profile("da-marco", "Da Marco");
+    changed.charter.max_hashtags = 2;
+    let mut tx = store.write().await.unwrap();
+    assert!(tx.update_client(id, &changed).await.unwrap());
+    assert!(tx.set_client_archived(id, true).await.unwrap());
+    tx.commit().await.unwrap();
+    let client = store.read().await.unwrap().client_by_id(id).await.unwrap().unwrap();
+    assert_eq!(client.profile, changed);
+    assert!(client.archived);
+}
+
+async fn slugs_are_unique(store: Store) {
+    let mut tx = store.write().await.unwrap();
+    tx.insert_client(&profile("da-marco", "A"), at("2026-01-01T10:00:00Z")).await.unwrap();
+    let err = tx.insert_client(&profile("da-marco", "B"), at("2026-01-01T10:00:00Z")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+}
+
+async fn memberships_decide_which_clients_a_user_lists(store: Store) {
+    let now = at("2026-01-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("zeta", "Zeta"), now).await.unwrap();
+    let b = tx.insert_client(&profile("alpha", "Alpha"), now).await.unwrap();
+    let user = tx.insert_user(&new_user("cm@agence.fr", Role::CommunityManager), now).await.unwrap();
+    assert!(tx.add_membership(user, a).await.unwrap());
+    assert!(!tx.add_membership(user, a).await.unwrap(), "second add is a no-op");
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let names: Vec<_> = tx.all_clients().await.unwrap().into_iter().map(|c| c.profile.name).collect();
+    assert_eq!(names, vec!["Alpha", "Zeta"]);
+    let mine: Vec<_> = tx.clients_of_user(user).await.unwrap().into_iter().map(|c| c.id).collect();
+    assert_eq!(mine, vec![a]);
+    assert_eq!(tx.memberships_of(user).await.unwrap(), vec![a]);
+    assert_eq!(tx.member_ids_of_client(b).await.unwrap(), Vec::<UserId>::new());
+    drop(tx);
+
+    let mut tx = store.write().await.unwrap();
+    assert!(tx.remove_membership(user, a).await.unwrap());
+    assert!(!tx.remove_membership(user, a).await.unwrap());
+    tx.commit().await.unwrap();
+    assert!(store.read().await.unwrap().clients_of_user(user).await.unwrap().is_empty());
+}
+
+async fn competitors_and_accounts_belong_to_one_client(store: Store) {
+    let now = at("2026-01-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
+    let b = tx.insert_client(&profile("bb", "B"), now).await.unwrap();
+    let first = CompetitorProfile { name: "Domino's".into(), handles: vec!["@dominos_fr".into()], sites: vec!["https://dominos.fr".into()] };
+    let second = CompetitorProfile { name: "Pizza Hut".into(), ..Default::default() };
+    let c1 = tx.insert_competitor(a, &first).await.unwrap();
+    tx.insert_competitor(a, &second).await.unwrap();
+    let acc = AccountProfile { network: Network::Bluesky, handle: "damarco.bsky.social".into(), display_name: "Da Marco".into() };
+    let acc_id = tx.insert_account(a, &acc, AccountStatus::NotConnected, None, now).await.unwrap();
+    tx.commit().await.unwrap();
+    // A failed statement spoils its transaction on PostgreSQL: callers give up the transaction.
+    let mut tx = store.write().await.unwrap();
+    let dup = tx.insert_account(a, &acc, AccountStatus::NotConnected, None, now).await.unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(_)));
+    drop(tx);
+
+    let mut tx = store.write().await.unwrap();
+    let names: Vec<_> = tx.competitors_of(a).await.unwrap().into_iter().map(|c| c.profile.name).collect();
+    assert_eq!(names, vec!["Domino's", "Pizza Hut"], "kept in the order added");
+    assert_eq!(tx.competitors_of(a).await.unwrap()[0].profile, first);
+    assert!(!tx.delete_competitor(b, c1).await.unwrap(), "another client's competitor is not deleted");
+    assert!(tx.account(b, acc_id).await.unwrap().is_none(), "another client's account is not found");
+    assert!(!tx.delete_account(b, acc_id).await.unwrap());
+    let renamed = AccountProfile { display_name: "Pizzeria Da Marco".into(), ..acc.clone() };
+    assert!(!tx.update_account(b, acc_id, &renamed, AccountStatus::Connected, None).await.unwrap());
+    assert!(tx.update_account(a, acc_id, &renamed, AccountStatus::Connected, None).await.unwrap());
+    assert!(tx.delete_competitor(a, c1).await.unwrap());
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let account = tx.account(a, acc_id).await.unwrap().unwrap();
+    assert_eq!(account.profile, renamed);
+    assert_eq!(account.status, AccountStatus::Connected);
+    assert_eq!(tx.accounts_of(a).await.unwrap().len(), 1);
+    assert!(tx.accounts_of(b).await.unwrap().is_empty());
+    assert_eq!(tx.competitors_of(a).await.unwrap().len(), 1);
+}
+
+async fn secrets_are_stored_as_given(store: Store) {
+    let now = at("2026-01-01T10:00:00Z");
+    let sealed = vec![0u8, 1, 2, 255, 254];
+    let mut tx = store.write().await.unwrap();
+    let id = tx.insert_secret("account", &sealed, "…9f3a", now).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.write().await.unwrap();
+    let back = tx.secret(id).await.unwrap().unwrap();
+    assert_eq!(back.sealed, sealed);
+    assert_eq!(back.hint, "…9f3a");
+    assert!(tx.delete_secret(id).await.unwrap());
+    assert!(tx.secret(id).await.unwrap().is_none());
+}
+
+async fn users_are_found_by_email_whatever_its_case(store: Store) {
+    let now = at("2026-01-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let id = tx.insert_user(&new_user("Marie@Agence.fr", Role::Owner), now).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.write().await.unwrap();
+    let dup = tx.insert_user(&new_user("marie@agence.fr", Role::Analyst), now).await.unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(_)));
+    drop(tx);
+
+    let mut tx = store.write().await.unwrap();
+    let creds = tx.credentials_by_email("  MARIE@agence.FR").await.unwrap().unwrap();
+    assert_eq!(creds.user.id, id);
+    assert_eq!(creds.user.role, Role::Owner);
+    assert_eq!(creds.user.ui_lang, Some(UiLang::En));
+    assert_eq!(creds.password_hash, "$argon2id$fake");
+    assert_eq!(tx.count_active_owners().await.unwrap(), 1);
+    let mut user = creds.user;
+    user.disabled = true;
+    user.role = Role::Manager;
+    assert!(tx.update_user(&user).await.unwrap());
+    assert!(tx.set_password_hash(id, "$argon2id$other").await.unwrap());
+    assert_eq!(tx.count_active_owners().await.unwrap(), 0);
+    let creds = tx.credentials_by_id(id).await.unwrap().unwrap();
+    assert_eq!(creds.user, user);
+    assert_eq!(creds.password_hash, "$argon2id$other");
+    assert_eq!(tx.all_users().await.unwrap().len(), 1);
+}
+
+async fn journal_is_append_only_and_filterable(store: Store) {
+    let now = at("2026-03-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
+    let b = tx.insert_client(&profile("bb", "B"), now).await.unwrap();
+    let user = tx.insert_user(&new_user("cm@agence.fr", Role::CommunityManager), now).await.unwrap();
+    let entry = |client: ClientId, at_: &str, action: JournalAction, user_id: Option<UserId>| NewJournalEntry {
+        at: at(at_),
+        user_id,
+        client_id: Some(client),
+        account_id: None,
+        action,
+        object: "charter".into(),
+        summary: format!("{action:?} at {at_}"),
+    };
+    tx.append_journal(&entry(a, "2026-03-01T08:00:00Z", JournalAction::CharterEdited, Some(user))).await.unwrap();
+    tx.append_journal(&entry(a, "2026-03-01T09:00:00Z", JournalAction::Note, Some(user))).await.unwrap();
+    tx.append_journal(&entry(a, "2026-03-02T09:00:00Z", JournalAction::Note, None)).await.unwrap();
+    tx.append_journal(&entry(b, "2026-03-01T09:30:00Z", JournalAction::Note, Some(user))).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let day = JournalQuery {
+        client: Some(a),
+        from: Some(at("2026-03-01T00:00:00Z")),
+        to: Some(at("2026-03-02T00:00:00Z")),
+        ..JournalQuery::default()
+    };
+    let entries = tx.journal(&day).await.unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].action, JournalAction::Note, "newest first");
+    assert_eq!(entries[0].user_name.as_deref(), Some("cm"));
+    let notes = tx.journal(&JournalQuery { action: Some(JournalAction::Note), ..day.clone() }).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    let everything_of_a = tx.journal(&JournalQuery { client: Some(a), ..JournalQuery::default() }).await.unwrap();
+    assert_eq!(everything_of_a.len(), 3);
+    let by_user = tx.journal(&JournalQuery { user: Some(user), ..JournalQuery::default() }).await.unwrap();
+    assert_eq!(by_user.len(), 3);
+    let limited = tx.journal(&JournalQuery { limit: 1, ..JournalQuery::default() }).await.unwrap();
+    assert_eq!(limited.len(), 1);
+    drop(tx);
+
+    let mut tx = store.write().await.unwrap();
+    let err = filrouge_store_raw_update(&mut tx).await;
+    assert!(err.contains("immutable"), "{err}");
+}
+
+/// Tries to rewrite history behind the store's back: the database itself must refuse.
+async fn filrouge_store_raw_update(tx: &mut filrouge_store::Tx) -> String {
+    match tx.raw_execute_for_tests("UPDATE journal SET summary = 'rewritten'").await {
+        Ok(()) => "update went through".into(),
+        Err(e) => e.to_string(),
+    }
+}
+
+async fn sessions_expire_and_end(store: Store) {
+    let now = at("2026-01-01T10:00:00Z");
+    let later = at("2026-01-01T22:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let user = tx.insert_user(&new_user("cm@agence.fr", Role::CommunityManager), now).await.unwrap();
+    tx.insert_session(b"hash-1", user, "csrf-1", false, now, at("2026-01-01T18:00:00Z")).await.unwrap();
+    tx.insert_session(b"hash-2", user, "csrf-2", true, now, at("2026-01-02T10:00:00Z")).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.write().await.unwrap();
+    let s = tx.session(b"hash-1", now).await.unwrap().unwrap();
+    assert_eq!((s.user_id, s.csrf.as_str(), s.second_factor_pending), (user, "csrf-1", false));
+    assert!(tx.session(b"hash-1", later).await.unwrap().is_none(), "expired");
+    assert!(tx.session(b"hash-2", later).await.unwrap().unwrap().second_factor_pending);
+    tx.touch_session(b"hash-2", later, at("2026-01-03T10:00:00Z")).await.unwrap();
+    assert_eq!(tx.session(b"hash-2", later).await.unwrap().unwrap().expires_at, at("2026-01-03T10:00:00Z"));
+    assert_eq!(tx.delete_expired_sessions(later).await.unwrap(), 1);
+    assert_eq!(tx.delete_sessions_of_user(user).await.unwrap(), 1);
+    assert!(tx.session(b"hash-2", now).await.unwrap().is_none());
+}
+
+async fn totp_steps_only_move_forward(store: Store) {
+    let now = at("2026-01-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let user = tx.insert_user(&new_user("cm@agence.fr", Role::CommunityManager), now).await.unwrap();
+    assert!(tx.set_totp(user, Some(b"sealed"), true).await.unwrap());
+    assert!(tx.advance_totp_step(user, 100).await.unwrap());
+    assert!(!tx.advance_totp_step(user, 100).await.unwrap(), "replayed code");
+    assert!(!tx.advance_totp_step(user, 99).await.unwrap());
+    assert!(tx.advance_totp_step(user, 101).await.unwrap());
+    let creds = tx.credentials_by_id(user).await.unwrap().unwrap();
+    assert_eq!(creds.totp_secret.as_deref(), Some(&b"sealed"[..]));
+    assert!(creds.user.totp_enabled);
+    assert!(tx.set_totp(user, None, false).await.unwrap());
+    assert!(tx.credentials_by_id(user).await.unwrap().unwrap().totp_secret.is_none());
+}
+
+async fn login_failures_are_counted_in_a_window(store: Store) {
+    let mut tx = store.write().await.unwrap();
+    for minute in 0..5 {
+        tx.record_login_failure("user:x@y.fr", at(&format!("2026-01-01T10:0{minute}:00Z"))).await.unwrap();
+    }
+    assert_eq!(tx.count_login_failures("user:x@y.fr", at("2026-01-01T10:02:00Z")).await.unwrap(), 3);
+    assert_eq!(tx.count_login_failures("ip:127.0.0.1", at("2026-01-01T10:00:00Z")).await.unwrap(), 0);
+    assert_eq!(tx.prune_login_failures(at("2026-01-01T10:01:00Z")).await.unwrap(), 1);
+    tx.clear_login_failures("user:x@y.fr").await.unwrap();
+    assert_eq!(tx.count_login_failures("user:x@y.fr", at("2026-01-01T00:00:00Z")).await.unwrap(), 0);
+}
+
+async fn uncommitted_writes_are_not_seen(store: Store) {
+    let mut tx = store.write().await.unwrap();
+    tx.insert_client(&profile("ghost", "Ghost"), at("2026-01-01T10:00:00Z")).await.unwrap();
+    drop(tx); // rolled back
+    assert!(store.read().await.unwrap().client_by_slug("ghost").await.unwrap().is_none());
+}
+
+async fn migrations_are_idempotent(store: Store) {
+    assert_eq!(store.migrate().await.unwrap(), 0, "already applied by open()");
+    store.ping().await.unwrap();
+}
