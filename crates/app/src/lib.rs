@@ -1,1 +1,50 @@
-//! placeholder
+//! Use-cases of Fil Rouge. The web app, the command line and the workers all call these, and
+//! permissions are checked here, once: nothing above this crate decides who may see or change
+//! what. This crate knows neither HTTP nor SQL.
+
+pub mod access;
+pub mod accounts;
+pub mod auth;
+pub mod clients;
+pub mod config;
+mod error;
+pub mod journal;
+pub mod secrets;
+pub mod users;
+pub mod workspace;
+
+use std::sync::Arc;
+
+use filrouge_domain::clock::Clock;
+use filrouge_store::Store;
+
+pub use access::Actor;
+pub use error::AppError;
+pub use filrouge_store::Engine;
+
+/// Everything a use-case needs: storage, the clock, the secret box and the settings.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) secrets: secrets::SecretBox,
+    pub(crate) settings: Arc<config::AuthSettings>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, secrets: secrets::SecretBox, settings: config::AuthSettings) -> Self {
+        Self { store, clock, secrets, settings: Arc::new(settings) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+}

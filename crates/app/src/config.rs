@@ -1,0 +1,147 @@
+//! The typed configuration of an installation. Loading it (file, then `FILROUGE_*` variables) is
+//! the binary's job; this is the shape and the defaults, documented in docs/configuration.md.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Every setting, with its default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where the SQLite database, the generated secret key and backups live.
+    pub data_dir: PathBuf,
+    pub database: DatabaseConfig,
+    pub web: WebConfig,
+    pub metrics: MetricsConfig,
+    pub auth: AuthSettings,
+    pub secrets: SecretsConfig,
+    pub log: LogConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+            database: DatabaseConfig::default(),
+            web: WebConfig::default(),
+            metrics: MetricsConfig::default(),
+            auth: AuthSettings::default(),
+            secrets: SecretsConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// The database URL in force: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("filrouge.db").display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`; empty means SQLite in `data_dir`.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    pub listen: SocketAddr,
+    /// The address people use to reach the app (for links in e-mails); also decides whether
+    /// cookies are marked Secure (when it starts with https://).
+    pub public_url: String,
+    /// Force the Secure flag on cookies even when `public_url` is http (behind a TLS proxy).
+    pub secure_cookies: Option<bool>,
+    /// Seconds a request may take before it is cut.
+    pub request_timeout_secs: u64,
+    /// Trust `X-Forwarded-For` for the client address (only behind your own proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: None,
+            request_timeout_secs: 30,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| self.public_url.starts_with("https://"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Prometheus `/metrics` listens here, apart from the app; `None` disables it.
+    pub listen: Option<SocketAddr>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self { listen: Some(SocketAddr::from(([127, 0, 0, 1], 9464))) }
+    }
+}
+
+/// Sessions and sign-in limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: u32,
+    /// Failed sign-ins allowed per e-mail address within `failure_window_minutes`.
+    pub max_failures_per_email: u32,
+    /// Failed sign-ins allowed per client address within `failure_window_minutes`.
+    pub max_failures_per_ip: u32,
+    pub failure_window_minutes: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self { session_idle_minutes: 12 * 60, max_failures_per_email: 10, max_failures_per_ip: 50, failure_window_minutes: 15 }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    /// The 32-byte key that encrypts network tokens, base64. When absent it is read from
+    /// `data_dir/secret.key`, created there (mode 0600) at first start.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A `tracing` filter: `info`, `filrouge=debug,sqlx=warn`, …
+    pub level: String,
+    /// `text` for people, `json` for log collectors.
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into(), format: LogFormat::Text }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}

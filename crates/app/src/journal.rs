@@ -1,0 +1,52 @@
+//! The journal use-cases: a client's entries for a day (or a range) with filters, and manual
+//! notes.
+
+use filrouge_domain::ids::UserId;
+use filrouge_domain::journal::{note_text, JournalAction, JournalEntry};
+use filrouge_domain::permission::Action;
+use filrouge_store::JournalQuery;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::access::{client_for, Actor};
+use crate::clients::entry;
+use crate::error::Result;
+use filrouge_domain::Invalid;
+use crate::App;
+
+/// Which of a client's entries to show.
+#[derive(Debug, Clone, Default)]
+pub struct JournalFilter {
+    /// A day in the client's time zone; `None` for the most recent entries.
+    pub day: Option<Date>,
+    pub action: Option<JournalAction>,
+    pub user: Option<UserId>,
+}
+
+impl App {
+    /// The client's journal, newest first, days cut in the client's own time zone.
+    pub async fn client_journal(&self, actor: &Actor, slug: &str, filter: &JournalFilter) -> Result<Vec<JournalEntry>> {
+        let mut tx = self.store.read().await?;
+        let client = client_for(&mut tx, actor, slug, Action::ViewJournal).await?;
+        let (from, to) = match filter.day {
+            Some(day) => {
+                let tz = TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| Invalid::new("day", e.to_string()))?;
+                let start = day.to_zoned(tz.clone()).map_err(|e| Invalid::new("day", e.to_string()))?;
+                let end = day.tomorrow().and_then(|d| d.to_zoned(tz)).map_err(|e| Invalid::new("day", e.to_string()))?;
+                (Some(start.timestamp()), Some(end.timestamp()))
+            }
+            None => (None, None),
+        };
+        let query = JournalQuery { client: Some(client.id), from, to, action: filter.action, user: filter.user, limit: 1000 };
+        Ok(tx.journal(&query).await?)
+    }
+
+    pub async fn add_note(&self, actor: &Actor, slug: &str, text: &str) -> Result<()> {
+        let text = note_text(text)?;
+        let mut tx = self.store.write().await?;
+        let client = client_for(&mut tx, actor, slug, Action::WriteJournalNote).await?;
+        tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::Note, "note", text)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
