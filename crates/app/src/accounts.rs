@@ -46,10 +46,10 @@ impl App {
     }
 
     pub async fn add_account(&self, actor: &Actor, slug: &str, profile: AccountProfile, token: Option<String>) -> Result<AccountId> {
-        let profile = profile.validate()?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::ManageAccounts).await?;
+        let profile = profile.validate()?;
         let token = token.filter(|t| !t.trim().is_empty());
         let (secret, status) = match &token {
             Some(t) => {
@@ -76,10 +76,10 @@ impl App {
         status: Option<AccountStatus>,
         credentials: CredentialsChange,
     ) -> Result<()> {
-        let profile = profile.validate()?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::ManageAccounts).await?;
+        let profile = profile.validate()?;
         let account = tx.account(client.id, id).await?.ok_or(AppError::NotFound)?;
         let (secret, mut new_status) = match &credentials {
             CredentialsChange::Keep => (account.credentials, account.status),

@@ -39,7 +39,7 @@ impl SessionToken {
     }
 }
 
-pub(crate) fn random_token() -> String {
+pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -245,9 +245,15 @@ impl App {
         Ok(n)
     }
 
-    /// Starts second-factor setup for the signed-in user: a new secret, not yet in force.
+    /// Starts second-factor setup for the signed-in user: a new secret, not yet in force. Refused
+    /// while a second factor is in force: replacing it would turn it off without the password
+    /// that `disable_totp` asks for.
     pub async fn begin_totp_setup(&self, actor: &Actor) -> Result<TotpSetup> {
         let user = actor.user.as_ref().ok_or(AppError::Forbidden)?;
+        let creds = self.store.read().await?.credentials_by_id(user.id).await?.ok_or(AppError::NotFound)?;
+        if creds.user.totp_enabled {
+            return Err(AppError::Conflict("the second factor is already on: turn it off first".into()));
+        }
         let secret = Secret::generate_secret().to_bytes().map_err(|e| AppError::Crypto(format!("totp: {e:?}")))?;
         let totp = totp_for(secret.clone(), user.email.as_str())?;
         let sealed = self.secrets.seal(TOTP_PURPOSE, &secret)?;

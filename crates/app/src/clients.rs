@@ -67,11 +67,11 @@ impl App {
         slug: &str,
         action: JournalAction,
         object: &str,
-        change: impl FnOnce(&mut ClientProfile),
+        change: impl FnOnce(&mut ClientProfile) -> Result<(), Invalid>,
     ) -> Result<Client> {
         let mut tx = self.store.write().await?;
         let mut client = client_for(&mut tx, actor, slug, Action::EditClientSettings).await?;
-        change(&mut client.profile);
+        change(&mut client.profile)?;
         client.profile = client.profile.validate()?;
         tx.update_client(client.id, &client.profile).await?;
         let summary = format!("{object} of « {} » edited", client.profile.name);
@@ -83,24 +83,30 @@ impl App {
     pub async fn update_identity(&self, actor: &Actor, slug: &str, identity: Identity) -> Result<Client> {
         use filrouge_domain::client::{Colour, TimeZoneName};
         use filrouge_domain::locale::Lang;
-        let colour = Colour::parse(&identity.colour)?;
-        let time_zone = TimeZoneName::parse(&identity.time_zone)?;
-        let languages = identity.languages.iter().map(|l| Lang::parse(l)).collect::<Result<Vec<_>, Invalid>>()?;
         self.change_profile(actor, slug, JournalAction::BriefEdited, "identity", move |p| {
+            p.colour = Colour::parse(&identity.colour)?;
+            p.time_zone = TimeZoneName::parse(&identity.time_zone)?;
+            p.languages = identity.languages.iter().map(|l| Lang::parse(l)).collect::<Result<Vec<_>, Invalid>>()?;
             p.name = identity.name;
-            p.colour = colour;
-            p.time_zone = time_zone;
-            p.languages = languages;
+            Ok(())
         })
         .await
     }
 
     pub async fn update_brief(&self, actor: &Actor, slug: &str, brief: Brief) -> Result<Client> {
-        self.change_profile(actor, slug, JournalAction::BriefEdited, "brief", move |p| p.brief = brief).await
+        self.change_profile(actor, slug, JournalAction::BriefEdited, "brief", move |p| {
+            p.brief = brief;
+            Ok(())
+        })
+        .await
     }
 
     pub async fn update_charter(&self, actor: &Actor, slug: &str, charter: Charter) -> Result<Client> {
-        self.change_profile(actor, slug, JournalAction::CharterEdited, "charter", move |p| p.charter = charter).await
+        self.change_profile(actor, slug, JournalAction::CharterEdited, "charter", move |p| {
+            p.charter = charter;
+            Ok(())
+        })
+        .await
     }
 
     pub async fn set_archived(&self, actor: &Actor, slug: &str, archived: bool) -> Result<()> {
@@ -120,9 +126,9 @@ impl App {
     }
 
     pub async fn add_competitor(&self, actor: &Actor, slug: &str, profile: CompetitorProfile) -> Result<CompetitorId> {
-        let profile = profile.validate()?;
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::EditClientSettings).await?;
+        let profile = profile.validate()?;
         let id = tx.insert_competitor(client.id, &profile).await?;
         let summary = format!("competitor « {} » added", profile.name);
         tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::CompetitorAdded, &format!("competitor:{id}"), summary))

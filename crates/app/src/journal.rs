@@ -42,9 +42,9 @@ impl App {
     }
 
     pub async fn add_note(&self, actor: &Actor, slug: &str, text: &str) -> Result<()> {
-        let text = note_text(text)?;
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::WriteJournalNote).await?;
+        let text = note_text(text)?;
         tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::Note, "note", text)).await?;
         tx.commit().await?;
         Ok(())

@@ -136,9 +136,11 @@ impl App {
     /// The signed-in user's interface language (`None`: follow the browser).
     pub async fn set_own_language(&self, actor: &Actor, lang: Option<UiLang>) -> Result<()> {
         let Some(user) = &actor.user else { return Err(AppError::Forbidden) };
-        let mut user = user.clone();
-        user.ui_lang = lang;
         let mut tx = self.store.write().await?;
+        // The stored user, not the actor's copy: writing that back would undo a change of name,
+        // role or state made by an administrator since the actor was loaded.
+        let mut user = tx.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
+        user.ui_lang = lang;
         tx.update_user(&user).await?;
         tx.commit().await?;
         Ok(())

@@ -31,7 +31,7 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceFile {
-    pub version: u32,
+    pub version: Spanned<u32>,
     #[serde(default)]
     pub users: Vec<UserEntry>,
     #[serde(default)]
@@ -155,8 +155,9 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
         let offset = e.span().map_or(0, |s| s.start);
         loc.at(offset, e.message().trim().to_owned())
     })?;
-    if doc.version != FORMAT_VERSION {
-        return Err(loc.at(0, format!("version: this build reads version {FORMAT_VERSION}, the file says {}", doc.version)));
+    if *doc.version.get_ref() != FORMAT_VERSION {
+        let (at, found) = (doc.version.span().start, doc.version.get_ref());
+        return Err(loc.at(at, format!("version: this build reads version {FORMAT_VERSION}, the file says {found}")));
     }
     let mut users = Vec::new();
     let mut emails = HashSet::new();
@@ -360,7 +361,7 @@ impl App {
                 accounts,
             });
         }
-        let doc = WorkspaceFile { version: FORMAT_VERSION, users, clients };
+        let doc = WorkspaceFile { version: plain(FORMAT_VERSION), users, clients };
         let body = toml::to_string_pretty(&doc).map_err(|e| filrouge_store::StoreError::Corrupt(e.to_string()))?;
         Ok(format!("# Fil Rouge workspace file (docs/workspace.md). Passwords and credentials are never exported.\n{body}"))
     }

@@ -1,0 +1,109 @@
+//! The command line: every command and option, with its help text.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "filrouge", version, about = "Fil Rouge: the community manager's workbench")]
+pub struct Args {
+    /// Configuration file (TOML). Default: ./filrouge.toml when it exists. Environment
+    /// variables FILROUGE_* override it (FILROUGE_WEB__LISTEN=0.0.0.0:8080).
+    #[arg(long, global = true, env = "FILROUGE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory (SQLite database, secret key, backups); overrides `data_dir`.
+    #[arg(long, global = true)]
+    pub data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app and the background workers.
+    Serve {
+        /// Address to listen on; overrides `web.listen`.
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    /// Create (once) a demo agency in the data directory and serve it on 127.0.0.1.
+    Demo {
+        /// Address to listen on (loopback only).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Create the demo data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Import or export clients and users as a workspace file.
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Write a consistent snapshot of the SQLite database while it runs.
+    Backup {
+        /// Output file; default: DATA/backups/filrouge-TIMESTAMP.db
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Replace the SQLite database with a backup (stop the server first).
+    Restore {
+        /// A file written by `filrouge backup`.
+        file: PathBuf,
+    },
+    /// Show the configuration in force (secrets redacted).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from FILROUGE_PASSWORD or asked on standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// owner, manager, community_manager (cm), analyst, client_reviewer
+        #[arg(long)]
+        role: String,
+        /// Slugs of the clients the user belongs to (repeat the option).
+        #[arg(long = "client")]
+        clients: Vec<String>,
+        /// Interface language: fr or en.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Set a user's password (read from FILROUGE_PASSWORD or standard input).
+    Passwd {
+        #[arg(long)]
+        email: String,
+    },
+    /// List users.
+    List {
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Import a workspace file (all or nothing).
+    Import { file: PathBuf },
+    /// Export every client and user as a workspace file (to standard output or --out).
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration as TOML, secrets redacted.
+    Print,
+}

@@ -1,0 +1,91 @@
+//! `filrouge serve`: the web app, the metrics listener and the background workers in one process,
+//! stopped gracefully on SIGINT or SIGTERM.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use filrouge_app::config::Config;
+use filrouge_app::App;
+use filrouge_web::WebState;
+use tokio::sync::watch;
+
+use crate::runtime;
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = runtime::open_app(&config).await?;
+    run_server(config, app, None).await
+}
+
+/// Serves `app` until a signal; `ready` gets the bound address once listening.
+pub async fn run_server(config: Config, app: App, ready: Option<Box<dyn FnOnce(std::net::SocketAddr) + Send>>) -> anyhow::Result<()> {
+    let listener = filrouge_web::bind(config.web.listen).await?;
+    let addr = listener.local_addr().context("listener address")?;
+    let metrics_listener = match config.metrics.listen {
+        Some(a) => Some(filrouge_web::bind(a).await?),
+        None => None,
+    };
+    let state = WebState::new(app.clone(), config.web.clone());
+    let (stop_tx, stop_rx) = watch::channel(false);
+
+    let workers = tokio::spawn(workers(app.clone(), stop_rx.clone()));
+    let metrics = metrics_listener.map(|l| {
+        let mut rx = stop_rx.clone();
+        let state = state.clone();
+        tokio::spawn(async move { filrouge_web::serve_metrics(l, state, async move { let _ = rx.wait_for(|s| *s).await; }).await })
+    });
+    tracing::info!(%addr, engine = ?app.store().engine(), "Fil Rouge is listening");
+    if let Some(ready) = ready {
+        ready(addr);
+    }
+    let mut rx = stop_rx.clone();
+    let server = tokio::spawn(filrouge_web::serve(listener, state, async move {
+        let _ = rx.wait_for(|s| *s).await;
+    }));
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing requests in flight");
+    let _ = stop_tx.send(true);
+    server.await.context("server task")??;
+    if let Some(m) = metrics {
+        m.await.context("metrics task")??;
+    }
+    let _ = workers.await;
+    app.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// Periodic chores; later issues add polling, publishing and alerts here.
+async fn workers(app: App, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                match app.prune_sessions().await {
+                    Ok(n) if n > 0 => tracing::debug!(pruned = n, "expired sessions removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "session pruning failed"),
+                }
+            }
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+}

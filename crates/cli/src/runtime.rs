@@ -1,0 +1,73 @@
+//! Turning a configuration into a running application: logging, the data directory, the secret
+//! key, storage (migrated), and the `App`.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use filrouge_app::config::{Config, LogFormat};
+use filrouge_app::secrets::SecretBox;
+use filrouge_app::App;
+use filrouge_domain::clock::SystemClock;
+use filrouge_store::Store;
+use tracing_subscriber::EnvFilter;
+
+pub fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// The secret key: from the configuration, else from DATA/secret.key, created (0600) when
+/// missing.
+pub fn secret_box(config: &Config) -> anyhow::Result<SecretBox> {
+    if let Some(key) = &config.secrets.key {
+        return SecretBox::from_base64(key).context("secrets.key");
+    }
+    let path = config.data_dir.join("secret.key");
+    if !path.exists() {
+        write_new_key(&path)?;
+        tracing::info!(path = %path.display(), "generated a new secret key");
+    }
+    let key = std::fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
+    SecretBox::from_base64(&key).with_context(|| format!("{}", path.display()))
+}
+
+fn write_new_key(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(SecretBox::generate_key().as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Creates the data directory (0700) if needed.
+pub fn ensure_data_dir(config: &Config) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if !config.data_dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&config.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Opens storage, applies migrations and builds the application.
+pub async fn open_app(config: &Config) -> anyhow::Result<App> {
+    ensure_data_dir(config)?;
+    let secrets = secret_box(config)?;
+    let url = config.database_url();
+    let store = Store::open(&url).await.with_context(|| format!("database {}", filrouge_store::redact_url(&url)))?;
+    Ok(App::new(store, Arc::new(SystemClock), secrets, config.auth.clone()))
+}

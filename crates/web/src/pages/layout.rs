@@ -1,0 +1,214 @@
+//! The page shell: header with the current client (name and colour) and the one-click client
+//! switcher, the client's section tabs, the flash message, and the footer.
+
+use filrouge_app::Actor;
+use filrouge_domain::client::Client;
+use filrouge_domain::permission::Action;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use crate::context::{Ctx, Flash};
+use crate::i18n::Texts;
+
+/// The sections of a client, in tab order; switching client keeps the section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Settings,
+    Accounts,
+    Competitors,
+    Members,
+    Journal,
+}
+
+impl Section {
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Section::Home => "",
+            Section::Settings => "/settings",
+            Section::Accounts => "/accounts",
+            Section::Competitors => "/competitors",
+            Section::Members => "/members",
+            Section::Journal => "/journal",
+        }
+    }
+
+    fn needs(self) -> Action {
+        match self {
+            Section::Home => Action::ViewClient,
+            Section::Journal => Action::ViewJournal,
+            _ => Action::ViewClientSettings,
+        }
+    }
+
+    fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Section::Home => t.overview,
+            Section::Settings => t.settings,
+            Section::Accounts => t.accounts,
+            Section::Competitors => t.competitors,
+            Section::Members => t.members,
+            Section::Journal => t.journal,
+        }
+    }
+}
+
+const SECTIONS: [Section; 6] = [Section::Home, Section::Settings, Section::Accounts, Section::Competitors, Section::Members, Section::Journal];
+
+/// Everything the shell needs.
+pub struct Shell<'a> {
+    pub ctx: &'a Ctx,
+    pub actor: &'a Actor,
+    pub clients: &'a [Client],
+    pub current: Option<(&'a Client, Section)>,
+    pub title: &'a str,
+}
+
+fn head(title: &str, lang: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Fil Rouge" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+        }
+    }
+}
+
+/// A full page for a signed-in user.
+pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
+    let t = shell.ctx.t();
+    let lang = shell.ctx.lang.code();
+    let current_colour = shell.current.map_or("#6b7280", |(c, _)| c.profile.colour.as_str());
+    let section = shell.current.map_or(Section::Home, |(_, s)| s);
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (shell.title) @if let Some((c, _)) = shell.current { " · " (c.profile.name) } " · Fil Rouge" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                a.skip href="#main" { (t.skip_to_content) }
+                header.top style={ "--client:" (current_colour) } {
+                    div.brand {
+                        a href="/" { (t.app_name) }
+                        @if let Some((c, _)) = shell.current {
+                            span.current-client aria-label=(t.current_client) data-testid="current-client" {
+                                span.dot style={ "background:" (c.profile.colour.as_str()) } {}
+                                (c.profile.name)
+                            }
+                        }
+                    }
+                    nav.user aria-label=(t.menu) {
+                        @if shell.actor.may(Action::ViewUsers, None) { a href="/users" { (t.users) } }
+                        a href="/profile" { (shell.actor.display()) }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="_csrf" value=(shell.ctx.csrf());
+                            button.link type="submit" { (t.sign_out) }
+                        }
+                    }
+                }
+                nav.switcher aria-label=(t.switch_client) {
+                    ul {
+                        @for c in shell.clients {
+                            @let is_current = shell.current.is_some_and(|(cur, _)| cur.id == c.id);
+                            @let target = if shell.actor.may(section.needs(), Some(c.id)) { section } else { Section::Home };
+                            li {
+                                a href={ "/c/" (c.profile.slug) (target.suffix()) }
+                                  aria-current=[is_current.then_some("page")]
+                                  class=[c.archived.then_some("archived")] {
+                                    span.dot style={ "background:" (c.profile.colour.as_str()) } {}
+                                    (c.profile.name)
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some((client, current)) = shell.current {
+                    nav.tabs aria-label=(client.profile.name) style={ "--client:" (client.profile.colour.as_str()) } {
+                        @for s in SECTIONS {
+                            @if shell.actor.may(s.needs(), Some(client.id)) {
+                                a href={ "/c/" (client.profile.slug) (s.suffix()) } aria-current=[(s == current).then_some("page")] { (s.label(t)) }
+                            }
+                        }
+                    }
+                }
+                main #main {
+                    (flash(shell.ctx))
+                    (content)
+                }
+            }
+        }
+    }
+}
+
+pub fn flash(ctx: &Ctx) -> Markup {
+    html! {
+        @match &ctx.flash {
+            Some(Flash::Ok(m)) => p.flash.ok role="status" { (m) },
+            Some(Flash::Error(m)) => p.flash.error role="alert" { (m) },
+            None => {},
+        }
+    }
+}
+
+/// A page for signed-out screens (sign-in, second factor).
+pub fn public_page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
+    let _ = head;
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Fil Rouge" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body.public {
+                main #main {
+                    h1 { "Fil Rouge" }
+                    (flash(ctx))
+                    (content)
+                }
+            }
+        }
+    }
+}
+
+/// A bilingual error page that needs no context.
+pub fn bare_page(title: &str, fr: &str, en: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Fil Rouge" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body.public {
+                main #main {
+                    h1 { (title) }
+                    p { (fr) }
+                    p lang="en" { (en) }
+                    p { a href="/" { "Fil Rouge" } }
+                }
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(ctx.csrf()); }
+}
+
+/// Trusted SVG produced by our own code (the QR code).
+pub fn trusted_svg(svg: &str) -> PreEscaped<String> {
+    PreEscaped(svg.to_owned())
+}

@@ -1,0 +1,100 @@
+//! Every route of the web app, in one table with its access rule. The router is built from this
+//! table only, and the authorization-matrix test walks the same table: a route cannot be added
+//! without saying who may use it, and a new route is tested for every role automatically.
+//!
+//! The rule here describes what the application layer enforces; it is not the enforcement.
+//! Handlers call the application layer, which checks permissions itself.
+
+use axum::http::Method;
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use filrouge_domain::permission::Action;
+
+use crate::pages::{accounts, auth, clients, competitors, journal, members, profile, settings, statics, users};
+use crate::WebState;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Signed in with a password, second factor still to give.
+    SecondFactor,
+    /// Any signed-in user.
+    SignedIn,
+    /// An installation-wide action.
+    Global(Action),
+    /// An action on the client named by `{slug}` in the path.
+    Client(Action),
+}
+
+/// One route: method, path pattern (axum syntax) and access rule.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn spec(method: Method, path: &'static str, access: Access) -> RouteSpec {
+    RouteSpec { method, path, access }
+}
+
+use Access::{Client, Global, Public, SecondFactor, SignedIn};
+use Action::*;
+
+/// The table: every route, its rule and its handler.
+fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
+    vec![
+        (spec(Method::GET, "/healthz", Public), get(statics::healthz)),
+        (spec(Method::GET, "/static/style.css", Public), get(statics::stylesheet)),
+        (spec(Method::GET, "/login", Public), get(auth::login_page)),
+        (spec(Method::POST, "/login", Public), post(auth::login)),
+        (spec(Method::GET, "/login/totp", SecondFactor), get(auth::totp_page)),
+        (spec(Method::POST, "/login/totp", SecondFactor), post(auth::totp)),
+        (spec(Method::POST, "/logout", SignedIn), post(auth::logout)),
+        (spec(Method::GET, "/", SignedIn), get(clients::overview)),
+        (spec(Method::POST, "/clients", Global(CreateClient)), post(clients::create)),
+        (spec(Method::GET, "/c/{slug}", Client(ViewClient)), get(clients::home)),
+        (spec(Method::POST, "/c/{slug}/archive", Client(ArchiveClient)), post(clients::archive)),
+        (spec(Method::GET, "/c/{slug}/settings", Client(ViewClientSettings)), get(settings::page)),
+        (spec(Method::POST, "/c/{slug}/settings/identity", Client(EditClientSettings)), post(settings::identity)),
+        (spec(Method::POST, "/c/{slug}/settings/brief", Client(EditClientSettings)), post(settings::brief)),
+        (spec(Method::POST, "/c/{slug}/settings/charter", Client(EditClientSettings)), post(settings::charter)),
+        (spec(Method::GET, "/c/{slug}/competitors", Client(ViewClientSettings)), get(competitors::page)),
+        (spec(Method::POST, "/c/{slug}/competitors", Client(EditClientSettings)), post(competitors::add)),
+        (spec(Method::POST, "/c/{slug}/competitors/{id}/delete", Client(EditClientSettings)), post(competitors::remove)),
+        (spec(Method::GET, "/c/{slug}/accounts", Client(ViewClientSettings)), get(accounts::page)),
+        (spec(Method::POST, "/c/{slug}/accounts", Client(ManageAccounts)), post(accounts::add)),
+        (spec(Method::POST, "/c/{slug}/accounts/{id}", Client(ManageAccounts)), post(accounts::edit)),
+        (spec(Method::POST, "/c/{slug}/accounts/{id}/delete", Client(ManageAccounts)), post(accounts::remove)),
+        (spec(Method::GET, "/c/{slug}/members", Client(ViewClientSettings)), get(members::page)),
+        (spec(Method::POST, "/c/{slug}/members", Client(ManageMembers)), post(members::add)),
+        (spec(Method::POST, "/c/{slug}/members/{id}/delete", Client(ManageMembers)), post(members::remove)),
+        (spec(Method::GET, "/c/{slug}/journal", Client(ViewJournal)), get(journal::page)),
+        (spec(Method::POST, "/c/{slug}/journal/notes", Client(WriteJournalNote)), post(journal::add_note)),
+        (spec(Method::GET, "/users", Global(ViewUsers)), get(users::page)),
+        (spec(Method::POST, "/users", Global(ManageUsers)), post(users::create)),
+        (spec(Method::POST, "/users/{id}", Global(ManageUsers)), post(users::edit)),
+        (spec(Method::GET, "/profile", SignedIn), get(profile::page)),
+        (spec(Method::POST, "/profile/language", SignedIn), post(profile::language)),
+        (spec(Method::POST, "/profile/password", SignedIn), post(profile::password)),
+        (spec(Method::POST, "/profile/totp/setup", SignedIn), post(profile::totp_setup)),
+        (spec(Method::POST, "/profile/totp/confirm", SignedIn), post(profile::totp_confirm)),
+        (spec(Method::POST, "/profile/totp/disable", SignedIn), post(profile::totp_disable)),
+    ]
+}
+
+/// Every route with its rule (for tests and documentation).
+pub fn specs() -> Vec<RouteSpec> {
+    table().into_iter().map(|(spec, _)| spec).collect()
+}
+
+/// The router, built from the table and nothing else.
+pub(crate) fn build() -> Router<WebState> {
+    let mut router = Router::new();
+    for (spec, handler) in table() {
+        router = router.route(spec.path, handler);
+    }
+    router.fallback(statics::not_found)
+}
