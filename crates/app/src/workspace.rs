@@ -22,7 +22,7 @@ use toml::Spanned;
 use crate::access::Actor;
 use crate::auth::NO_PASSWORD;
 use crate::clients::entry;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::App;
 
 /// The version of the format this build writes and reads.
@@ -136,7 +136,8 @@ impl Located<'_> {
 struct PlannedClient {
     profile: ClientProfile,
     archived: bool,
-    members: Vec<Email>,
+    /// Each member with where it is written, for a refusal found only against the database.
+    members: Vec<(Email, usize)>,
     competitors: Vec<CompetitorProfile>,
     accounts: Vec<AccountProfile>,
 }
@@ -245,7 +246,7 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
                     return Err(loc.at(m.span().start, format!("{path}.members[{j}]: {} is a client reviewer and belongs to another client already", email.as_str())));
                 }
             }
-            members.push(email);
+            members.push((email, m.span().start));
         }
         clients.push(PlannedClient { profile, archived: c.archived, members, competitors, accounts });
     }
@@ -273,7 +274,8 @@ impl App {
             };
             user_ids.insert(u.email.clone(), id);
         }
-        for c in &clients {
+        let loc = Located { file, text };
+        for (i, c) in clients.iter().enumerate() {
             let (id, verb): (ClientId, &str) = match tx.client_by_slug(c.profile.slug.as_str()).await? {
                 Some(existing) => {
                     tx.update_client(existing.id, &c.profile).await?;
@@ -303,8 +305,15 @@ impl App {
                     }
                 }
             }
-            for m in &c.members {
+            for (j, (m, offset)) in c.members.iter().enumerate() {
                 if let Some(uid) = user_ids.get(m) {
+                    // A reviewer already in the database may belong to a client the file does
+                    // not mention; the file alone cannot tell.
+                    let user = tx.user_by_id(*uid).await?.ok_or(AppError::NotFound)?;
+                    if user.role == Role::ClientReviewer && tx.memberships_of(*uid).await?.iter().any(|other| *other != id) {
+                        let message = format!("clients[{i}].members[{j}]: {} is a client reviewer and belongs to another client already", m.as_str());
+                        return Err(loc.at(*offset, message).into());
+                    }
                     tx.add_membership(*uid, id).await?;
                 }
             }

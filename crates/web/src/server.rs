@@ -22,7 +22,7 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 /// The whole app: routes from the table, then context, CSRF, metrics and security headers.
 pub fn router(state: WebState) -> Router {

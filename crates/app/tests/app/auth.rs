@@ -324,7 +324,7 @@ async fn starting_a_new_second_factor_setup_does_not_turn_off_the_one_in_force()
 
     // Whoever holds a session (a borrowed laptop) must not drop the second factor without the
     // password: that is what disable_totp asks for.
-    match t.app.begin_totp_setup(&marie).await {
+    match t.app.begin_totp_setup(&marie).await.map(drop) {
         Err(AppError::Conflict(_)) => {}
         other => panic!("expected a refusal while the second factor is on, got {other:?}"),
     }

@@ -80,7 +80,20 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// The operator at the command line: the owner's rights, no user.
     pub operator: Actor,
-    _db: TempSqlite,
+    /// The SQLite file, removed when the test ends; `None` on PostgreSQL.
+    _db: Option<TempSqlite>,
+}
+
+/// A fresh database: SQLite by default, PostgreSQL (a fresh database in the testkit's cluster)
+/// when `FILROUGE_TEST_ENGINE=postgres`, to run the whole suite on the other engine.
+async fn fresh_database() -> (String, Option<TempSqlite>) {
+    if std::env::var("FILROUGE_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
+        let url = filrouge_testkit::postgres::fresh_database().await.expect("FILROUGE_TEST_ENGINE=postgres needs PostgreSQL");
+        (url, None)
+    } else {
+        let db = TempSqlite::new();
+        (db.url.clone(), Some(db))
+    }
 }
 
 impl TestApp {
@@ -89,8 +102,8 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: AuthSettings) -> Self {
-        let db = TempSqlite::new();
-        let store = Store::open(&db.url).await.unwrap();
+        let (url, db) = fresh_database().await;
+        let store = Store::open(&url).await.unwrap();
         let clock = Arc::new(ManualClock::new(at(START)));
         let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
         let app = App::new(store, clock.clone(), secrets, settings);

@@ -1,0 +1,253 @@
+//! The authorization matrix: every route of the table, every role, with a client the user does
+//! not belong to and with their own client. A route added to the table is covered here without
+//! anyone writing a test for it.
+
+use axum::http::{Method, StatusCode};
+use filrouge_domain::permission::{role_allows, Action};
+use filrouge_domain::user::Role;
+use filrouge_web::routes::{specs, Access, RouteSpec};
+
+use crate::helpers::{spawn_app, Browser, TestApp};
+
+const FOREIGN_NAME: &str = "Bravo Bistro";
+const FOREIGN_SECRET: &str = "bravo-only-activity";
+const FOREIGN_COMPETITOR: &str = "Bravo Rival";
+const FOREIGN_HANDLE: &str = "bravo.handle";
+
+/// Plausible values for every form field any route reads; access is decided before the values
+/// matter.
+fn form_for(user_id: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Matrix".into()),
+        ("colour", "#112233".into()),
+        ("time_zone", "Europe/Paris".into()),
+        ("languages", "fr".into()),
+        ("address", "vous".into()),
+        ("max_hashtags", "3".into()),
+        ("emoji", "sparing".into()),
+        ("network", "bluesky".into()),
+        ("handle", "matrix.test".into()),
+        ("user_id", user_id.into()),
+        ("role", "analyst".into()),
+        ("text", "a note".into()),
+        ("email", "new@matrix.test".into()),
+        ("password", "long enough password".into()),
+        ("archived", "true".into()),
+        ("lang", "en".into()),
+        ("code", "000000".into()),
+        ("current", "wrong password!".into()),
+        ("new", "another long password".into()),
+    ]
+}
+
+struct World {
+    t: TestApp,
+    roles: Vec<(Role, Browser)>,
+    /// Objects of the foreign client, by path parameter.
+    foreign_competitor: String,
+    foreign_account: String,
+    foreign_member: String,
+}
+
+async fn world() -> World {
+    let t = spawn_app().await;
+    let alpha = t.client("alpha", "Alpha Pizza", "#c0392b").await;
+    let bravo = t.client("bravo", FOREIGN_NAME, "#2980b9").await;
+    let mut brief = filrouge_domain::client::Brief::default();
+    brief.activity = FOREIGN_SECRET.into();
+    t.app.update_brief(&filrouge_app::Actor::operator(), "bravo", brief).await.unwrap();
+    let foreign_competitor = t.competitor("bravo", FOREIGN_COMPETITOR).await.to_string();
+    let foreign_account = t.account("bravo", FOREIGN_HANDLE).await.to_string();
+    let foreign_member = t.user("bravo-member@agence.fr", Role::CommunityManager, &[bravo]).await.to_string();
+    t.user("owner@agence.fr", Role::Owner, &[]).await;
+    t.user("manager@agence.fr", Role::Manager, &[alpha]).await;
+    t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
+    t.user("analyst@agence.fr", Role::Analyst, &[alpha]).await;
+    t.user("reviewer@alpha.fr", Role::ClientReviewer, &[alpha]).await;
+    let mut roles = Vec::new();
+    for (role, email) in [
+        (Role::Owner, "owner@agence.fr"),
+        (Role::Manager, "manager@agence.fr"),
+        (Role::CommunityManager, "cm@agence.fr"),
+        (Role::Analyst, "analyst@agence.fr"),
+        (Role::ClientReviewer, "reviewer@alpha.fr"),
+    ] {
+        roles.push((role, t.browser(email).await));
+    }
+    World { t, roles, foreign_competitor, foreign_account, foreign_member }
+}
+
+fn fill(spec: &RouteSpec, slug: &str, id: &str) -> String {
+    spec.path.replace("{slug}", slug).replace("{id}", id)
+}
+
+/// Which object a `{id}` in this path names.
+fn id_kind(path: &str) -> &'static str {
+    if path.contains("/competitors/") {
+        "competitor"
+    } else if path.contains("/accounts/") {
+        "account"
+    } else if path.contains("/members/") {
+        "member"
+    } else if path.contains("/users/") {
+        "user"
+    } else {
+        "none"
+    }
+}
+
+async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str) -> crate::helpers::Answer {
+    if spec.method == Method::GET {
+        b.get(path).await
+    } else {
+        let form = form_for(user_id);
+        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post(path, &fields).await
+    }
+}
+
+fn assert_no_leak(answer: &crate::helpers::Answer, what: &str) {
+    for secret in [FOREIGN_NAME, FOREIGN_SECRET, FOREIGN_COMPETITOR, FOREIGN_HANDLE] {
+        assert!(!answer.body.contains(secret), "{what}: the answer mentions '{secret}'");
+        let location = answer.location();
+        assert!(!location.contains(secret), "{what}: redirect mentions '{secret}'");
+    }
+}
+
+#[tokio::test]
+async fn no_role_reaches_a_client_it_does_not_belong_to_on_any_route() {
+    let w = world().await;
+    let client_routes: Vec<RouteSpec> = specs().into_iter().filter(|s| matches!(s.access, Access::Client(_))).collect();
+    assert!(client_routes.len() >= 15, "the table lists the client routes");
+    for spec in &client_routes {
+        let id = match id_kind(spec.path) {
+            "competitor" => w.foreign_competitor.clone(),
+            "account" => w.foreign_account.clone(),
+            "member" => w.foreign_member.clone(),
+            _ => "0".into(),
+        };
+        let path = fill(spec, "bravo", &id);
+        for (role, browser) in &w.roles {
+            if *role == Role::Owner {
+                continue; // owners belong to every client
+            }
+            let answer = call(browser, spec, &path, &w.foreign_member).await;
+            let what = format!("{role:?} {} {path}", spec.method);
+            assert!(
+                answer.status == StatusCode::NOT_FOUND || answer.status == StatusCode::FORBIDDEN,
+                "{what}: expected 403/404, got {} ({})",
+                answer.status,
+                answer.location()
+            );
+            assert_no_leak(&answer, &what);
+            assert!(!answer.body.contains("bravo-member"), "{what}: lists the foreign client's members");
+        }
+    }
+    // Nothing of the foreign client changed under all those requests.
+    let operator = filrouge_app::Actor::operator();
+    let bravo = w.t.app.client(&operator, "bravo", Action::ViewClient).await.unwrap();
+    assert_eq!(bravo.profile.name, FOREIGN_NAME);
+    assert_eq!(bravo.profile.brief.activity, FOREIGN_SECRET);
+    assert!(!bravo.archived);
+    assert_eq!(w.t.app.competitors(&operator, "bravo").await.unwrap().len(), 1);
+    assert_eq!(w.t.app.accounts(&operator, "bravo").await.unwrap().len(), 1);
+    assert_eq!(w.t.app.members(&operator, "bravo").await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn objects_of_another_client_cannot_be_reached_through_ones_own_client() {
+    let w = world().await;
+    for spec in specs().into_iter().filter(|s| matches!(s.access, Access::Client(_)) && s.path.contains("{id}")) {
+        let id = match id_kind(spec.path) {
+            "competitor" => w.foreign_competitor.clone(),
+            "account" => w.foreign_account.clone(),
+            _ => w.foreign_member.clone(),
+        };
+        let path = fill(&spec, "alpha", &id);
+        for (role, browser) in &w.roles {
+            let answer = call(browser, &spec, &path, &w.foreign_member).await;
+            let what = format!("{role:?} {} {path}", spec.method);
+            let refused = matches!(answer.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN);
+            // Removing a non-member from alpha is a no-op, never a change to bravo.
+            assert!(refused || answer.status == StatusCode::SEE_OTHER, "{what}: got {}", answer.status);
+            assert_no_leak(&answer, &what);
+        }
+    }
+    let operator = filrouge_app::Actor::operator();
+    assert_eq!(w.t.app.competitors(&operator, "bravo").await.unwrap().len(), 1);
+    assert_eq!(w.t.app.accounts(&operator, "bravo").await.unwrap().len(), 1);
+    assert_eq!(w.t.app.members(&operator, "bravo").await.unwrap().len(), 1);
+}
+
+/// On their own client, a role gets in exactly when the table's rule says so.
+#[tokio::test]
+async fn every_route_answers_as_its_rule_says_for_every_role() {
+    let w = world().await;
+    for spec in specs() {
+        if spec.path == "/logout" {
+            continue; // would end the sessions the other routes need; see security.rs
+        }
+        for (role, browser) in &w.roles {
+            // Fresh objects of alpha for routes that act on one.
+            let id = match id_kind(spec.path) {
+                "competitor" => w.t.competitor("alpha", "Alpha Rival").await.to_string(),
+                "account" => w.t.account("alpha", &format!("alpha{}.test", rand_suffix())).await.to_string(),
+                "member" | "user" => {
+                    let alpha = w.t.app.client(&filrouge_app::Actor::operator(), "alpha", Action::ViewClient).await.unwrap().id;
+                    w.t.user(&format!("m{}@agence.fr", rand_suffix()), Role::Analyst, &[alpha]).await.to_string()
+                }
+                _ if spec.path.ends_with("/members") => {
+                    w.t.user(&format!("free{}@agence.fr", rand_suffix()), Role::Analyst, &[]).await.to_string()
+                }
+                _ => "0".into(),
+            };
+            let path = fill(&spec, "alpha", &id);
+            let answer = call(browser, &spec, &path, &id).await;
+            let what = format!("{role:?} {} {path}", spec.method);
+            let allowed = match spec.access {
+                Access::Public | Access::SignedIn | Access::SecondFactor => true,
+                Access::Global(action) | Access::Client(action) => role_allows(*role, action),
+            };
+            if allowed {
+                assert!(
+                    !matches!(answer.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) && !answer.status.is_server_error(),
+                    "{what}: allowed by the table but answered {}",
+                    answer.status
+                );
+            } else {
+                assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}: refused by the table but answered {}", answer.status);
+            }
+            if *role != Role::Owner {
+                assert_no_leak(&answer, &what);
+            }
+        }
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+#[tokio::test]
+async fn signed_out_visitors_reach_only_public_routes() {
+    let w = world().await;
+    let anonymous = w.t.anonymous();
+    for spec in specs() {
+        let path = fill(&spec, "alpha", "1");
+        let answer = call(&anonymous, &spec, &path, "1").await;
+        if spec.access == Access::Public {
+            continue;
+        }
+        let what = format!("anonymous {} {path}", spec.method);
+        assert!(answer.status != StatusCode::OK, "{what}: answered 200");
+        if spec.method == Method::GET {
+            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{what}");
+            assert_eq!(answer.location(), "/login", "{what}");
+        } else {
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}: a signed-out POST has no valid form token");
+        }
+        assert!(!answer.body.contains("Alpha Pizza"), "{what}");
+    }
+}

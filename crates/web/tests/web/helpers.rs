@@ -1,0 +1,168 @@
+//! A running app per test (fresh SQLite database), users of every role, and a small client that
+//! drives the router in-process with real cookies, CSRF tokens and forms.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use filrouge_app::auth::{SessionToken, SignIn};
+use filrouge_app::config::{AuthSettings, WebConfig};
+use filrouge_app::secrets::SecretBox;
+use filrouge_app::users::NewUserInput;
+use filrouge_app::{Actor, App};
+use filrouge_domain::account::{AccountProfile, Network};
+use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, CompetitorProfile, TimeZoneName};
+use filrouge_domain::clock::SystemClock;
+use filrouge_domain::ids::{AccountId, ClientId, CompetitorId, Slug, UserId};
+use filrouge_domain::locale::Lang;
+use filrouge_domain::user::Role;
+use filrouge_store::Store;
+use filrouge_testkit::sqlite::TempSqlite;
+use filrouge_web::{WebState, SESSION_COOKIE};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub app: App,
+    pub router: Router,
+    pub state: WebState,
+    _db: TempSqlite,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(WebConfig::default()).await
+}
+
+pub async fn spawn_app_with(web: WebConfig) -> TestApp {
+    let db = TempSqlite::new();
+    let store = Store::open(&db.url).await.unwrap();
+    let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+    let auth = AuthSettings { max_failures_per_email: 5, ..AuthSettings::default() };
+    let app = App::new(store, Arc::new(SystemClock), secrets, auth);
+    let state = WebState::new(app.clone(), web);
+    let router = filrouge_web::router(state.clone());
+    TestApp { app, router, state, _db: db }
+}
+
+pub fn profile(slug: &str, name: &str, colour: &str) -> ClientProfile {
+    ClientProfile {
+        slug: Slug::parse(slug).unwrap(),
+        name: name.into(),
+        colour: Colour::parse(colour).unwrap(),
+        time_zone: TimeZoneName::parse("Europe/Paris").unwrap(),
+        languages: vec![Lang::Fr],
+        brief: Brief { activity: format!("{name} activity"), ..Brief::default() },
+        charter: Charter::default(),
+    }
+}
+
+impl TestApp {
+    pub async fn client(&self, slug: &str, name: &str, colour: &str) -> ClientId {
+        self.app.create_client(&Actor::operator(), profile(slug, name, colour)).await.unwrap().id
+    }
+
+    pub async fn user(&self, email: &str, role: Role, clients: &[ClientId]) -> UserId {
+        let input = NewUserInput {
+            email: email.into(),
+            name: email.split('@').next().unwrap().into(),
+            role,
+            password: PASSWORD.into(),
+            ui_lang: None,
+            clients: clients.to_vec(),
+        };
+        self.app.create_user(&Actor::operator(), input).await.unwrap()
+    }
+
+    pub async fn competitor(&self, slug: &str, name: &str) -> CompetitorId {
+        let p = CompetitorProfile { name: name.into(), ..Default::default() };
+        self.app.add_competitor(&Actor::operator(), slug, p).await.unwrap()
+    }
+
+    pub async fn account(&self, slug: &str, handle: &str) -> AccountId {
+        let p = AccountProfile { network: Network::Bluesky, handle: handle.into(), display_name: handle.into() };
+        self.app.add_account(&Actor::operator(), slug, p, Some("token-abcdefghijklmnop".into())).await.unwrap()
+    }
+
+    /// A browser-like session for `email`: signed in through the application layer.
+    pub async fn browser(&self, email: &str) -> Browser {
+        let token = match self.app.sign_in(email, PASSWORD, "10.0.0.1").await.unwrap() {
+            SignIn::Done(t) => t,
+            other => panic!("sign-in of {email}: {other:?}"),
+        };
+        let csrf = self.app.session(&token).await.unwrap().unwrap().csrf;
+        Browser { router: self.router.clone(), token: Some(token), csrf }
+    }
+
+    pub fn anonymous(&self) -> Browser {
+        Browser { router: self.router.clone(), token: None, csrf: String::new() }
+    }
+}
+
+/// Requests with this session's cookie and CSRF token.
+pub struct Browser {
+    pub router: Router,
+    pub token: Option<SessionToken>,
+    pub csrf: String,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl Browser {
+    fn cookie(&self) -> Option<String> {
+        self.token.as_ref().map(|t| format!("{SESSION_COOKIE}={}", t.0))
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 10 << 20).await.unwrap();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut req = Request::get(path);
+        if let Some(c) = self.cookie() {
+            req = req.header(header::COOKIE, c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form; `_csrf` is added with this session's token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all, &[]).await
+    }
+
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Answer {
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = self.cookie() {
+            req = req.header(header::COOKIE, c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+}

@@ -1,0 +1,127 @@
+//! What the pages show: the current client, the switcher, languages, the journal, forms.
+
+use axum::http::StatusCode;
+use filrouge_domain::user::Role;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn every_client_page_names_the_current_client_and_switching_keeps_the_section() {
+    let t = spawn_app().await;
+    let a = t.client("alpha", "Alpha Pizza", "#c0392b").await;
+    let b = t.client("bravo", "Bravo Tapis", "#2980b9").await;
+    t.user("cm@agence.fr", Role::CommunityManager, &[a, b]).await;
+    let browser = t.browser("cm@agence.fr").await;
+    for section in ["", "/settings", "/accounts", "/competitors", "/members", "/journal"] {
+        let page = browser.get(&format!("/c/alpha{section}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{section}");
+        let header = page.body.split("data-testid=\"current-client\"").nth(1).unwrap_or("");
+        assert!(header.starts_with('>') && header.contains("Alpha Pizza"), "{section}: current client shown");
+        assert!(page.body.contains("background:#c0392b"), "{section}: the client's colour");
+        assert!(page.body.contains(&format!("href=\"/c/bravo{section}\"")), "{section}: one click to the same section of bravo");
+    }
+}
+
+#[tokio::test]
+async fn the_interface_follows_the_browser_language_unless_the_user_chose_one() {
+    let t = spawn_app().await;
+    let a = t.client("alpha", "Alpha", "#c0392b").await;
+    t.user("cm@agence.fr", Role::CommunityManager, &[a]).await;
+    let anonymous = t.anonymous();
+    let en = anonymous.get_with("/login", &[("accept-language", "en-GB,en;q=0.9")]).await;
+    assert!(en.body.contains("lang=\"en\"") && en.body.contains("Sign in"));
+    let fr = anonymous.get_with("/login", &[("accept-language", "fr-FR")]).await;
+    assert!(fr.body.contains("lang=\"fr\"") && fr.body.contains("Se connecter"));
+
+    let browser = t.browser("cm@agence.fr").await;
+    assert_eq!(browser.post("/profile/language", &[("lang", "en")]).await.status, StatusCode::SEE_OTHER);
+    let page = browser.get_with("/c/alpha/settings", &[("accept-language", "fr-FR")]).await;
+    assert!(page.body.contains("Editorial charter"), "the user's choice wins over the browser");
+}
+
+#[tokio::test]
+async fn editing_the_charter_is_saved_journaled_and_refused_with_a_reason_when_wrong() {
+    let t = spawn_app().await;
+    let a = t.client("alpha", "Alpha", "#c0392b").await;
+    t.user("cm@agence.fr", Role::CommunityManager, &[a]).await;
+    let browser = t.browser("cm@agence.fr").await;
+    let fields = [
+        ("address", "tu"),
+        ("tone", "Chaleureux"),
+        ("banned", "pas cher\nlow cost"),
+        ("required_hashtags", "pizza\n#Lyon"),
+        ("signature", "— Marco"),
+        ("max_hashtags", "4"),
+        ("emoji", "free"),
+    ];
+    let saved = browser.post("/c/alpha/settings/charter", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(flash(&saved).starts_with("filrouge_flash=ok."), "a confirmation is shown on the next page");
+    let page = browser.get("/c/alpha/settings").await.body;
+    assert!(page.contains("pas cher\nlow cost"));
+    assert!(page.contains("#pizza\n#Lyon"));
+    assert!(page.contains("value=\"tu\" checked"));
+
+    let too_many = [("address", "tu"), ("required_hashtags", "a\nb\nc"), ("max_hashtags", "2"), ("emoji", "free")];
+    let refused = browser.post("/c/alpha/settings/charter", &too_many).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    let reason = flash(&refused);
+    assert!(reason.starts_with("filrouge_flash=error.") && reason.contains("max_hashtags"), "the reason names the field: {reason}");
+    let page = browser.get("/c/alpha/settings").await.body;
+    assert!(page.contains("#pizza\n#Lyon"), "nothing half-written");
+
+    let journal = browser.get("/c/alpha/journal").await.body;
+    assert_eq!(journal.matches("charter_edited</code>").count(), 1);
+}
+
+fn flash(answer: &crate::helpers::Answer) -> String {
+    answer
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("filrouge_flash="))
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn account_tokens_are_never_shown_back() {
+    let t = spawn_app().await;
+    let a = t.client("alpha", "Alpha", "#c0392b").await;
+    t.user("cm@agence.fr", Role::CommunityManager, &[a]).await;
+    let browser = t.browser("cm@agence.fr").await;
+    let token = "bsky-app-password-SECRET-9f3a";
+    let added = browser.post("/c/alpha/accounts", &[("network", "bluesky"), ("handle", "alpha.bsky.social"), ("token", token)]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let page = browser.get("/c/alpha/accounts").await.body;
+    assert!(page.contains("alpha.bsky.social"));
+    assert!(!page.contains("SECRET"), "the token is not in the page");
+    assert!(page.contains("…9f3a"), "only a hint is");
+}
+
+#[tokio::test]
+async fn a_reviewer_lands_on_their_only_client() {
+    let t = spawn_app().await;
+    let a = t.client("alpha", "Alpha", "#c0392b").await;
+    t.client("bravo", "Bravo", "#2980b9").await;
+    t.user("rev@alpha.fr", Role::ClientReviewer, &[a]).await;
+    let browser = t.browser("rev@alpha.fr").await;
+    let home = browser.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location(), "/c/alpha");
+    let page = browser.get("/c/alpha").await.body;
+    assert!(!page.contains("Bravo"));
+    assert!(!page.contains("href=\"/c/alpha/settings\""), "no settings tab for a reviewer");
+}
+
+#[tokio::test]
+async fn health_and_metrics_answer() {
+    let t = spawn_app().await;
+    let health = t.anonymous().get("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    let _ = t.anonymous().get("/login").await;
+    let metrics = t.state.metrics.render();
+    assert!(metrics.contains("filrouge_http_requests_total"), "{metrics}");
+    assert!(metrics.contains("route=\"/login\""), "{metrics}");
+}
