@@ -37,7 +37,10 @@ pub fn load(file: Option<&Path>, data_override: Option<&Path>) -> Result<Config,
     }
     figment = figment.merge(
         Env::prefixed("FILROUGE_")
-            .filter(|k| !matches!(k.as_str(), "config" | "password" | "pg_bin") && !k.as_str().starts_with("test_"))
+            .filter(|k| {
+                let k = k.as_str().to_ascii_lowercase();
+                !matches!(k.as_str(), "config" | "password" | "pg_bin") && !k.starts_with("test_")
+            })
             .split("__"),
     );
     let mut config: Config = figment.extract().map_err(|e| ConfigError(describe(e)))?;
