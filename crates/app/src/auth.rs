@@ -95,13 +95,19 @@ fn totp_for(secret: Vec<u8>, account: &str) -> Result<TOTP> {
         .map_err(|e| AppError::Crypto(format!("totp: {e}")))
 }
 
-/// What a user needs to set up an authenticator app.
-#[derive(Debug, Clone)]
+/// What a user needs to set up an authenticator app. `Debug` hides the secret.
+#[derive(Clone)]
 pub struct TotpSetup {
     pub secret_base32: String,
     pub otpauth_url: String,
     /// The same URL as a QR code, an SVG document.
     pub qr_svg: String,
+}
+
+impl std::fmt::Debug for TotpSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TotpSetup(<redacted>)")
+    }
 }
 
 impl App {
@@ -166,8 +172,9 @@ impl App {
         Ok(if user.totp_enabled { SignIn::NeedsSecondFactor(token) } else { SignIn::Done(token) })
     }
 
-    /// Completes a pending sign-in with a TOTP code. Returns false for a wrong or replayed code.
-    pub async fn second_factor(&self, token: &SessionToken, code: &str, client_addr: &str) -> Result<bool> {
+    /// Completes a pending sign-in with a TOTP code. Returns the new session token (the pending
+    /// one stops working), or `None` for a wrong or replayed code.
+    pub async fn second_factor(&self, token: &SessionToken, code: &str, client_addr: &str) -> Result<Option<SessionToken>> {
         let now = self.now();
         let mut tx = self.store.read().await?;
         let session = tx.session(&token.hash(), now).await?.ok_or(AppError::Unauthenticated)?;
@@ -178,7 +185,7 @@ impl App {
         let keys = [(user_key.as_str(), self.settings.max_failures_per_email), (addr_key.as_str(), self.settings.max_failures_per_ip)];
         self.check_rate_limit(&keys).await?;
         if !session.second_factor_pending {
-            return Ok(true);
+            return Ok(Some(token.clone()));
         }
         let step = match (&creds.totp_secret, creds.user.totp_enabled) {
             (Some(sealed), true) => {
@@ -193,16 +200,18 @@ impl App {
             None => false,
         };
         if accepted {
-            tx.delete_session(&token.hash()).await?;
             // A fresh token once fully signed in: a pending token seen by someone else is useless.
-            tx.insert_session(&token.hash(), creds.user.id, &random_token(), false, now, now + self.session_lifetime()).await?;
+            let fresh = SessionToken::generate();
+            tx.delete_session(&token.hash()).await?;
+            tx.insert_session(&fresh.hash(), creds.user.id, &random_token(), false, now, now + self.session_lifetime()).await?;
             tx.append_journal(&signed_in_entry(&creds.user, now)).await?;
             tx.commit().await?;
+            Ok(Some(fresh))
         } else {
             drop(tx);
             self.record_failure(&keys).await?;
+            Ok(None)
         }
-        Ok(accepted)
     }
 
     /// The session behind a token, extending it; `None` when unknown or expired.
@@ -299,8 +308,8 @@ impl App {
     }
 
     /// Changes the signed-in user's own password, checking the current one; ends their other
-    /// sessions.
-    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<bool> {
+    /// sessions (all but `keep`, the one they are using).
+    pub async fn change_own_password(&self, actor: &Actor, keep: Option<&SessionToken>, current: &str, new: &str) -> Result<bool> {
         let user = actor.user.as_ref().ok_or(AppError::Forbidden)?;
         filrouge_domain::user::check_new_password(new)?;
         let creds = self.store.read().await?.credentials_by_id(user.id).await?.ok_or(AppError::NotFound)?;
@@ -311,6 +320,8 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         tx.set_password_hash(user.id, &hash).await?;
+        let kept = keep.map(SessionToken::hash).unwrap_or_default();
+        tx.delete_sessions_of_user_except(user.id, &kept).await?;
         tx.append_journal(&user_entry(user, now, JournalAction::PasswordChanged, "password changed")).await?;
         tx.commit().await?;
         Ok(true)

@@ -46,6 +46,9 @@ pub struct UserEntry {
     pub role: Spanned<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Spanned<String>>,
+    /// A disabled user cannot sign in; kept for the journal's history.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -147,6 +150,7 @@ struct PlannedUser {
     name: String,
     role: Role,
     ui_lang: Option<UiLang>,
+    disabled: bool,
 }
 
 /// Parses and checks a workspace file without touching the database.
@@ -174,7 +178,7 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
             Some(l) => Some(UiLang::parse(l.get_ref()).ok_or_else(|| loc.at(l.span().start, format!("{path}.language: '{}' is neither fr nor en", l.get_ref())))?),
             None => None,
         };
-        users.push(PlannedUser { email, name, role, ui_lang });
+        users.push(PlannedUser { email, name, role, ui_lang, disabled: u.disabled });
     }
     let mut clients = Vec::new();
     let mut slugs = HashSet::new();
@@ -268,8 +272,15 @@ impl App {
                 None => {
                     let new = NewUser { email: u.email.clone(), name: u.name.clone(), role: u.role, password_hash: NO_PASSWORD.into(), ui_lang: u.ui_lang };
                     report.users_created += 1;
-                    report.users_without_password.push(u.email.as_str().to_owned());
-                    tx.insert_user(&new, now).await?
+                    let id = tx.insert_user(&new, now).await?;
+                    if u.disabled {
+                        let mut user = tx.user_by_id(id).await?.ok_or(crate::AppError::NotFound)?;
+                        user.disabled = true;
+                        tx.update_user(&user).await?;
+                    } else {
+                        report.users_without_password.push(u.email.as_str().to_owned());
+                    }
+                    id
                 }
             };
             user_ids.insert(u.email.clone(), id);
@@ -338,6 +349,7 @@ impl App {
                 name: u.name,
                 role: plain(u.role.as_str().to_owned()),
                 language: u.ui_lang.map(|l| plain(l.code().to_owned())),
+                disabled: u.disabled,
             });
         }
         users.sort_by(|a, b| a.email.get_ref().cmp(b.email.get_ref()));

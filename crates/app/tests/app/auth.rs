@@ -305,7 +305,7 @@ async fn a_confirmed_second_factor_is_asked_at_sign_in_and_its_codes_cannot_be_r
 
     let wrong = wrong_code(&secret, t.app.now());
     assert!(
-        !t.app.second_factor(&token, &wrong, ADDR).await.unwrap(),
+        !t.app.second_factor(&token, &wrong, ADDR).await.unwrap().is_some(),
         "a wrong code is refused"
     );
     assert!(
@@ -318,13 +318,20 @@ async fn a_confirmed_second_factor_is_asked_at_sign_in_and_its_codes_cannot_be_r
     );
 
     let code = totp_code(&secret, t.app.now()).unwrap();
+    let full = t
+        .app
+        .second_factor(&token, &code, ADDR)
+        .await
+        .unwrap()
+        .expect("the right code completes the sign-in");
+    assert_ne!(full, token, "a fresh token once fully signed in");
     assert!(
-        t.app.second_factor(&token, &code, ADDR).await.unwrap(),
-        "the right code completes the sign-in"
+        t.app.session(&token).await.unwrap().is_none(),
+        "the pending token no longer opens anything"
     );
     let done = t
         .app
-        .session(&token)
+        .session(&full)
         .await
         .unwrap()
         .expect("a full session");
@@ -342,7 +349,7 @@ async fn a_confirmed_second_factor_is_asked_at_sign_in_and_its_codes_cannot_be_r
         panic!("the second factor is asked every time");
     };
     assert!(
-        !t.app.second_factor(&again, &code, ADDR).await.unwrap(),
+        !t.app.second_factor(&again, &code, ADDR).await.unwrap().is_some(),
         "a used code cannot be replayed"
     );
     assert!(
@@ -357,7 +364,7 @@ async fn a_confirmed_second_factor_is_asked_at_sign_in_and_its_codes_cannot_be_r
     t.advance(SignedDuration::from_secs(30));
     let fresh = totp_code(&secret, t.app.now()).unwrap();
     assert!(
-        t.app.second_factor(&again, &fresh, ADDR).await.unwrap(),
+        t.app.second_factor(&again, &fresh, ADDR).await.unwrap().is_some(),
         "the next code works"
     );
 }
@@ -432,20 +439,20 @@ async fn changing_ones_own_password_requires_the_current_one() {
 
     assert!(!t
         .app
-        .change_own_password(&marie, "pas le bon mot de passe", new)
+        .change_own_password(&marie, None, "pas le bon mot de passe", new)
         .await
         .unwrap());
     assert!(refused(t.app.sign_in("marie@agence.fr", new, ADDR).await));
     t.sign_in("marie@agence.fr").await;
 
-    match t.app.change_own_password(&marie, PASSWORD, "court").await {
+    match t.app.change_own_password(&marie, None, PASSWORD, "court").await {
         Err(AppError::Invalid(e)) => assert_eq!(e.field, "password"),
         other => panic!("a too short password must be refused, got {other:?}"),
     }
 
     assert!(t
         .app
-        .change_own_password(&marie, PASSWORD, new)
+        .change_own_password(&marie, None, PASSWORD, new)
         .await
         .unwrap());
     assert!(refused(
@@ -471,7 +478,7 @@ async fn the_operator_has_no_password_or_second_factor_of_its_own() {
     let t = TestApp::new().await;
     assert!(matches!(
         t.app
-            .change_own_password(&t.operator, PASSWORD, "un autre mot de passe")
+            .change_own_password(&t.operator, None, PASSWORD, "un autre mot de passe")
             .await,
         Err(AppError::Forbidden)
     ));
@@ -508,7 +515,7 @@ async fn wrong_second_factor_codes_are_rate_limited_too() {
 
     let wrong = wrong_code(&secret, t.app.now());
     for _ in 0..2 {
-        assert!(!t.app.second_factor(&token, &wrong, ADDR).await.unwrap());
+        assert!(!t.app.second_factor(&token, &wrong, ADDR).await.unwrap().is_some());
     }
     let right = totp_code(&secret, t.app.now()).unwrap();
     assert!(matches!(
@@ -526,7 +533,7 @@ async fn wrong_second_factor_codes_are_rate_limited_too() {
         panic!("the second factor is asked");
     };
     let right = totp_code(&secret, t.app.now()).unwrap();
-    assert!(t.app.second_factor(&token, &right, ADDR).await.unwrap());
+    assert!(t.app.second_factor(&token, &right, ADDR).await.unwrap().is_some());
 }
 
 #[tokio::test]
@@ -558,9 +565,7 @@ async fn starting_a_new_second_factor_setup_does_not_turn_off_the_one_in_force()
     };
     assert!(
         t.app
-            .second_factor(&token, &totp_code(&secret, t.app.now()).unwrap(), ADDR)
-            .await
-            .unwrap(),
+            .second_factor(&token, &totp_code(&secret, t.app.now()).unwrap(), ADDR).await.unwrap().is_some(),
         "the same secret"
     );
 
@@ -613,4 +618,20 @@ async fn choosing_ones_language_does_not_undo_what_an_administrator_changed_mean
     assert_eq!(now.ui_lang, Some(filrouge_domain::locale::UiLang::En));
     assert_eq!(now.role, Role::Analyst, "the demotion stands");
     assert_eq!(now.name, "Marie D.");
+}
+
+#[tokio::test]
+async fn changing_ones_own_password_ends_the_other_sessions_but_not_the_current_one() {
+    let t = TestApp::new().await;
+    t.user("marie@agence.fr", Role::Manager, &[]).await;
+    let laptop = t.sign_in("marie@agence.fr").await;
+    let phone = t.sign_in("marie@agence.fr").await;
+    let marie = t.actor(&laptop).await;
+    assert!(t
+        .app
+        .change_own_password(&marie, Some(&laptop), PASSWORD, "une pâte fine et croustillante")
+        .await
+        .unwrap());
+    assert!(t.app.session(&laptop).await.unwrap().is_some(), "the session in use stays");
+    assert!(t.app.session(&phone).await.unwrap().is_none(), "the other session ended");
 }

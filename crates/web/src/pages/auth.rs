@@ -133,8 +133,13 @@ pub async fn totp(State(state): State<WebState>, ctx: Ctx, Form(form): Form<Totp
     }
     let Some(token) = &ctx.token else { return Ok(Redirect::to("/login").into_response()) };
     match state.app.second_factor(token, &form.code, &ctx.client_addr).await {
-        Ok(true) => Ok(Redirect::to("/").into_response()),
-        Ok(false) => Ok((StatusCode::UNAUTHORIZED, totp_form(&ctx, Some(ctx.t().wrong_code))).into_response()),
+        Ok(Some(fresh)) => {
+            let mut response = Redirect::to("/").into_response();
+            let cookie = set_cookie(&state, SESSION_COOKIE, &fresh.0, None);
+            response.headers_mut().append(header::SET_COOKIE, cookie.parse().map_err(|_| WebError::Internal("cookie".into()))?);
+            Ok(response)
+        }
+        Ok(None) => Ok((StatusCode::UNAUTHORIZED, totp_form(&ctx, Some(ctx.t().wrong_code))).into_response()),
         Err(AppError::RateLimited { .. }) => Ok((StatusCode::TOO_MANY_REQUESTS, totp_form(&ctx, Some(ctx.t().too_many_attempts))).into_response()),
         Err(e) => Err(e.into()),
     }

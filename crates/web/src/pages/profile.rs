@@ -108,7 +108,7 @@ pub struct PasswordForm {
 
 pub async fn password(State(state): State<WebState>, signed: SignedIn, Form(f): Form<PasswordForm>) -> WebResult {
     let t = signed.ctx.t();
-    match state.app.change_own_password(&signed.actor, &f.current, &f.new).await {
+    match state.app.change_own_password(&signed.actor, signed.ctx.token.as_ref(), &f.current, &f.new).await {
         Ok(true) => Ok(redirect_with_flash(&state, "/profile", Flash::Ok(t.password_changed.into()))),
         Ok(false) => Ok(redirect_with_flash(&state, "/profile", Flash::Error(t.wrong_password.into()))),
         Err(e) => after_change(&state, &signed.ctx, "/profile", Err::<(), _>(e)),
