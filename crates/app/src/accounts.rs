@@ -45,7 +45,13 @@ impl App {
         Ok(out)
     }
 
-    pub async fn add_account(&self, actor: &Actor, slug: &str, profile: AccountProfile, token: Option<String>) -> Result<AccountId> {
+    pub async fn add_account(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        profile: AccountProfile,
+        token: Option<String>,
+    ) -> Result<AccountId> {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::ManageAccounts).await?;
@@ -54,13 +60,22 @@ impl App {
         let (secret, status) = match &token {
             Some(t) => {
                 let sealed = self.secrets.seal(ACCOUNT_PURPOSE, t.trim().as_bytes())?;
-                (Some(tx.insert_secret(ACCOUNT_PURPOSE, &sealed, &hint(t.trim()), now).await?), AccountStatus::Connected)
+                (
+                    Some(tx.insert_secret(ACCOUNT_PURPOSE, &sealed, &hint(t.trim()), now).await?),
+                    AccountStatus::Connected,
+                )
             }
             None => (None, AccountStatus::NotConnected),
         };
         let id = tx.insert_account(client.id, &profile, status, secret, now).await?;
-        let mut e = entry(actor, now, Some(client.id), JournalAction::AccountAdded, &format!("account:{id}"),
-            format!("{} account {} added", profile.network.label(), profile.handle));
+        let mut e = entry(
+            actor,
+            now,
+            Some(client.id),
+            JournalAction::AccountAdded,
+            &format!("account:{id}"),
+            format!("{} account {} added", profile.network.label(), profile.handle),
+        );
         e.account_id = Some(id);
         tx.append_journal(&e).await?;
         tx.commit().await?;
@@ -87,7 +102,10 @@ impl App {
             CredentialsChange::Replace(t) if t.trim().is_empty() => (account.credentials, account.status),
             CredentialsChange::Replace(t) => {
                 let sealed = self.secrets.seal(ACCOUNT_PURPOSE, t.trim().as_bytes())?;
-                (Some(tx.insert_secret(ACCOUNT_PURPOSE, &sealed, &hint(t.trim()), now).await?), AccountStatus::Connected)
+                (
+                    Some(tx.insert_secret(ACCOUNT_PURPOSE, &sealed, &hint(t.trim()), now).await?),
+                    AccountStatus::Connected,
+                )
             }
         };
         if let Some(s) = status {
@@ -98,13 +116,25 @@ impl App {
             if let Some(old) = account.credentials {
                 tx.delete_secret(old).await?;
             }
-            let mut e = entry(actor, now, Some(client.id), JournalAction::CredentialsChanged, &format!("account:{id}"),
-                format!("credentials of {} {} changed", profile.network.label(), profile.handle));
+            let mut e = entry(
+                actor,
+                now,
+                Some(client.id),
+                JournalAction::CredentialsChanged,
+                &format!("account:{id}"),
+                format!("credentials of {} {} changed", profile.network.label(), profile.handle),
+            );
             e.account_id = Some(id);
             tx.append_journal(&e).await?;
         }
-        let mut e = entry(actor, now, Some(client.id), JournalAction::AccountEdited, &format!("account:{id}"),
-            format!("{} account {} edited", profile.network.label(), profile.handle));
+        let mut e = entry(
+            actor,
+            now,
+            Some(client.id),
+            JournalAction::AccountEdited,
+            &format!("account:{id}"),
+            format!("{} account {} edited", profile.network.label(), profile.handle),
+        );
         e.account_id = Some(id);
         tx.append_journal(&e).await?;
         tx.commit().await?;
@@ -120,8 +150,14 @@ impl App {
         if let Some(secret) = account.credentials {
             tx.delete_secret(secret).await?;
         }
-        let mut e = entry(actor, now, Some(client.id), JournalAction::AccountRemoved, &format!("account:{id}"),
-            format!("{} account {} removed", account.profile.network.label(), account.profile.handle));
+        let mut e = entry(
+            actor,
+            now,
+            Some(client.id),
+            JournalAction::AccountRemoved,
+            &format!("account:{id}"),
+            format!("{} account {} removed", account.profile.network.label(), account.profile.handle),
+        );
         e.account_id = Some(id);
         tx.append_journal(&e).await?;
         tx.commit().await?;

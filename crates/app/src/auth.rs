@@ -143,7 +143,10 @@ impl App {
     pub async fn sign_in(&self, email: &str, password: &str, client_addr: &str) -> Result<SignIn> {
         let email_key = format!("email:{}", email.trim().to_lowercase());
         let addr_key = format!("addr:{client_addr}");
-        let keys = [(email_key.as_str(), self.settings.max_failures_per_email), (addr_key.as_str(), self.settings.max_failures_per_ip)];
+        let keys = [
+            (email_key.as_str(), self.settings.max_failures_per_email),
+            (addr_key.as_str(), self.settings.max_failures_per_ip),
+        ];
         self.check_rate_limit(&keys).await?;
 
         let creds = self.store.read().await?.credentials_by_email(email).await?;
@@ -164,7 +167,15 @@ impl App {
         let token = SessionToken::generate();
         let mut tx = self.store.write().await?;
         tx.clear_login_failures(&email_key).await?;
-        tx.insert_session(&token.hash(), user.id, &random_token(), user.totp_enabled, now, now + self.session_lifetime()).await?;
+        tx.insert_session(
+            &token.hash(),
+            user.id,
+            &random_token(),
+            user.totp_enabled,
+            now,
+            now + self.session_lifetime(),
+        )
+        .await?;
         if !user.totp_enabled {
             tx.append_journal(&signed_in_entry(&user, now)).await?;
         }
@@ -174,7 +185,12 @@ impl App {
 
     /// Completes a pending sign-in with a TOTP code. Returns the new session token (the pending
     /// one stops working), or `None` for a wrong or replayed code.
-    pub async fn second_factor(&self, token: &SessionToken, code: &str, client_addr: &str) -> Result<Option<SessionToken>> {
+    pub async fn second_factor(
+        &self,
+        token: &SessionToken,
+        code: &str,
+        client_addr: &str,
+    ) -> Result<Option<SessionToken>> {
         let now = self.now();
         let mut tx = self.store.read().await?;
         let session = tx.session(&token.hash(), now).await?.ok_or(AppError::Unauthenticated)?;
@@ -182,7 +198,10 @@ impl App {
         drop(tx);
         let user_key = format!("totp:{}", creds.user.id);
         let addr_key = format!("addr:{client_addr}");
-        let keys = [(user_key.as_str(), self.settings.max_failures_per_email), (addr_key.as_str(), self.settings.max_failures_per_ip)];
+        let keys = [
+            (user_key.as_str(), self.settings.max_failures_per_email),
+            (addr_key.as_str(), self.settings.max_failures_per_ip),
+        ];
         self.check_rate_limit(&keys).await?;
         if !session.second_factor_pending {
             return Ok(Some(token.clone()));
@@ -203,7 +222,8 @@ impl App {
             // A fresh token once fully signed in: a pending token seen by someone else is useless.
             let fresh = SessionToken::generate();
             tx.delete_session(&token.hash()).await?;
-            tx.insert_session(&fresh.hash(), creds.user.id, &random_token(), false, now, now + self.session_lifetime()).await?;
+            tx.insert_session(&fresh.hash(), creds.user.id, &random_token(), false, now, now + self.session_lifetime())
+                .await?;
             tx.append_journal(&signed_in_entry(&creds.user, now)).await?;
             tx.commit().await?;
             Ok(Some(fresh))
@@ -309,7 +329,13 @@ impl App {
 
     /// Changes the signed-in user's own password, checking the current one; ends their other
     /// sessions (all but `keep`, the one they are using).
-    pub async fn change_own_password(&self, actor: &Actor, keep: Option<&SessionToken>, current: &str, new: &str) -> Result<bool> {
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        keep: Option<&SessionToken>,
+        current: &str,
+        new: &str,
+    ) -> Result<bool> {
         let user = actor.user.as_ref().ok_or(AppError::Forbidden)?;
         filrouge_domain::user::check_new_password(new)?;
         let creds = self.store.read().await?.credentials_by_id(user.id).await?.ok_or(AppError::NotFound)?;
@@ -341,7 +367,8 @@ fn matching_step(totp: &TOTP, code: &str, now: Timestamp) -> Option<i64> {
 
 /// The current code for a base32 secret at `now` (tests and the demo use it).
 pub fn totp_code(secret_base32: &str, now: Timestamp) -> Result<String> {
-    let secret = Secret::Encoded(secret_base32.to_owned()).to_bytes().map_err(|e| AppError::Crypto(format!("{e:?}")))?;
+    let secret =
+        Secret::Encoded(secret_base32.to_owned()).to_bytes().map_err(|e| AppError::Crypto(format!("{e:?}")))?;
     let totp = totp_for(secret, "x@y.z")?;
     Ok(totp.generate(u64::try_from(now.as_second()).unwrap_or(0)))
 }

@@ -22,8 +22,23 @@ pub struct Identity {
     pub languages: Vec<String>,
 }
 
-pub(crate) fn entry(actor: &Actor, at: jiff::Timestamp, client: Option<ClientId>, action: JournalAction, object: &str, summary: String) -> NewJournalEntry {
-    NewJournalEntry { at, user_id: actor.user_id(), client_id: client, account_id: None, action, object: object.to_owned(), summary }
+pub(crate) fn entry(
+    actor: &Actor,
+    at: jiff::Timestamp,
+    client: Option<ClientId>,
+    action: JournalAction,
+    object: &str,
+    summary: String,
+) -> NewJournalEntry {
+    NewJournalEntry {
+        at,
+        user_id: actor.user_id(),
+        client_id: client,
+        account_id: None,
+        action,
+        object: object.to_owned(),
+        summary,
+    }
 }
 
 impl App {
@@ -114,7 +129,8 @@ impl App {
         let client = client_for(&mut tx, actor, slug, Action::ArchiveClient).await?;
         tx.set_client_archived(client.id, archived).await?;
         let summary = format!("« {} » {}", client.profile.name, if archived { "archived" } else { "restored" });
-        tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::ClientArchived, "client", summary)).await?;
+        tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::ClientArchived, "client", summary))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -131,8 +147,15 @@ impl App {
         let profile = profile.validate()?;
         let id = tx.insert_competitor(client.id, &profile).await?;
         let summary = format!("competitor « {} » added", profile.name);
-        tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::CompetitorAdded, &format!("competitor:{id}"), summary))
-            .await?;
+        tx.append_journal(&entry(
+            actor,
+            self.now(),
+            Some(client.id),
+            JournalAction::CompetitorAdded,
+            &format!("competitor:{id}"),
+            summary,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -144,8 +167,15 @@ impl App {
         let Some(name) = name else { return Err(AppError::NotFound) };
         tx.delete_competitor(client.id, id).await?;
         let summary = format!("competitor « {name} » removed");
-        tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::CompetitorRemoved, &format!("competitor:{id}"), summary))
-            .await?;
+        tx.append_journal(&entry(
+            actor,
+            self.now(),
+            Some(client.id),
+            JournalAction::CompetitorRemoved,
+            &format!("competitor:{id}"),
+            summary,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -171,8 +201,15 @@ impl App {
         check_reviewer_has_one_client(&mut tx, &member, client.id).await?;
         if tx.add_membership(member.id, client.id).await? {
             let summary = format!("{} joined « {} »", member.name, client.profile.name);
-            tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::MemberAdded, &format!("user:{}", member.email.as_str()), summary))
-                .await?;
+            tx.append_journal(&entry(
+                actor,
+                self.now(),
+                Some(client.id),
+                JournalAction::MemberAdded,
+                &format!("user:{}", member.email.as_str()),
+                summary,
+            ))
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -185,8 +222,15 @@ impl App {
         if tx.remove_membership(member.id, client.id).await? {
             tx.delete_sessions_of_user_if_reviewer(&member).await?;
             let summary = format!("{} left « {} »", member.name, client.profile.name);
-            tx.append_journal(&entry(actor, self.now(), Some(client.id), JournalAction::MemberRemoved, &format!("user:{}", member.email.as_str()), summary))
-                .await?;
+            tx.append_journal(&entry(
+                actor,
+                self.now(),
+                Some(client.id),
+                JournalAction::MemberRemoved,
+                &format!("user:{}", member.email.as_str()),
+                summary,
+            ))
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -198,7 +242,11 @@ pub(crate) async fn check_reviewer_has_one_client(tx: &mut Tx, user: &User, clie
     if user.role == Role::ClientReviewer {
         let current = tx.memberships_of(user.id).await?;
         if current.iter().any(|c| *c != client) {
-            return Err(Invalid::new("members", format!("{} is a client reviewer and already belongs to another client", user.name)).into());
+            return Err(Invalid::new(
+                "members",
+                format!("{} is a client reviewer and already belongs to another client", user.name),
+            )
+            .into());
         }
     }
     Ok(())

@@ -112,7 +112,12 @@ pub struct AuthSettings {
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        Self { session_idle_minutes: 12 * 60, max_failures_per_email: 10, max_failures_per_ip: 50, failure_window_minutes: 15 }
+        Self {
+            session_idle_minutes: 12 * 60,
+            max_failures_per_email: 10,
+            max_failures_per_ip: 50,
+            failure_window_minutes: 15,
+        }
     }
 }
 

@@ -11,8 +11,8 @@ use jiff::tz::TimeZone;
 use crate::access::{client_for, Actor};
 use crate::clients::entry;
 use crate::error::Result;
-use filrouge_domain::Invalid;
 use crate::App;
+use filrouge_domain::Invalid;
 
 /// Which of a client's entries to show.
 #[derive(Debug, Clone, Default)]
@@ -30,14 +30,17 @@ impl App {
         let client = client_for(&mut tx, actor, slug, Action::ViewJournal).await?;
         let (from, to) = match filter.day {
             Some(day) => {
-                let tz = TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| Invalid::new("day", e.to_string()))?;
+                let tz =
+                    TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| Invalid::new("day", e.to_string()))?;
                 let start = day.to_zoned(tz.clone()).map_err(|e| Invalid::new("day", e.to_string()))?;
-                let end = day.tomorrow().and_then(|d| d.to_zoned(tz)).map_err(|e| Invalid::new("day", e.to_string()))?;
+                let end =
+                    day.tomorrow().and_then(|d| d.to_zoned(tz)).map_err(|e| Invalid::new("day", e.to_string()))?;
                 (Some(start.timestamp()), Some(end.timestamp()))
             }
             None => (None, None),
         };
-        let query = JournalQuery { client: Some(client.id), from, to, action: filter.action, user: filter.user, limit: 1000 };
+        let query =
+            JournalQuery { client: Some(client.id), from, to, action: filter.action, user: filter.user, limit: 1000 };
         Ok(tx.journal(&query).await?)
     }
 

@@ -32,7 +32,12 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, secrets: secrets::SecretBox, settings: config::AuthSettings) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        secrets: secrets::SecretBox,
+        settings: config::AuthSettings,
+    ) -> Self {
         Self { store, clock, secrets, settings: Arc::new(settings) }
     }
 

@@ -100,7 +100,10 @@ mod tests {
         let short = base64::engine::general_purpose::STANDARD.encode([1u8; 16]);
         let err = SecretBox::from_base64(&short).unwrap_err().to_string();
         assert!(err.contains("32 bytes"), "{err}");
-        assert_eq!(format!("{:?}", SecretBox::from_base64(&SecretBox::generate_key()).unwrap()), "SecretBox(<redacted>)");
+        assert_eq!(
+            format!("{:?}", SecretBox::from_base64(&SecretBox::generate_key()).unwrap()),
+            "SecretBox(<redacted>)"
+        );
     }
 
     #[test]

@@ -70,10 +70,21 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let id = tx
-            .insert_user(&NewUser { email: email.clone(), name: name.clone(), role: input.role, password_hash: hash, ui_lang: input.ui_lang }, now)
+            .insert_user(
+                &NewUser {
+                    email: email.clone(),
+                    name: name.clone(),
+                    role: input.role,
+                    password_hash: hash,
+                    ui_lang: input.ui_lang,
+                },
+                now,
+            )
             .await
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Conflict(format!("a user with the e-mail {} already exists", email.as_str())),
+                AppError::Conflict(_) => {
+                    AppError::Conflict(format!("a user with the e-mail {} already exists", email.as_str()))
+                }
                 other => other,
             })?;
         for client in &input.clients {
@@ -83,7 +94,15 @@ impl App {
             tx.add_membership(id, *client).await?;
         }
         let summary = format!("user {name} <{}> created as {}", email.as_str(), input.role.as_str());
-        tx.append_journal(&entry(actor, now, None, JournalAction::UserCreated, &format!("user:{}", email.as_str()), summary)).await?;
+        tx.append_journal(&entry(
+            actor,
+            now,
+            None,
+            JournalAction::UserCreated,
+            &format!("user:{}", email.as_str()),
+            summary,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -96,7 +115,11 @@ impl App {
         let mut user = tx.user_by_id(id).await?.ok_or(AppError::NotFound)?;
         check_role_change(actor, Some(user.role), role)?;
         if role == Role::ClientReviewer && user.role != Role::ClientReviewer && tx.memberships_of(id).await?.len() > 1 {
-            return Err(Invalid::new("role", "a client reviewer belongs to exactly one client: remove the other memberships first").into());
+            return Err(Invalid::new(
+                "role",
+                "a client reviewer belongs to exactly one client: remove the other memberships first",
+            )
+            .into());
         }
         let was_active_owner = user.role == Role::Owner && !user.disabled;
         user.name = name;
@@ -110,7 +133,15 @@ impl App {
             tx.delete_sessions_of_user(id).await?;
         }
         let summary = format!("user {} now {}{}", user.name, role.as_str(), if disabled { ", disabled" } else { "" });
-        tx.append_journal(&entry(actor, self.now(), None, JournalAction::UserEdited, &format!("user:{}", user.email.as_str()), summary)).await?;
+        tx.append_journal(&entry(
+            actor,
+            self.now(),
+            None,
+            JournalAction::UserEdited,
+            &format!("user:{}", user.email.as_str()),
+            summary,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -127,8 +158,15 @@ impl App {
         tx.set_password_hash(creds.user.id, &hash).await?;
         tx.delete_sessions_of_user(creds.user.id).await?;
         let summary = format!("password of {} reset", creds.user.name);
-        tx.append_journal(&entry(actor, self.now(), None, JournalAction::PasswordChanged, &format!("user:{}", creds.user.email.as_str()), summary))
-            .await?;
+        tx.append_journal(&entry(
+            actor,
+            self.now(),
+            None,
+            JournalAction::PasswordChanged,
+            &format!("user:{}", creds.user.email.as_str()),
+            summary,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -175,7 +175,9 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
         let role = Role::parse(u.role.get_ref()).map_err(|e| loc.invalid(&u.role, &path, e))?;
         let name = user_name(&u.name).map_err(|e| loc.invalid(&u.email, &path, e))?;
         let ui_lang = match &u.language {
-            Some(l) => Some(UiLang::parse(l.get_ref()).ok_or_else(|| loc.at(l.span().start, format!("{path}.language: '{}' is neither fr nor en", l.get_ref())))?),
+            Some(l) => Some(UiLang::parse(l.get_ref()).ok_or_else(|| {
+                loc.at(l.span().start, format!("{path}.language: '{}' is neither fr nor en", l.get_ref()))
+            })?),
             None => None,
         };
         users.push(PlannedUser { email, name, role, ui_lang, disabled: u.disabled });
@@ -221,7 +223,11 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
         })?;
         let mut competitors = Vec::new();
         for (j, comp) in c.competitors.iter().enumerate() {
-            let checked = comp.get_ref().clone().validate().map_err(|e| loc.invalid(comp, &format!("{path}.competitors[{j}]"), e))?;
+            let checked = comp
+                .get_ref()
+                .clone()
+                .validate()
+                .map_err(|e| loc.invalid(comp, &format!("{path}.competitors[{j}]"), e))?;
             competitors.push(checked);
         }
         let mut accounts = Vec::new();
@@ -229,11 +235,15 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
         for (j, acc) in c.accounts.iter().enumerate() {
             let a = acc.get_ref();
             let apath = format!("{path}.accounts[{j}]");
-            let profile = AccountProfile { network: a.network, handle: a.handle.clone(), display_name: a.display_name.clone() }
-                .validate()
-                .map_err(|e| loc.invalid(acc, &apath, e))?;
+            let profile =
+                AccountProfile { network: a.network, handle: a.handle.clone(), display_name: a.display_name.clone() }
+                    .validate()
+                    .map_err(|e| loc.invalid(acc, &apath, e))?;
             if !handles.insert((profile.network, profile.handle.clone())) {
-                return Err(loc.at(acc.span().start, format!("{apath}: {} {} appears twice", profile.network.as_str(), profile.handle)));
+                return Err(loc.at(
+                    acc.span().start,
+                    format!("{apath}: {} {} appears twice", profile.network.as_str(), profile.handle),
+                ));
             }
             accounts.push(profile);
         }
@@ -241,13 +251,21 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
         for (j, m) in c.members.iter().enumerate() {
             let email = Email::parse(m.get_ref()).map_err(|e| loc.invalid(m, &format!("{path}.members[{j}]"), e))?;
             let Some(user) = users.iter().find(|u| u.email == email) else {
-                return Err(loc.at(m.span().start, format!("{path}.members[{j}]: {} is not in [[users]]", email.as_str())));
+                return Err(
+                    loc.at(m.span().start, format!("{path}.members[{j}]: {} is not in [[users]]", email.as_str()))
+                );
             };
             if user.role == Role::ClientReviewer {
                 let n = reviewer_clients.entry(email.clone()).or_default();
                 *n += 1;
                 if *n > 1 {
-                    return Err(loc.at(m.span().start, format!("{path}.members[{j}]: {} is a client reviewer and belongs to another client already", email.as_str())));
+                    return Err(loc.at(
+                        m.span().start,
+                        format!(
+                            "{path}.members[{j}]: {} is a client reviewer and belongs to another client already",
+                            email.as_str()
+                        ),
+                    ));
                 }
             }
             members.push((email, m.span().start));
@@ -270,7 +288,13 @@ impl App {
             let id = match tx.credentials_by_email(u.email.as_str()).await? {
                 Some(existing) => existing.user.id,
                 None => {
-                    let new = NewUser { email: u.email.clone(), name: u.name.clone(), role: u.role, password_hash: NO_PASSWORD.into(), ui_lang: u.ui_lang };
+                    let new = NewUser {
+                        email: u.email.clone(),
+                        name: u.name.clone(),
+                        role: u.role,
+                        password_hash: NO_PASSWORD.into(),
+                        ui_lang: u.ui_lang,
+                    };
                     report.users_created += 1;
                     let id = tx.insert_user(&new, now).await?;
                     if u.disabled {
@@ -307,7 +331,10 @@ impl App {
             }
             let existing_accounts = tx.accounts_of(id).await?;
             for acc in &c.accounts {
-                match existing_accounts.iter().find(|e| e.profile.network == acc.network && e.profile.handle == acc.handle) {
+                match existing_accounts
+                    .iter()
+                    .find(|e| e.profile.network == acc.network && e.profile.handle == acc.handle)
+                {
                     Some(e) => {
                         tx.update_account(id, e.id, acc, e.status, e.credentials).await?;
                     }
@@ -321,15 +348,21 @@ impl App {
                     // A reviewer already in the database may belong to a client the file does
                     // not mention; the file alone cannot tell.
                     let user = tx.user_by_id(*uid).await?.ok_or(AppError::NotFound)?;
-                    if user.role == Role::ClientReviewer && tx.memberships_of(*uid).await?.iter().any(|other| *other != id) {
-                        let message = format!("clients[{i}].members[{j}]: {} is a client reviewer and belongs to another client already", m.as_str());
+                    if user.role == Role::ClientReviewer
+                        && tx.memberships_of(*uid).await?.iter().any(|other| *other != id)
+                    {
+                        let message = format!(
+                            "clients[{i}].members[{j}]: {} is a client reviewer and belongs to another client already",
+                            m.as_str()
+                        );
                         return Err(loc.at(*offset, message).into());
                     }
                     tx.add_membership(*uid, id).await?;
                 }
             }
             let summary = format!("« {} » {verb} from workspace file {file}", c.profile.name);
-            tx.append_journal(&entry(actor, now, Some(id), JournalAction::WorkspaceImported, "workspace", summary)).await?;
+            tx.append_journal(&entry(actor, now, Some(id), JournalAction::WorkspaceImported, "workspace", summary))
+                .await?;
         }
         tx.commit().await?;
         Ok(report)
@@ -365,7 +398,13 @@ impl App {
                 .accounts_of(c.id)
                 .await?
                 .into_iter()
-                .map(|a| plain(AccountEntry { network: a.profile.network, handle: a.profile.handle, display_name: a.profile.display_name }))
+                .map(|a| {
+                    plain(AccountEntry {
+                        network: a.profile.network,
+                        handle: a.profile.handle,
+                        display_name: a.profile.display_name,
+                    })
+                })
                 .collect();
             let p = c.profile;
             clients.push(ClientEntry {
@@ -384,7 +423,9 @@ impl App {
         }
         let doc = WorkspaceFile { version: plain(FORMAT_VERSION), users, clients };
         let body = toml::to_string_pretty(&doc).map_err(|e| filrouge_store::StoreError::Corrupt(e.to_string()))?;
-        Ok(format!("# Fil Rouge workspace file (docs/workspace.md). Passwords and credentials are never exported.\n{body}"))
+        Ok(format!(
+            "# Fil Rouge workspace file (docs/workspace.md). Passwords and credentials are never exported.\n{body}"
+        ))
     }
 }
 

@@ -84,6 +84,12 @@ pub fn redacted(config: &Config) -> Result<String, ConfigError> {
         shown.database.url = Some(filrouge_store::redact_url(url));
     }
     let mut out = toml::to_string_pretty(&shown).map_err(|e| ConfigError(e.to_string()))?;
-    out.insert_str(0, &format!("# effective configuration; database in use: {}\n", filrouge_store::redact_url(&config.database_url())));
+    out.insert_str(
+        0,
+        &format!(
+            "# effective configuration; database in use: {}\n",
+            filrouge_store::redact_url(&config.database_url())
+        ),
+    );
     Ok(out)
 }

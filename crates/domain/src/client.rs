@@ -250,7 +250,10 @@ impl Charter {
         for tag in clean_list("required_hashtags", self.required_hashtags, 30, 100)? {
             let bare = tag.trim_start_matches('#');
             if bare.is_empty() || !bare.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                return Err(Invalid::new("required_hashtags", format!("'{tag}' is not a hashtag (letters, digits and _ only)")));
+                return Err(Invalid::new(
+                    "required_hashtags",
+                    format!("'{tag}' is not a hashtag (letters, digits and _ only)"),
+                ));
             }
             tags.push(format!("#{bare}"));
         }
@@ -328,7 +331,8 @@ mod tests {
         let ok = charter.validate().unwrap();
         assert_eq!(ok.required_hashtags, vec!["#pizza", "#Lyon"]);
 
-        let too_few = Charter { required_hashtags: vec!["a".into(), "b".into()], max_hashtags: 1, ..Charter::default() };
+        let too_few =
+            Charter { required_hashtags: vec!["a".into(), "b".into()], max_hashtags: 1, ..Charter::default() };
         assert_eq!(too_few.validate().unwrap_err().field, "max_hashtags");
 
         let bad_tag = Charter { required_hashtags: vec!["pizza napoli".into()], ..Charter::default() };

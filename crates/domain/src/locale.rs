@@ -35,10 +35,12 @@ impl Lang {
 
     pub fn parse(code: &str) -> Result<Self, Invalid> {
         let code = code.trim().to_ascii_lowercase();
-        Lang::ALL
-            .into_iter()
-            .find(|l| l.code() == code)
-            .ok_or_else(|| Invalid::new("language", format!("unknown language code '{code}' (expected one of fr, en, es, de, it, pt, nl)")))
+        Lang::ALL.into_iter().find(|l| l.code() == code).ok_or_else(|| {
+            Invalid::new(
+                "language",
+                format!("unknown language code '{code}' (expected one of fr, en, es, de, it, pt, nl)"),
+            )
+        })
     }
 }
 
@@ -74,9 +76,7 @@ impl UiLang {
         for part in header.split(',') {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or("").trim();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
             if let Some(lang) = UiLang::parse(primary) {
                 if best.is_none_or(|(bq, _)| q > bq) {

@@ -42,7 +42,11 @@ impl Action {
     pub fn is_client_scoped(self) -> bool {
         !matches!(
             self,
-            Action::CreateClient | Action::ViewUsers | Action::ManageUsers | Action::ExportWorkspace | Action::ImportWorkspace
+            Action::CreateClient
+                | Action::ViewUsers
+                | Action::ManageUsers
+                | Action::ExportWorkspace
+                | Action::ImportWorkspace
         )
     }
 }
@@ -55,7 +59,13 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         Role::Manager => !matches!(action, ImportWorkspace),
         Role::CommunityManager => matches!(
             action,
-            ViewClient | ViewClientSettings | EditClientSettings | ManageAccounts | ViewJournal | WriteJournalNote | ViewCalendar
+            ViewClient
+                | ViewClientSettings
+                | EditClientSettings
+                | ManageAccounts
+                | ViewJournal
+                | WriteJournalNote
+                | ViewCalendar
         ),
         Role::Analyst => matches!(action, ViewClient | ViewClientSettings | ViewJournal | ViewCalendar),
         Role::ClientReviewer => matches!(action, ViewClient | ViewCalendar),

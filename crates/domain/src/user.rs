@@ -26,7 +26,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Owner, Role::Manager, Role::CommunityManager, Role::Analyst, Role::ClientReviewer];
+    pub const ALL: [Role; 5] =
+        [Role::Owner, Role::Manager, Role::CommunityManager, Role::Analyst, Role::ClientReviewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,7 +43,10 @@ impl Role {
         let v = value.trim().to_ascii_lowercase().replace('-', "_");
         let v = if v == "cm" { "community_manager".to_owned() } else { v };
         Role::ALL.into_iter().find(|r| r.as_str() == v).ok_or_else(|| {
-            Invalid::new("role", format!("unknown role '{value}' (owner, manager, community_manager, analyst, client_reviewer)"))
+            Invalid::new(
+                "role",
+                format!("unknown role '{value}' (owner, manager, community_manager, analyst, client_reviewer)"),
+            )
         })
     }
 }

@@ -54,7 +54,8 @@ impl Tx {
     /// An account of this client; `None` when it does not exist or belongs to another client.
     pub async fn account(&mut self, client: ClientId, id: AccountId) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1 AND client_id = $2");
-        let row: Option<AccountRow> = on_tx!(self, c => sqlx::query_as(&sql).bind(id.0).bind(client.0).fetch_optional(c).await)?;
+        let row: Option<AccountRow> =
+            on_tx!(self, c => sqlx::query_as(&sql).bind(id.0).bind(client.0).fetch_optional(c).await)?;
         row.map(AccountRow::into_account).transpose()
     }
 
@@ -93,11 +94,18 @@ impl Tx {
 
     pub async fn delete_account(&mut self, client: ClientId, id: AccountId) -> Result<bool> {
         let sql = "DELETE FROM accounts WHERE id = $1 AND client_id = $2";
-        let n = on_tx!(self, c => sqlx::query(sql).bind(id.0).bind(client.0).execute(c).await.map(|r| r.rows_affected()))?;
+        let n =
+            on_tx!(self, c => sqlx::query(sql).bind(id.0).bind(client.0).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
-    pub async fn insert_secret(&mut self, purpose: &str, sealed: &[u8], hint: &str, now: Timestamp) -> Result<SecretId> {
+    pub async fn insert_secret(
+        &mut self,
+        purpose: &str,
+        sealed: &[u8],
+        hint: &str,
+        now: Timestamp,
+    ) -> Result<SecretId> {
         let sql = "INSERT INTO secrets (purpose, sealed, hint, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
         let id: i64 = on_tx!(self, c => sqlx::query_scalar(sql)
             .bind(purpose).bind(sealed).bind(hint).bind(millis(now)).fetch_one(c).await)?;

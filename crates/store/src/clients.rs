@@ -85,7 +85,8 @@ impl Tx {
 
     pub async fn set_client_archived(&mut self, id: ClientId, archived: bool) -> Result<bool> {
         let sql = "UPDATE clients SET archived = $1 WHERE id = $2";
-        let done = on_tx!(self, c => sqlx::query(sql).bind(archived).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
+        let done =
+            on_tx!(self, c => sqlx::query(sql).bind(archived).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 
@@ -144,7 +145,8 @@ impl Tx {
     }
 
     pub async fn competitors_of(&mut self, client: ClientId) -> Result<Vec<Competitor>> {
-        let sql = "SELECT id, client_id, name, handles, sites FROM competitors WHERE client_id = $1 ORDER BY position, id";
+        let sql =
+            "SELECT id, client_id, name, handles, sites FROM competitors WHERE client_id = $1 ORDER BY position, id";
         let rows: Vec<CompetitorRow> = on_tx!(self, c => sqlx::query_as(sql).bind(client.0).fetch_all(c).await)?;
         rows.into_iter()
             .map(|r| {
@@ -174,7 +176,8 @@ impl Tx {
     /// Deletes a competitor of this client; false when there was none (or it belongs to another).
     pub async fn delete_competitor(&mut self, client: ClientId, id: CompetitorId) -> Result<bool> {
         let sql = "DELETE FROM competitors WHERE id = $1 AND client_id = $2";
-        let n = on_tx!(self, c => sqlx::query(sql).bind(id.0).bind(client.0).execute(c).await.map(|r| r.rows_affected()))?;
+        let n =
+            on_tx!(self, c => sqlx::query(sql).bind(id.0).bind(client.0).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 }

@@ -15,11 +15,11 @@ mod sessions;
 mod tx;
 mod users;
 
+pub use accounts::SealedSecret;
+pub use connect::redact_url;
 pub use connect::{Engine, Store};
 pub use error::StoreError;
 pub use journal::JournalQuery;
 pub use sessions::SessionRecord;
 pub use tx::Tx;
-pub use accounts::SealedSecret;
-pub use connect::redact_url;
 pub use users::{NewUser, UserCredentials};

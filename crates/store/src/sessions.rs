@@ -85,7 +85,9 @@ impl Tx {
     /// Ends every session of a user but one (after they change their own password).
     pub async fn delete_sessions_of_user_except(&mut self, user: UserId, keep_hash: &[u8]) -> Result<u64> {
         let sql = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
-        Ok(on_tx!(self, c => sqlx::query(sql).bind(user.0).bind(keep_hash).execute(c).await.map(|r| r.rows_affected()))?)
+        Ok(
+            on_tx!(self, c => sqlx::query(sql).bind(user.0).bind(keep_hash).execute(c).await.map(|r| r.rows_affected()))?,
+        )
     }
 
     pub async fn delete_expired_sessions(&mut self, now: Timestamp) -> Result<u64> {

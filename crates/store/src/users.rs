@@ -77,7 +77,8 @@ impl Tx {
 
     pub async fn credentials_by_email(&mut self, email: &str) -> Result<Option<UserCredentials>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-        let row: Option<UserRow> = on_tx!(self, c => sqlx::query_as(&sql).bind(email.trim().to_lowercase()).fetch_optional(c).await)?;
+        let row: Option<UserRow> =
+            on_tx!(self, c => sqlx::query_as(&sql).bind(email.trim().to_lowercase()).fetch_optional(c).await)?;
         row.map(UserRow::into_credentials).transpose()
     }
 
@@ -127,7 +128,8 @@ impl Tx {
     /// Records the time step of an accepted code, only if it is later than the last one: a code
     /// cannot be replayed. Returns false when the step was already used.
     pub async fn advance_totp_step(&mut self, id: UserId, step: i64) -> Result<bool> {
-        let sql = "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)";
+        let sql =
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)";
         let n = on_tx!(self, c => sqlx::query(sql).bind(step).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }

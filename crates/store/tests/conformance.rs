@@ -1,6 +1,9 @@
 //! The storage conformance suite: every story runs on SQLite and on PostgreSQL, and must behave
 //! the same on both.
 
+// Tests: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use filrouge_domain::account::{AccountProfile, AccountStatus, Network};
 use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, CompetitorProfile, TimeZoneName};
 use filrouge_domain::ids::{ClientId, Slug, UserId};
@@ -135,11 +138,19 @@ async fn competitors_and_accounts_belong_to_one_client(store: Store) {
     let mut tx = store.write().await.unwrap();
     let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
     let b = tx.insert_client(&profile("bb", "B"), now).await.unwrap();
-    let first = CompetitorProfile { name: "Domino's".into(), handles: vec!["@dominos_fr".into()], sites: vec!["https://dominos.fr".into()] };
+    let first = CompetitorProfile {
+        name: "Domino's".into(),
+        handles: vec!["@dominos_fr".into()],
+        sites: vec!["https://dominos.fr".into()],
+    };
     let second = CompetitorProfile { name: "Pizza Hut".into(), ..Default::default() };
     let c1 = tx.insert_competitor(a, &first).await.unwrap();
     tx.insert_competitor(a, &second).await.unwrap();
-    let acc = AccountProfile { network: Network::Bluesky, handle: "damarco.bsky.social".into(), display_name: "Da Marco".into() };
+    let acc = AccountProfile {
+        network: Network::Bluesky,
+        handle: "damarco.bsky.social".into(),
+        display_name: "Da Marco".into(),
+    };
     let acc_id = tx.insert_account(a, &acc, AccountStatus::NotConnected, None, now).await.unwrap();
     tx.commit().await.unwrap();
     // A failed statement spoils its transaction on PostgreSQL: callers give up the transaction.

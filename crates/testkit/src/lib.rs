@@ -1,6 +1,9 @@
 //! Test support shared by every crate's tests: throwaway databases on both engines and the rule
 //! that, under `CI=true`, a missing component fails the test instead of skipping it.
 
+// Test support: failing loudly is its job.
+#![allow(clippy::panic)]
+
 pub mod postgres;
 pub mod sqlite;
 

@@ -33,11 +33,7 @@ pub fn find_bin_dir() -> Option<PathBuf> {
         .filter(|p| p.join("initdb").exists() && p.join("pg_ctl").exists())
         .collect();
     versions.sort_by_key(|p| {
-        p.parent()
-            .and_then(|v| v.file_name())
-            .and_then(|v| v.to_str())
-            .and_then(|v| v.parse::<u32>().ok())
-            .unwrap_or(0)
+        p.parent().and_then(|v| v.file_name()).and_then(|v| v.to_str()).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0)
     });
     versions.pop()
 }
@@ -109,7 +105,18 @@ fn ensure_cluster(bin: &Path) -> Result<u16, String> {
             pg_command(
                 bin,
                 "pg_ctl",
-                &["-D", path_str(&data)?, "-l", path_str(&root.join("server.log"))?, "-o", &options, "-w", "-t", "60", "start"],
+                &[
+                    "-D",
+                    path_str(&data)?,
+                    "-l",
+                    path_str(&root.join("server.log"))?,
+                    "-o",
+                    &options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ],
             )?;
             let mut f = File::create(&port_file).map_err(|e| e.to_string())?;
             write!(f, "{port}").map_err(|e| e.to_string())?;

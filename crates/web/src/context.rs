@@ -94,7 +94,11 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ctx = parts.extensions.get::<Ctx>().cloned().ok_or_else(|| WebError::Internal("no context".into()).into_response())?;
+        let ctx = parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| WebError::Internal("no context".into()).into_response())?;
         match ctx.session.as_ref() {
             Some(s) if s.second_factor_pending => Err(Redirect::to("/login/totp").into_response()),
             Some(s) => {
@@ -116,11 +120,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
 fn client_addr(state: &WebState, req: &Request) -> String {
     if state.config.trust_forwarded_for {
-        if let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+        if let Some(first) =
+            req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
         {
             return first.trim().to_owned();
         }
@@ -199,7 +200,9 @@ mod tests {
 
     #[test]
     fn flash_messages_survive_the_cookie_round_trip() {
-        for flash in [Flash::Ok("Enregistré.".into()), Flash::Error("charter.max_hashtags: must be at most 30; a=b".into())] {
+        for flash in
+            [Flash::Ok("Enregistré.".into()), Flash::Error("charter.max_hashtags: must be at most 30; a=b".into())]
+        {
             assert_eq!(decode_flash(&encode_flash(&flash)), Some(flash));
         }
         assert_eq!(decode_flash("weird.x"), None);

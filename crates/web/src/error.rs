@@ -75,7 +75,11 @@ impl IntoResponse for WebError {
         let fr = self.message(texts(filrouge_domain::locale::UiLang::Fr));
         let en = self.message(texts(filrouge_domain::locale::UiLang::En));
         let status = self.status();
-        let body = crate::pages::layout::bare_page(&format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("")), &fr, &en);
+        let body = crate::pages::layout::bare_page(
+            &format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("")),
+            &fr,
+            &en,
+        );
         let mut response = (status, body).into_response();
         if let WebError::RateLimited(secs) = self {
             if let Ok(v) = secs.to_string().parse() {

@@ -63,7 +63,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::POST, "/c/{slug}/settings/charter", Client(EditClientSettings)), post(settings::charter)),
         (spec(Method::GET, "/c/{slug}/competitors", Client(ViewClientSettings)), get(competitors::page)),
         (spec(Method::POST, "/c/{slug}/competitors", Client(EditClientSettings)), post(competitors::add)),
-        (spec(Method::POST, "/c/{slug}/competitors/{id}/delete", Client(EditClientSettings)), post(competitors::remove)),
+        (
+            spec(Method::POST, "/c/{slug}/competitors/{id}/delete", Client(EditClientSettings)),
+            post(competitors::remove),
+        ),
         (spec(Method::GET, "/c/{slug}/accounts", Client(ViewClientSettings)), get(accounts::page)),
         (spec(Method::POST, "/c/{slug}/accounts", Client(ManageAccounts)), post(accounts::add)),
         (spec(Method::POST, "/c/{slug}/accounts/{id}", Client(ManageAccounts)), post(accounts::edit)),

@@ -46,19 +46,31 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, ServeError> {
 }
 
 /// Serves the app on `listener` until `shutdown` resolves, then lets requests in flight finish.
-pub async fn serve(listener: TcpListener, state: WebState, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+pub async fn serve(
+    listener: TcpListener,
+    state: WebState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     Ok(())
 }
 
 /// Serves Prometheus `/metrics` on its own listener.
-pub async fn serve_metrics(listener: TcpListener, state: WebState, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+pub async fn serve_metrics(
+    listener: TcpListener,
+    state: WebState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let app = Router::new()
         .route(
             "/metrics",
             get(|axum::extract::State(state): axum::extract::State<WebState>| async move {
-                ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.metrics.render()).into_response()
+                (
+                    [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+                    state.metrics.render(),
+                )
+                    .into_response()
             }),
         )
         .with_state(state);

@@ -70,10 +70,7 @@ pub fn assert_forbidden<T: Debug>(what: &str, result: Result<T, AppError>) {
 #[track_caller]
 pub fn assert_invalid<T: Debug>(what: &str, result: Result<T, AppError>, field: &str) {
     match result {
-        Err(AppError::Invalid(e)) => assert!(
-            e.field.contains(field),
-            "{what}: expected an error on {field}, got {e}"
-        ),
+        Err(AppError::Invalid(e)) => assert!(e.field.contains(field), "{what}: expected an error on {field}, got {e}"),
         other => panic!("{what}: expected Invalid({field}), got {other:?}"),
     }
 }
@@ -91,9 +88,8 @@ pub struct TestApp {
 /// when `FILROUGE_TEST_ENGINE=postgres`, to run the whole suite on the other engine.
 async fn fresh_database() -> (String, Option<TempSqlite>) {
     if std::env::var("FILROUGE_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
-        let url = filrouge_testkit::postgres::fresh_database()
-            .await
-            .expect("FILROUGE_TEST_ENGINE=postgres needs PostgreSQL");
+        let url =
+            filrouge_testkit::postgres::fresh_database().await.expect("FILROUGE_TEST_ENGINE=postgres needs PostgreSQL");
         (url, None)
     } else {
         let db = TempSqlite::new();
@@ -112,12 +108,7 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(at(START)));
         let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
         let app = App::new(store, clock.clone(), secrets, settings);
-        Self {
-            app,
-            clock,
-            operator: Actor::operator(),
-            _db: db,
-        }
+        Self { app, clock, operator: Actor::operator(), _db: db }
     }
 
     pub fn advance(&self, by: SignedDuration) {
@@ -130,10 +121,7 @@ impl TestApp {
 
     /// A client created by the operator.
     pub async fn client(&self, slug: &str, name: &str) -> Client {
-        self.app
-            .create_client(&self.operator, profile(slug, name))
-            .await
-            .unwrap()
+        self.app.create_client(&self.operator, profile(slug, name)).await.unwrap()
     }
 
     /// A user created by the operator, with `PASSWORD`, member of `clients`.
@@ -160,12 +148,7 @@ impl TestApp {
 
     /// The actor behind a live session, with its memberships as stored now.
     pub async fn actor(&self, token: &SessionToken) -> Actor {
-        self.app
-            .session(token)
-            .await
-            .unwrap()
-            .expect("a live session")
-            .actor
+        self.app.session(token).await.unwrap().expect("a live session").actor
     }
 
     /// Signs an existing user in and returns their actor.
@@ -182,18 +165,11 @@ impl TestApp {
 
     /// The whole journal of a client, newest first, as the operator sees it.
     pub async fn journal(&self, slug: &str) -> Vec<JournalEntry> {
-        self.app
-            .client_journal(&self.operator, slug, &JournalFilter::default())
-            .await
-            .unwrap()
+        self.app.client_journal(&self.operator, slug, &JournalFilter::default()).await.unwrap()
     }
 
     pub async fn client_count(&self) -> usize {
-        self.app
-            .visible_clients(&self.operator)
-            .await
-            .unwrap()
-            .len()
+        self.app.visible_clients(&self.operator).await.unwrap().len()
     }
 
     pub async fn user_count(&self) -> usize {

@@ -10,7 +10,6 @@ use filrouge_app::{Actor, AppError};
 use crate::cli::ClientCommand;
 use crate::runtime;
 
-
 pub async fn run(config: Config, cmd: ClientCommand) -> anyhow::Result<()> {
     let app = runtime::open_app(&config).await?;
     let operator = Actor::operator();

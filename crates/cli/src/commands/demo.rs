@@ -8,7 +8,9 @@ use filrouge_app::config::Config;
 use filrouge_app::users::NewUserInput;
 use filrouge_app::{Actor, App};
 use filrouge_domain::account::{AccountProfile, Network};
-use filrouge_domain::client::{AddressForm, Brief, Charter, ClientProfile, Colour, CompetitorProfile, EmojiPolicy, TimeZoneName};
+use filrouge_domain::client::{
+    AddressForm, Brief, Charter, ClientProfile, Colour, CompetitorProfile, EmojiPolicy, TimeZoneName,
+};
 use filrouge_domain::ids::{ClientId, Slug};
 use filrouge_domain::locale::{Lang, UiLang};
 use filrouge_domain::user::Role;
@@ -45,7 +47,8 @@ fn clients() -> Vec<DemoClient> {
                 activity: "Pizzeria napolitaine au feu de bois, sur place et à emporter, depuis 1998.".into(),
                 location: "Lyon 7e, quartier de la Guillotière".into(),
                 audience: "Étudiants et familles du quartier, 18–45 ans, très présents sur Instagram.".into(),
-                expectations: "Remplir la salle du mardi et du mercredi soir ; faire connaître la pizza du mois.".into(),
+                expectations: "Remplir la salle du mardi et du mercredi soir ; faire connaître la pizza du mois."
+                    .into(),
                 goals: "+20 % de réservations en semaine d'ici juin ; 3 publications par semaine.".into(),
                 existing_networks: "Instagram @damarco.lyon (2 400 abonnés), Facebook (page peu active)".into(),
                 keywords: s(&["pizza", "napolitaine", "feu de bois", "Guillotière", "pizza du mois"]),
@@ -60,10 +63,17 @@ fn clients() -> Vec<DemoClient> {
                 emoji: EmojiPolicy::Free,
             },
             competitors: vec![
-                CompetitorProfile { name: "Pizza Gusto Lyon".into(), handles: s(&["@pizzagusto.lyon"]), sites: s(&["https://pizzagusto.example"]) },
+                CompetitorProfile {
+                    name: "Pizza Gusto Lyon".into(),
+                    handles: s(&["@pizzagusto.lyon"]),
+                    sites: s(&["https://pizzagusto.example"]),
+                },
                 CompetitorProfile { name: "Napoli Express".into(), handles: s(&["@napoliexpress"]), sites: vec![] },
             ],
-            accounts: vec![(Network::Instagram, "damarco.lyon", "Da Marco"), (Network::Bluesky, "damarco.bsky.social", "Pizzeria Da Marco")],
+            accounts: vec![
+                (Network::Instagram, "damarco.lyon", "Da Marco"),
+                (Network::Bluesky, "damarco.bsky.social", "Pizzeria Da Marco"),
+            ],
         },
         DemoClient {
             slug: "tapis-traditions",
@@ -88,8 +98,15 @@ fn clients() -> Vec<DemoClient> {
                 max_hashtags: 3,
                 emoji: EmojiPolicy::Sparing,
             },
-            competitors: vec![CompetitorProfile { name: "Maison du Kilim".into(), handles: vec![], sites: s(&["https://maisondukilim.example"]) }],
-            accounts: vec![(Network::Facebook, "tapisettraditions", "Tapis & Traditions"), (Network::Pinterest, "tapistraditions", "Tapis & Traditions")],
+            competitors: vec![CompetitorProfile {
+                name: "Maison du Kilim".into(),
+                handles: vec![],
+                sites: s(&["https://maisondukilim.example"]),
+            }],
+            accounts: vec![
+                (Network::Facebook, "tapisettraditions", "Tapis & Traditions"),
+                (Network::Pinterest, "tapistraditions", "Tapis & Traditions"),
+            ],
         },
         DemoClient {
             slug: "gaston-fils",
@@ -114,8 +131,15 @@ fn clients() -> Vec<DemoClient> {
                 max_hashtags: 5,
                 emoji: EmojiPolicy::Sparing,
             },
-            competitors: vec![CompetitorProfile { name: "Atelier Lormont".into(), handles: s(&["@atelierlormont"]), sites: vec![] }],
-            accounts: vec![(Network::Instagram, "gastonetfils", "Gaston & Fils"), (Network::Linkedin, "gaston-et-fils", "Gaston & Fils")],
+            competitors: vec![CompetitorProfile {
+                name: "Atelier Lormont".into(),
+                handles: s(&["@atelierlormont"]),
+                sites: vec![],
+            }],
+            accounts: vec![
+                (Network::Instagram, "gastonetfils", "Gaston & Fils"),
+                (Network::Linkedin, "gaston-et-fils", "Gaston & Fils"),
+            ],
         },
         DemoClient {
             slug: "osteo-lea-moreau",
@@ -149,7 +173,8 @@ fn clients() -> Vec<DemoClient> {
             colour: "#d35400",
             languages: &[Lang::Fr, Lang::En],
             brief: Brief {
-                activity: "Musée municipal de l'industrie du ruban : collections, ateliers, expositions temporaires.".into(),
+                activity: "Musée municipal de l'industrie du ruban : collections, ateliers, expositions temporaires."
+                    .into(),
                 location: "Saint-Chamond".into(),
                 audience: "Familles, scolaires, passionnés de patrimoine industriel.".into(),
                 expectations: "Annoncer les expositions et les ateliers du mercredi.".into(),
@@ -181,13 +206,55 @@ struct DemoUser {
 }
 
 const USERS: [DemoUser; 7] = [
-    DemoUser { email: "claire@agence-demo.fr", name: "Claire Dubois", role: Role::Owner, lang: Some(UiLang::Fr), clients: &[] },
-    DemoUser { email: "hugo@agence-demo.fr", name: "Hugo Martin", role: Role::Manager, lang: None, clients: &["da-marco", "tapis-traditions", "gaston-fils", "osteo-lea-moreau", "musee-du-ruban"] },
-    DemoUser { email: "ines@agence-demo.fr", name: "Inès Benali", role: Role::CommunityManager, lang: Some(UiLang::Fr), clients: &["da-marco", "tapis-traditions", "gaston-fils"] },
-    DemoUser { email: "tom@agence-demo.fr", name: "Tom Leroy", role: Role::CommunityManager, lang: Some(UiLang::En), clients: &["osteo-lea-moreau", "musee-du-ruban"] },
-    DemoUser { email: "sophie@agence-demo.fr", name: "Sophie Petit", role: Role::Analyst, lang: None, clients: &["da-marco", "tapis-traditions", "gaston-fils", "osteo-lea-moreau", "musee-du-ruban"] },
-    DemoUser { email: "marco@damarco.example", name: "Marco Rossi", role: Role::ClientReviewer, lang: Some(UiLang::Fr), clients: &["da-marco"] },
-    DemoUser { email: "lea@osteo-moreau.example", name: "Léa Moreau", role: Role::ClientReviewer, lang: Some(UiLang::Fr), clients: &["osteo-lea-moreau"] },
+    DemoUser {
+        email: "claire@agence-demo.fr",
+        name: "Claire Dubois",
+        role: Role::Owner,
+        lang: Some(UiLang::Fr),
+        clients: &[],
+    },
+    DemoUser {
+        email: "hugo@agence-demo.fr",
+        name: "Hugo Martin",
+        role: Role::Manager,
+        lang: None,
+        clients: &["da-marco", "tapis-traditions", "gaston-fils", "osteo-lea-moreau", "musee-du-ruban"],
+    },
+    DemoUser {
+        email: "ines@agence-demo.fr",
+        name: "Inès Benali",
+        role: Role::CommunityManager,
+        lang: Some(UiLang::Fr),
+        clients: &["da-marco", "tapis-traditions", "gaston-fils"],
+    },
+    DemoUser {
+        email: "tom@agence-demo.fr",
+        name: "Tom Leroy",
+        role: Role::CommunityManager,
+        lang: Some(UiLang::En),
+        clients: &["osteo-lea-moreau", "musee-du-ruban"],
+    },
+    DemoUser {
+        email: "sophie@agence-demo.fr",
+        name: "Sophie Petit",
+        role: Role::Analyst,
+        lang: None,
+        clients: &["da-marco", "tapis-traditions", "gaston-fils", "osteo-lea-moreau", "musee-du-ruban"],
+    },
+    DemoUser {
+        email: "marco@damarco.example",
+        name: "Marco Rossi",
+        role: Role::ClientReviewer,
+        lang: Some(UiLang::Fr),
+        clients: &["da-marco"],
+    },
+    DemoUser {
+        email: "lea@osteo-moreau.example",
+        name: "Léa Moreau",
+        role: Role::ClientReviewer,
+        lang: Some(UiLang::Fr),
+        clients: &["osteo-lea-moreau"],
+    },
 ];
 
 /// Creates the demo agency unless the data directory already has clients. Returns whether it
@@ -219,18 +286,37 @@ pub async fn seed(app: &App) -> anyhow::Result<bool> {
             app.add_competitor(&operator, c.slug, comp).await?;
         }
         for (network, handle, display) in c.accounts {
-            app.add_account(&operator, c.slug, AccountProfile { network, handle: handle.into(), display_name: display.into() }, None).await?;
+            app.add_account(
+                &operator,
+                c.slug,
+                AccountProfile { network, handle: handle.into(), display_name: display.into() },
+                None,
+            )
+            .await?;
         }
-        app.add_note(&operator, c.slug, "Dossier client ouvert : brief et charte saisis d'après le rendez-vous de lancement.").await?;
+        app.add_note(
+            &operator,
+            c.slug,
+            "Dossier client ouvert : brief et charte saisis d'après le rendez-vous de lancement.",
+        )
+        .await?;
         ids.push((c.slug, client.id));
         bar.inc(1);
     }
     for u in USERS {
         bar.set_message(u.name);
-        let clients = u.clients.iter().filter_map(|slug| ids.iter().find(|(s, _)| s == slug).map(|(_, id)| *id)).collect();
+        let clients =
+            u.clients.iter().filter_map(|slug| ids.iter().find(|(s, _)| s == slug).map(|(_, id)| *id)).collect();
         app.create_user(
             &operator,
-            NewUserInput { email: u.email.into(), name: u.name.into(), role: u.role, password: DEMO_PASSWORD.into(), ui_lang: u.lang, clients },
+            NewUserInput {
+                email: u.email.into(),
+                name: u.name.into(),
+                role: u.role,
+                password: DEMO_PASSWORD.into(),
+                ui_lang: u.lang,
+                clients,
+            },
         )
         .await?;
         bar.inc(1);

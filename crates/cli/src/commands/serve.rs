@@ -17,7 +17,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Serves `app` until a signal; `ready` gets the bound address once listening.
-pub async fn run_server(config: Config, app: App, ready: Option<Box<dyn FnOnce(std::net::SocketAddr) + Send>>) -> anyhow::Result<()> {
+pub async fn run_server(
+    config: Config,
+    app: App,
+    ready: Option<Box<dyn FnOnce(std::net::SocketAddr) + Send>>,
+) -> anyhow::Result<()> {
     let listener = filrouge_web::bind(config.web.listen).await?;
     let addr = listener.local_addr().context("listener address")?;
     let metrics_listener = match config.metrics.listen {
@@ -31,7 +35,12 @@ pub async fn run_server(config: Config, app: App, ready: Option<Box<dyn FnOnce(s
     let metrics = metrics_listener.map(|l| {
         let mut rx = stop_rx.clone();
         let state = state.clone();
-        tokio::spawn(async move { filrouge_web::serve_metrics(l, state, async move { let _ = rx.wait_for(|s| *s).await; }).await })
+        tokio::spawn(async move {
+            filrouge_web::serve_metrics(l, state, async move {
+                let _ = rx.wait_for(|s| *s).await;
+            })
+            .await
+        })
     });
     tracing::info!(%addr, engine = ?app.store().engine(), "Fil Rouge is listening");
     if let Some(ready) = ready {

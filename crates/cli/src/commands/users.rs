@@ -35,7 +35,9 @@ pub async fn run(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add { email, name, role, clients, lang } => {
             let role = Role::parse(&role).map_err(|e| UsageError(format!("--role: {}", e.reason)))?;
             let ui_lang = match lang {
-                Some(l) => Some(UiLang::parse(&l).ok_or_else(|| UsageError(format!("--lang: '{l}' is neither fr nor en")))?),
+                Some(l) => {
+                    Some(UiLang::parse(&l).ok_or_else(|| UsageError(format!("--lang: '{l}' is neither fr nor en")))?)
+                }
                 None => None,
             };
             let mut ids = Vec::new();
@@ -47,7 +49,12 @@ pub async fn run(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
                 ids.push(client.id);
             }
             let password = read_password("Password: ")?;
-            let id = app.create_user(&operator, NewUserInput { email: email.clone(), name, role, password, ui_lang, clients: ids }).await?;
+            let id = app
+                .create_user(
+                    &operator,
+                    NewUserInput { email: email.clone(), name, role, password, ui_lang, clients: ids },
+                )
+                .await?;
             println!("user {email} created (id {id})");
         }
         UserCommand::Passwd { email } => {
@@ -58,7 +65,8 @@ pub async fn run(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::List { json } => {
             let users = app.users(&operator).await?;
             let clients = app.visible_clients(&operator).await?;
-            let slug_of = |id| clients.iter().find(|c| c.id == id).map(|c| c.profile.slug.to_string()).unwrap_or_default();
+            let slug_of =
+                |id| clients.iter().find(|c| c.id == id).map(|c| c.profile.slug.to_string()).unwrap_or_default();
             for u in users {
                 let slugs: Vec<String> = u.clients.iter().map(|c| slug_of(*c)).collect();
                 if json {

@@ -14,7 +14,10 @@ fn a_backup_restores_the_state_it_was_taken_in() {
     let again = cli.run(&["backup", "--out", s(&out)]);
     assert_ne!(again.code, 0, "never overwrites a backup");
 
-    let more = WORKSPACE.replace("da-marco", "gusto").replace("Pizzeria Da Marco", "Gusto").replace("\"ines@agence.fr\", \"marco@damarco.example\"", "\"ines@agence.fr\"");
+    let more = WORKSPACE
+        .replace("da-marco", "gusto")
+        .replace("Pizzeria Da Marco", "Gusto")
+        .replace("\"ines@agence.fr\", \"marco@damarco.example\"", "\"ines@agence.fr\"");
     let more_file = cli.write("more.toml", &more);
     assert_eq!(cli.run(&["client", "import", s(&more_file)]).code, 0);
     assert!(cli.run(&["client", "export"]).stdout.contains("slug = \"gusto\""));

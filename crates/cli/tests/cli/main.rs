@@ -1,5 +1,8 @@
 //! Tests of the `filrouge` binary as people use it: exit codes, messages, files written.
 
+// Tests: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod helpers;
 
 mod backup;

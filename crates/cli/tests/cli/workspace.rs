@@ -36,15 +36,20 @@ fn a_bad_workspace_file_names_file_line_and_column_and_writes_nothing() {
         let run = cli.run(&["client", "import", s(&file)]);
         assert_eq!(run.code, 2, "{what}: {}", run.stderr);
         let prefix = format!("{}:", file.display());
-        let position = run.stderr.split(&prefix).nth(1).unwrap_or_else(|| panic!("{what}: no file name in {}", run.stderr));
+        let position =
+            run.stderr.split(&prefix).nth(1).unwrap_or_else(|| panic!("{what}: no file name in {}", run.stderr));
         let mut parts = position.splitn(3, ':');
         let line: usize = parts.next().unwrap().parse().unwrap_or_else(|_| panic!("{what}: no line in {}", run.stderr));
-        let col: usize = parts.next().unwrap().parse().unwrap_or_else(|_| panic!("{what}: no column in {}", run.stderr));
+        let col: usize =
+            parts.next().unwrap().parse().unwrap_or_else(|_| panic!("{what}: no column in {}", run.stderr));
         assert!(line > 1 && col >= 1, "{what}: {line}:{col}");
         assert!(run.stderr.contains(needle), "{what}: the message names the problem: {}", run.stderr);
         assert!(run.stderr.contains("nothing was imported"), "{what}");
         let export = cli.run(&["client", "export"]);
-        assert!(!export.stdout.contains("[[clients]]") && !export.stdout.contains("[[users]]"), "{what}: nothing written");
+        assert!(
+            !export.stdout.contains("[[clients]]") && !export.stdout.contains("[[users]]"),
+            "{what}: nothing written"
+        );
     }
 }
 
@@ -53,14 +58,26 @@ fn users_are_added_listed_and_given_a_new_password_from_the_command_line() {
     let cli = Cli::new();
     let file = cli.write("ws.toml", WORKSPACE);
     assert_eq!(cli.run(&["client", "import", s(&file)]).code, 0);
-    let mut add = cli.command(&["user", "add", "--email", "claire@agence.fr", "--name", "Claire", "--role", "manager", "--client", "da-marco"]);
+    let mut add = cli.command(&[
+        "user",
+        "add",
+        "--email",
+        "claire@agence.fr",
+        "--name",
+        "Claire",
+        "--role",
+        "manager",
+        "--client",
+        "da-marco",
+    ]);
     add.env("FILROUGE_PASSWORD", "a long enough password");
     let run: crate::helpers::Run = add.output().unwrap().into();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let bad_role = cli.run(&["user", "add", "--email", "x@y.fr", "--name", "X", "--role", "admin"]);
     assert_eq!(bad_role.code, 2);
     assert!(bad_role.stderr.contains("--role"), "{}", bad_role.stderr);
-    let unknown_client = cli.run(&["user", "add", "--email", "x@y.fr", "--name", "X", "--role", "cm", "--client", "nope"]);
+    let unknown_client =
+        cli.run(&["user", "add", "--email", "x@y.fr", "--name", "X", "--role", "cm", "--client", "nope"]);
     assert_eq!(unknown_client.code, 2);
     assert!(unknown_client.stderr.contains("nope"));
 
@@ -71,10 +88,18 @@ fn users_are_added_listed_and_given_a_new_password_from_the_command_line() {
     assert_eq!(claire["role"], "manager");
     assert_eq!(claire["clients"], serde_json::json!(["da-marco"]));
 
-    let short = cli.command(&["user", "passwd", "--email", "ines@agence.fr"]).env("FILROUGE_PASSWORD", "short").output().unwrap();
+    let short = cli
+        .command(&["user", "passwd", "--email", "ines@agence.fr"])
+        .env("FILROUGE_PASSWORD", "short")
+        .output()
+        .unwrap();
     assert_eq!(short.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10"));
-    let ok = cli.command(&["user", "passwd", "--email", "ines@agence.fr"]).env("FILROUGE_PASSWORD", "now a good password").output().unwrap();
+    let ok = cli
+        .command(&["user", "passwd", "--email", "ines@agence.fr"])
+        .env("FILROUGE_PASSWORD", "now a good password")
+        .output()
+        .unwrap();
     assert!(ok.status.success());
 }
 

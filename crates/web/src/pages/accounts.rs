@@ -98,7 +98,17 @@ fn page_shell(
     content: maud::Markup,
 ) -> axum::response::Response {
     let t = signed.ctx.t();
-    render(&Shell { ctx: &signed.ctx, actor: &signed.actor, clients, current: Some((client, Section::Accounts)), title: t.accounts }, content).into_response()
+    render(
+        &Shell {
+            ctx: &signed.ctx,
+            actor: &signed.actor,
+            clients,
+            current: Some((client, Section::Accounts)),
+            title: t.accounts,
+        },
+        content,
+    )
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -118,10 +128,19 @@ pub struct AccountForm {
 }
 
 fn profile_of(f: &AccountForm) -> Result<AccountProfile, filrouge_domain::Invalid> {
-    Ok(AccountProfile { network: Network::parse(&f.network)?, handle: f.handle.clone(), display_name: f.display_name.clone() })
+    Ok(AccountProfile {
+        network: Network::parse(&f.network)?,
+        handle: f.handle.clone(),
+        display_name: f.display_name.clone(),
+    })
 }
 
-pub async fn add(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(f): Form<AccountForm>) -> WebResult {
+pub async fn add(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(f): Form<AccountForm>,
+) -> WebResult {
     let back = format!("/c/{slug}/accounts");
     let result = match profile_of(&f) {
         Ok(p) => state.app.add_account(&signed.actor, &slug, p, Some(f.token.clone())).await,
@@ -133,7 +152,12 @@ pub async fn add(State(state): State<WebState>, signed: SignedIn, Path(slug): Pa
     after_change(&state, &signed.ctx, &back, result)
 }
 
-pub async fn edit(State(state): State<WebState>, signed: SignedIn, Path((slug, id)): Path<(String, i64)>, Form(f): Form<AccountForm>) -> WebResult {
+pub async fn edit(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<AccountForm>,
+) -> WebResult {
     let back = format!("/c/{slug}/accounts");
     let credentials = if f.remove_token.is_some() {
         CredentialsChange::Remove
@@ -153,7 +177,11 @@ pub async fn edit(State(state): State<WebState>, signed: SignedIn, Path((slug, i
     after_change(&state, &signed.ctx, &back, result)
 }
 
-pub async fn remove(State(state): State<WebState>, signed: SignedIn, Path((slug, id)): Path<(String, i64)>) -> WebResult {
+pub async fn remove(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path((slug, id)): Path<(String, i64)>,
+) -> WebResult {
     let result = state.app.remove_account(&signed.actor, &slug, AccountId(id)).await;
     after_change(&state, &signed.ctx, &format!("/c/{slug}/accounts"), result)
 }

@@ -66,7 +66,9 @@ pub async fn login(State(state): State<WebState>, ctx: Ctx, Form(form): Form<Log
     let outcome = match state.app.sign_in(&form.email, &form.password, &ctx.client_addr).await {
         Ok(o) => o,
         Err(AppError::RateLimited { retry_after_secs }) => {
-            let mut response = (StatusCode::TOO_MANY_REQUESTS, login_form(&ctx, &csrf, &form.email, Some(t.too_many_attempts))).into_response();
+            let mut response =
+                (StatusCode::TOO_MANY_REQUESTS, login_form(&ctx, &csrf, &form.email, Some(t.too_many_attempts)))
+                    .into_response();
             if let Ok(v) = retry_after_secs.to_string().parse() {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -78,7 +80,8 @@ pub async fn login(State(state): State<WebState>, ctx: Ctx, Form(form): Form<Log
         SignIn::Done(token) => (token, "/"),
         SignIn::NeedsSecondFactor(token) => (token, "/login/totp"),
         SignIn::Refused => {
-            return Ok((StatusCode::UNAUTHORIZED, login_form(&ctx, &csrf, &form.email, Some(t.wrong_credentials))).into_response());
+            return Ok((StatusCode::UNAUTHORIZED, login_form(&ctx, &csrf, &form.email, Some(t.wrong_credentials)))
+                .into_response());
         }
     };
     let mut response = Redirect::to(next).into_response();
@@ -106,17 +109,18 @@ fn totp_form(ctx: &Ctx, error: Option<&str>) -> Markup {
     )
 }
 
-fn pending(ctx: &Ctx) -> Result<(), Response> {
+/// Where to send someone who is not half-way through signing in (`None`: they are).
+fn not_pending(ctx: &Ctx) -> Option<Redirect> {
     match &ctx.session {
-        Some(s) if s.second_factor_pending => Ok(()),
-        Some(_) => Err(Redirect::to("/").into_response()),
-        None => Err(Redirect::to("/login").into_response()),
+        Some(s) if s.second_factor_pending => None,
+        Some(_) => Some(Redirect::to("/")),
+        None => Some(Redirect::to("/login")),
     }
 }
 
 pub async fn totp_page(ctx: Ctx) -> Response {
-    if let Err(r) = pending(&ctx) {
-        return r;
+    if let Some(r) = not_pending(&ctx) {
+        return r.into_response();
     }
     totp_form(&ctx, None).into_response()
 }
@@ -128,19 +132,23 @@ pub struct TotpForm {
 }
 
 pub async fn totp(State(state): State<WebState>, ctx: Ctx, Form(form): Form<TotpForm>) -> WebResult {
-    if let Err(r) = pending(&ctx) {
-        return Ok(r);
+    if let Some(r) = not_pending(&ctx) {
+        return Ok(r.into_response());
     }
     let Some(token) = &ctx.token else { return Ok(Redirect::to("/login").into_response()) };
     match state.app.second_factor(token, &form.code, &ctx.client_addr).await {
         Ok(Some(fresh)) => {
             let mut response = Redirect::to("/").into_response();
             let cookie = set_cookie(&state, SESSION_COOKIE, &fresh.0, None);
-            response.headers_mut().append(header::SET_COOKIE, cookie.parse().map_err(|_| WebError::Internal("cookie".into()))?);
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, cookie.parse().map_err(|_| WebError::Internal("cookie".into()))?);
             Ok(response)
         }
         Ok(None) => Ok((StatusCode::UNAUTHORIZED, totp_form(&ctx, Some(ctx.t().wrong_code))).into_response()),
-        Err(AppError::RateLimited { .. }) => Ok((StatusCode::TOO_MANY_REQUESTS, totp_form(&ctx, Some(ctx.t().too_many_attempts))).into_response()),
+        Err(AppError::RateLimited { .. }) => {
+            Ok((StatusCode::TOO_MANY_REQUESTS, totp_form(&ctx, Some(ctx.t().too_many_attempts))).into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }

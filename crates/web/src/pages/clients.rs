@@ -76,10 +76,17 @@ pub struct NewClientForm {
 }
 
 pub(crate) fn parse_languages(text: &str) -> Result<Vec<Lang>, WebError> {
-    text.split([',', ' ']).filter(|s| !s.trim().is_empty()).map(|s| Lang::parse(s).map_err(|e| WebError::Invalid(e.to_string()))).collect()
+    text.split([',', ' '])
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Lang::parse(s).map_err(|e| WebError::Invalid(e.to_string())))
+        .collect()
 }
 
-pub async fn create(State(state): State<WebState>, signed: SignedIn, Form(form): Form<NewClientForm>) -> WebResult<Response> {
+pub async fn create(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Form(form): Form<NewClientForm>,
+) -> WebResult<Response> {
     let SignedIn { ctx, actor } = &signed;
     let result: Result<ClientProfile, WebError> = (|| {
         Ok(ClientProfile {
@@ -98,9 +105,15 @@ pub async fn create(State(state): State<WebState>, signed: SignedIn, Form(form):
         Err(e) => return Err(e),
     };
     match state.app.create_client(actor, profile).await {
-        Ok(client) => Ok(redirect_with_flash(&state, &format!("/c/{}/settings", client.profile.slug), Flash::Ok(ctx.t().saved.into()))),
+        Ok(client) => Ok(redirect_with_flash(
+            &state,
+            &format!("/c/{}/settings", client.profile.slug),
+            Flash::Ok(ctx.t().saved.into()),
+        )),
         Err(filrouge_app::AppError::Invalid(i)) => Ok(redirect_with_flash(&state, "/", Flash::Error(i.to_string()))),
-        Err(filrouge_app::AppError::Conflict(_)) => Ok(redirect_with_flash(&state, "/", Flash::Error(format!("{}: « {} »", ctx.t().slug, form.name)))),
+        Err(filrouge_app::AppError::Conflict(_)) => {
+            Ok(redirect_with_flash(&state, "/", Flash::Error(format!("{}: « {} »", ctx.t().slug, form.name))))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -134,7 +147,11 @@ pub async fn home(State(state): State<WebState>, signed: SignedIn, Path(slug): P
             }
         }
     };
-    Ok(page(&Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Home)), title: t.overview }, content).into_response())
+    Ok(page(
+        &Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Home)), title: t.overview },
+        content,
+    )
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -142,7 +159,12 @@ pub struct ArchiveForm {
     archived: String,
 }
 
-pub async fn archive(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(form): Form<ArchiveForm>) -> WebResult {
+pub async fn archive(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<ArchiveForm>,
+) -> WebResult {
     state.app.set_archived(&signed.actor, &slug, form.archived == "true").await?;
     Ok(redirect_with_flash(&state, &format!("/c/{slug}"), Flash::Ok(signed.ctx.t().saved.into())))
 }

@@ -55,9 +55,12 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
             }
         }
     };
-    Ok(render(&Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Competitors)), title: t.competitors }, content).into_response())
+    Ok(render(
+        &Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Competitors)), title: t.competitors },
+        content,
+    )
+    .into_response())
 }
-
 
 #[derive(Deserialize)]
 pub struct CompetitorForm {
@@ -69,13 +72,22 @@ pub struct CompetitorForm {
     sites: String,
 }
 
-pub async fn add(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(f): Form<CompetitorForm>) -> WebResult {
+pub async fn add(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(f): Form<CompetitorForm>,
+) -> WebResult {
     let profile = CompetitorProfile { name: f.name, handles: lines(&f.handles), sites: lines(&f.sites) };
     let result = state.app.add_competitor(&signed.actor, &slug, profile).await;
     after_change(&state, &signed.ctx, &format!("/c/{slug}/competitors"), result)
 }
 
-pub async fn remove(State(state): State<WebState>, signed: SignedIn, Path((slug, id)): Path<(String, i64)>) -> WebResult {
+pub async fn remove(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path((slug, id)): Path<(String, i64)>,
+) -> WebResult {
     let result = state.app.remove_competitor(&signed.actor, &slug, CompetitorId(id)).await;
     after_change(&state, &signed.ctx, &format!("/c/{slug}/competitors"), result)
 }

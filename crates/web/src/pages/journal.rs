@@ -28,14 +28,21 @@ pub struct JournalQuery {
     user: Option<String>,
 }
 
-pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Query(q): Query<JournalQuery>) -> WebResult {
+pub async fn page(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Query(q): Query<JournalQuery>,
+) -> WebResult {
     let SignedIn { ctx, actor } = &signed;
     let t = ctx.t();
     let client = state.app.client(actor, &slug, Action::ViewJournal).await?;
     let tz = TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| WebError::Internal(e.to_string()))?;
     let today = state.app.now().to_zoned(tz.clone()).date();
     let day = match q.day.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => d.parse::<Date>().map_err(|_| WebError::Invalid(format!("day: '{d}' is not a date written YYYY-MM-DD")))?,
+        Some(d) => {
+            d.parse::<Date>().map_err(|_| WebError::Invalid(format!("day: '{d}' is not a date written YYYY-MM-DD")))?
+        }
         None => today,
     };
     let action = q.action.as_deref().filter(|a| !a.is_empty()).and_then(JournalAction::parse);
@@ -93,7 +100,11 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
             }
         }
     };
-    Ok(render(&Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Journal)), title: t.journal }, content).into_response())
+    Ok(render(
+        &Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Journal)), title: t.journal },
+        content,
+    )
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -102,7 +113,12 @@ pub struct NoteForm {
     text: String,
 }
 
-pub async fn add_note(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(f): Form<NoteForm>) -> WebResult {
+pub async fn add_note(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> WebResult {
     let result = state.app.add_note(&signed.actor, &slug, &f.text).await;
     after_change(&state, &signed.ctx, &format!("/c/{slug}/journal"), result)
 }

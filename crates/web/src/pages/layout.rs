@@ -52,7 +52,8 @@ impl Section {
     }
 }
 
-const SECTIONS: [Section; 6] = [Section::Home, Section::Settings, Section::Accounts, Section::Competitors, Section::Members, Section::Journal];
+const SECTIONS: [Section; 6] =
+    [Section::Home, Section::Settings, Section::Accounts, Section::Competitors, Section::Members, Section::Journal];
 
 /// Everything the shell needs.
 pub struct Shell<'a> {

@@ -23,7 +23,13 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
     let clients = state.app.visible_clients(actor).await?;
     let editable = actor.may(Action::ManageMembers, Some(client.id));
     let candidates = if editable {
-        state.app.users(actor).await?.into_iter().filter(|u| !members.iter().any(|m| m.id == u.user.id) && !u.user.disabled).collect()
+        state
+            .app
+            .users(actor)
+            .await?
+            .into_iter()
+            .filter(|u| !members.iter().any(|m| m.id == u.user.id) && !u.user.disabled)
+            .collect()
     } else {
         Vec::new()
     };
@@ -55,21 +61,33 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
             }
         }
     };
-    Ok(render(&Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Members)), title: t.members }, content).into_response())
+    Ok(render(
+        &Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Members)), title: t.members },
+        content,
+    )
+    .into_response())
 }
-
 
 #[derive(Deserialize)]
 pub struct MemberForm {
     user_id: i64,
 }
 
-pub async fn add(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(f): Form<MemberForm>) -> WebResult {
+pub async fn add(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> WebResult {
     let result = state.app.add_member(&signed.actor, &slug, UserId(f.user_id)).await;
     after_change(&state, &signed.ctx, &format!("/c/{slug}/members"), result)
 }
 
-pub async fn remove(State(state): State<WebState>, signed: SignedIn, Path((slug, id)): Path<(String, i64)>) -> WebResult {
+pub async fn remove(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path((slug, id)): Path<(String, i64)>,
+) -> WebResult {
     let result = state.app.remove_member(&signed.actor, &slug, UserId(id)).await;
     after_change(&state, &signed.ctx, &format!("/c/{slug}/members"), result)
 }

@@ -77,10 +77,24 @@ fn profile_content(signed: &SignedIn, setup: Option<&filrouge_app::auth::TotpSet
     }
 }
 
-async fn render_profile(state: &WebState, signed: &SignedIn, setup: Option<&filrouge_app::auth::TotpSetup>) -> WebResult {
+async fn render_profile(
+    state: &WebState,
+    signed: &SignedIn,
+    setup: Option<&filrouge_app::auth::TotpSetup>,
+) -> WebResult {
     let clients = state.app.visible_clients(&signed.actor).await?;
     let content = profile_content(signed, setup);
-    Ok(render(&Shell { ctx: &signed.ctx, actor: &signed.actor, clients: &clients, current: None, title: signed.ctx.t().profile }, content).into_response())
+    Ok(render(
+        &Shell {
+            ctx: &signed.ctx,
+            actor: &signed.actor,
+            clients: &clients,
+            current: None,
+            title: signed.ctx.t().profile,
+        },
+        content,
+    )
+    .into_response())
 }
 
 pub async fn page(State(state): State<WebState>, signed: SignedIn) -> WebResult {

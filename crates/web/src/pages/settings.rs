@@ -102,7 +102,11 @@ pub async fn page_(state: &WebState, signed: &SignedIn, slug: &str) -> WebResult
             }
         }
     };
-    Ok(render(&Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Settings)), title: t.settings }, content).into_response())
+    Ok(render(
+        &Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Settings)), title: t.settings },
+        content,
+    )
+    .into_response())
 }
 
 pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>) -> WebResult {
@@ -121,7 +125,12 @@ pub struct IdentityForm {
     languages: String,
 }
 
-pub async fn identity(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(f): Form<IdentityForm>) -> WebResult {
+pub async fn identity(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(f): Form<IdentityForm>,
+) -> WebResult {
     let identity = Identity {
         name: f.name,
         colour: f.colour,
@@ -150,7 +159,12 @@ pub struct BriefForm {
     keywords: String,
 }
 
-pub async fn brief(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(f): Form<BriefForm>) -> WebResult {
+pub async fn brief(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(f): Form<BriefForm>,
+) -> WebResult {
     let brief = Brief {
         activity: f.activity,
         location: f.location,
@@ -182,7 +196,12 @@ pub struct CharterForm {
     emoji: String,
 }
 
-pub async fn charter(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, Form(f): Form<CharterForm>) -> WebResult {
+pub async fn charter(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(f): Form<CharterForm>,
+) -> WebResult {
     let back = format!("/c/{slug}/settings#charter");
     let parsed = (|| -> Result<Charter, filrouge_domain::Invalid> {
         Ok(Charter {
@@ -191,11 +210,9 @@ pub async fn charter(State(state): State<WebState>, signed: SignedIn, Path(slug)
             banned: lines(&f.banned),
             required_hashtags: lines(&f.required_hashtags),
             signature: f.signature,
-            max_hashtags: f
-                .max_hashtags
-                .trim()
-                .parse()
-                .map_err(|_| filrouge_domain::Invalid::new("charter.max_hashtags", "must be a whole number from 0 to 30"))?,
+            max_hashtags: f.max_hashtags.trim().parse().map_err(|_| {
+                filrouge_domain::Invalid::new("charter.max_hashtags", "must be a whole number from 0 to 30")
+            })?,
             emoji: EmojiPolicy::parse(&f.emoji)?,
         })
     })();

@@ -89,7 +89,11 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn) -> WebResult 
     Ok(render(&Shell { ctx, actor, clients: &clients, current: None, title: t.users }, content).into_response())
 }
 
-pub async fn create(State(state): State<WebState>, signed: SignedIn, Form(form): Form<Vec<(String, String)>>) -> WebResult {
+pub async fn create(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Form(form): Form<Vec<(String, String)>>,
+) -> WebResult {
     let role = Role::parse(field(&form, "role"));
     let result = match role {
         Ok(role) => {
@@ -111,9 +115,19 @@ pub async fn create(State(state): State<WebState>, signed: SignedIn, Form(form):
     after_change(&state, &signed.ctx, "/users", result)
 }
 
-pub async fn edit(State(state): State<WebState>, signed: SignedIn, Path(id): Path<i64>, Form(form): Form<Vec<(String, String)>>) -> WebResult {
+pub async fn edit(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> WebResult {
     let result = match Role::parse(field(&form, "role")) {
-        Ok(role) => state.app.edit_user(&signed.actor, UserId(id), field(&form, "name"), role, field(&form, "disabled") == "1").await,
+        Ok(role) => {
+            state
+                .app
+                .edit_user(&signed.actor, UserId(id), field(&form, "name"), role, field(&form, "disabled") == "1")
+                .await
+        }
         Err(e) => {
             signed.actor.require(filrouge_domain::permission::Action::ManageUsers)?;
             Err(e.into())

@@ -56,9 +56,7 @@ impl ChromeDriver {
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
         // The group id is chromedriver's pid (process_group(0)); the browser it started is in it.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .status();
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.child.id())]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -94,25 +92,12 @@ impl Harness {
         let db = TempSqlite::new();
         let store = Store::open(&db.url).await.expect("open the test database");
         let secrets = SecretBox::from_base64(&SecretBox::generate_key()).expect("a secret key");
-        let app = App::new(
-            store,
-            Arc::new(SystemClock),
-            secrets,
-            AuthSettings::default(),
-        );
+        let app = App::new(store, Arc::new(SystemClock), secrets, AuthSettings::default());
 
-        let listener = filrouge_web::bind("127.0.0.1:0".parse().expect("an address"))
-            .await
-            .expect("bind the app");
+        let listener = filrouge_web::bind("127.0.0.1:0".parse().expect("an address")).await.expect("bind the app");
         let addr: SocketAddr = listener.local_addr().expect("the app's address");
         let base = format!("http://{addr}");
-        let state = WebState::new(
-            app.clone(),
-            WebConfig {
-                public_url: base.clone(),
-                ..WebConfig::default()
-            },
-        );
+        let state = WebState::new(app.clone(), WebConfig { public_url: base.clone(), ..WebConfig::default() });
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let stop = async move {
@@ -145,10 +130,7 @@ impl Harness {
                 ],
             }
         });
-        let capabilities = capabilities
-            .as_object()
-            .cloned()
-            .expect("capabilities are an object");
+        let capabilities = capabilities.as_object().cloned().expect("capabilities are an object");
         // fantoccini and reqwest bring two rustls crypto back ends; rustls then wants one chosen.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let browser = ClientBuilder::rustls()
@@ -158,15 +140,7 @@ impl Harness {
             .await
             .unwrap_or_else(|e| panic!("cannot open a Chromium session: {e}\n{}", log_tail(&log)));
 
-        Some(Harness {
-            browser,
-            app,
-            base,
-            shutdown: Some(shutdown),
-            server,
-            _driver: driver,
-            _db: db,
-        })
+        Some(Harness { browser, app, base, shutdown: Some(shutdown), server, _driver: driver, _db: db })
     }
 
     /// Ends the browser session cleanly (the drop kills whatever is left if a test panics).
@@ -188,17 +162,10 @@ impl Harness {
             colour: Colour::parse(colour).expect("a colour"),
             time_zone: TimeZoneName::parse("Europe/Paris").expect("a time zone"),
             languages: vec![Lang::Fr],
-            brief: Brief {
-                activity: format!("{name} activity"),
-                ..Brief::default()
-            },
+            brief: Brief { activity: format!("{name} activity"), ..Brief::default() },
             charter: Charter::default(),
         };
-        self.app
-            .create_client(&Actor::operator(), profile)
-            .await
-            .expect("create a client")
-            .id
+        self.app.create_client(&Actor::operator(), profile).await.expect("create a client").id
     }
 
     pub async fn user(&self, email: &str, role: Role, clients: &[ClientId]) {
@@ -210,29 +177,18 @@ impl Harness {
             ui_lang: None,
             clients: clients.to_vec(),
         };
-        self.app
-            .create_user(&Actor::operator(), input)
-            .await
-            .expect("create a user");
+        self.app.create_user(&Actor::operator(), input).await.expect("create a user");
     }
 
     // --- driving the browser ---
 
     pub async fn goto(&self, path: &str) {
-        self.browser
-            .goto(&format!("{}{path}", self.base))
-            .await
-            .unwrap_or_else(|e| panic!("goto {path}: {e}"));
+        self.browser.goto(&format!("{}{path}", self.base)).await.unwrap_or_else(|e| panic!("goto {path}: {e}"));
     }
 
     /// The path of the current page.
     pub async fn path(&self) -> String {
-        self.browser
-            .current_url()
-            .await
-            .expect("current url")
-            .path()
-            .to_owned()
+        self.browser.current_url().await.expect("current url").path().to_owned()
     }
 
     /// Waits until the browser shows `path`.
@@ -243,10 +199,7 @@ impl Harness {
             if now == path {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "expected to reach {path}, still on {now}"
-            );
+            assert!(Instant::now() < deadline, "expected to reach {path}, still on {now}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -254,20 +207,15 @@ impl Harness {
     /// Clicks something that loads a new page (a link, a submit button) and waits until the new
     /// document has replaced the old one and shows `path`, even when the path does not change.
     pub async fn click_to(&self, css: &str, path: &str) {
-        self.js("window.__filrouge_old_page = true; return null;")
-            .await;
+        self.js("window.__filrouge_old_page = true; return null;").await;
         self.click(css).await;
         self.wait_for_new_page(path).await;
     }
 
     /// Clicks an element already found, like [`Self::click_to`].
     pub async fn click_element_to(&self, element: Element, path: &str) {
-        self.js("window.__filrouge_old_page = true; return null;")
-            .await;
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click towards {path}: {e}"));
+        self.js("window.__filrouge_old_page = true; return null;").await;
+        element.click().await.unwrap_or_else(|e| panic!("click towards {path}: {e}"));
         self.wait_for_new_page(path).await;
     }
 
@@ -285,11 +233,7 @@ impl Harness {
             if fresh {
                 break;
             }
-            assert!(
-                Instant::now() < deadline,
-                "no new page after the click (still on {})",
-                self.path().await
-            );
+            assert!(Instant::now() < deadline, "no new page after the click (still on {})", self.path().await);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let now = self.path().await;
@@ -297,63 +241,34 @@ impl Harness {
     }
 
     pub async fn find(&self, css: &str) -> Element {
-        self.browser
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| {
-                panic!("no element {css} on {}: {e}", self.base);
-            })
+        self.browser.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.unwrap_or_else(|e| {
+            panic!("no element {css} on {}: {e}", self.base);
+        })
     }
 
     pub async fn find_all(&self, css: &str) -> Vec<Element> {
-        self.browser
-            .find_all(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        self.browser.find_all(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"))
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     /// Replaces the value of a text field, as a person would by typing.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.find(css).await;
-        field
-            .clear()
-            .await
-            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        field
-            .send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// The rendered text of the first element matching `css`, trimmed.
     pub async fn text(&self, css: &str) -> String {
-        self.find(css)
-            .await
-            .text()
-            .await
-            .unwrap_or_else(|e| panic!("text of {css}: {e}"))
-            .trim()
-            .to_owned()
+        self.find(css).await.text().await.unwrap_or_else(|e| panic!("text of {css}: {e}")).trim().to_owned()
     }
 
     /// The current value of a form field (its DOM property, not the attribute).
     pub async fn value(&self, css: &str) -> String {
-        self.find(css)
-            .await
-            .prop("value")
-            .await
-            .unwrap_or_else(|e| panic!("value of {css}: {e}"))
-            .unwrap_or_default()
+        self.find(css).await.prop("value").await.unwrap_or_else(|e| panic!("value of {css}: {e}")).unwrap_or_default()
     }
 
     /// The page's HTML as the browser has it.
@@ -363,10 +278,7 @@ impl Harness {
 
     /// Runs a script returning JSON.
     pub async fn js(&self, script: &str) -> serde_json::Value {
-        self.browser
-            .execute(script, vec![])
-            .await
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        self.browser.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     /// Signs in through the sign-in form and checks where it lands.
@@ -374,8 +286,7 @@ impl Harness {
         self.goto("/login").await;
         self.fill("#email", email).await;
         self.fill("#password", PASSWORD).await;
-        self.click_to("form[action='/login'] button[type=submit]", lands_on)
-            .await;
+        self.click_to("form[action='/login'] button[type=submit]", lands_on).await;
     }
 }
 
@@ -398,16 +309,9 @@ async fn wait_for_driver(driver: &mut ChromeDriver, port: u16, log: &Path) {
             }
         }
         if let Ok(Some(status)) = driver.child.try_wait() {
-            panic!(
-                "chromedriver exited ({status}) before answering\n{}",
-                log_tail(log)
-            );
+            panic!("chromedriver exited ({status}) before answering\n{}", log_tail(log));
         }
-        assert!(
-            Instant::now() < deadline,
-            "chromedriver does not answer on port {port}\n{}",
-            log_tail(log)
-        );
+        assert!(Instant::now() < deadline, "chromedriver does not answer on port {port}\n{}", log_tail(log));
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -424,8 +328,6 @@ pub fn screenshot_dir() -> PathBuf {
         .ancestors()
         .nth(2)
         .expect("crates/web sits two levels below the workspace");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace.join("target"));
     target.join("browser-screenshots")
 }

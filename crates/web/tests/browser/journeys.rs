@@ -17,13 +17,7 @@ const B_NAME: &str = "Boulangerie Zéphyr";
 async fn switcher_names(h: &Harness) -> Vec<String> {
     let mut names = Vec::new();
     for link in h.find_all("nav.switcher a").await {
-        names.push(
-            link.text()
-                .await
-                .expect("switcher link text")
-                .trim()
-                .to_owned(),
-        );
+        names.push(link.text().await.expect("switcher link text").trim().to_owned());
     }
     names
 }
@@ -35,8 +29,7 @@ async fn a_community_manager_signs_in_switches_client_edits_the_charter_and_sign
     };
     let a = h.client(A_SLUG, A_NAME, "#2563eb").await;
     let b = h.client(B_SLUG, B_NAME, "#16a34a").await;
-    h.user("cm@agence.fr", Role::CommunityManager, &[a, b])
-        .await;
+    h.user("cm@agence.fr", Role::CommunityManager, &[a, b]).await;
     let a_home = format!("/c/{A_SLUG}");
     let b_home = format!("/c/{B_SLUG}");
     let b_settings = format!("/c/{B_SLUG}/settings");
@@ -44,8 +37,7 @@ async fn a_community_manager_signs_in_switches_client_edits_the_charter_and_sign
     // Sign in through the form: the session cookie sticks and we land on the overview.
     h.sign_in("cm@agence.fr", "/").await;
     h.find(&format!("ul.cards a[href='{b_home}']")).await;
-    h.click_to(&format!("ul.cards a[href='{a_home}']"), &a_home)
-        .await;
+    h.click_to(&format!("ul.cards a[href='{a_home}']"), &a_home).await;
     assert_eq!(h.text("[data-testid=current-client]").await, A_NAME);
     assert_eq!(switcher_names(&h).await, [A_NAME, B_NAME]);
 
@@ -59,79 +51,43 @@ async fn a_community_manager_signs_in_switches_client_edits_the_charter_and_sign
     assert_eq!(targets.len(), 1, "exactly one switcher link for {B_NAME}");
     h.click_element_to(targets.remove(0), &b_home).await;
     assert_eq!(h.text("[data-testid=current-client]").await, B_NAME);
-    assert_eq!(
-        h.text("nav.switcher a[aria-current=page]").await,
-        B_NAME,
-        "the switcher marks the current client"
-    );
+    assert_eq!(h.text("nav.switcher a[aria-current=page]").await, B_NAME, "the switcher marks the current client");
 
     // B's settings: edit the charter.
-    h.click_to(&format!("nav.tabs a[href='{b_settings}']"), &b_settings)
-        .await;
+    h.click_to(&format!("nav.tabs a[href='{b_settings}']"), &b_settings).await;
     assert_eq!(h.text("[data-testid=current-client]").await, B_NAME);
     let tu = "input[name=address][value=tu]";
-    assert!(
-        !h.find(tu).await.is_selected().await.expect("radio state"),
-        "the default charter says vous"
-    );
-    assert!(
-        h.find_all("p.flash").await.is_empty(),
-        "no flash before saving"
-    );
+    assert!(!h.find(tu).await.is_selected().await.expect("radio state"), "the default charter says vous");
+    assert!(h.find_all("p.flash").await.is_empty(), "no flash before saving");
     h.click(tu).await;
     h.fill("#banned", "promo\nlow cost").await;
     h.fill("#max_hashtags", "4").await;
-    h.click_to("form[action$='/charter'] button[type=submit]", &b_settings)
-        .await;
+    h.click_to("form[action$='/charter'] button[type=submit]", &b_settings).await;
 
     // After the redirect: the saved values and a success message.
     let flash = h.text("p.flash.ok").await;
-    assert!(
-        flash == "Enregistré." || flash == "Saved.",
-        "success flash, got {flash:?}"
-    );
-    assert!(
-        h.find(tu).await.is_selected().await.expect("radio state"),
-        "tu is saved"
-    );
+    assert!(flash == "Enregistré." || flash == "Saved.", "success flash, got {flash:?}");
+    assert!(h.find(tu).await.is_selected().await.expect("radio state"), "tu is saved");
     assert_eq!(h.value("#banned").await, "promo\nlow cost");
     assert_eq!(h.value("#max_hashtags").await, "4");
     assert_eq!(h.text("[data-testid=current-client]").await, B_NAME);
 
     // Saved for real, on B and not on A.
-    let saved = h
-        .app
-        .client(&Actor::operator(), B_SLUG, Action::ViewClient)
-        .await
-        .expect("client B")
-        .profile
-        .charter;
+    let saved = h.app.client(&Actor::operator(), B_SLUG, Action::ViewClient).await.expect("client B").profile.charter;
     assert_eq!(saved.address, AddressForm::Tu);
     assert_eq!(saved.banned, ["promo", "low cost"]);
     assert_eq!(saved.max_hashtags, 4);
-    let untouched = h
-        .app
-        .client(&Actor::operator(), A_SLUG, Action::ViewClient)
-        .await
-        .expect("client A")
-        .profile
-        .charter;
+    let untouched =
+        h.app.client(&Actor::operator(), A_SLUG, Action::ViewClient).await.expect("client A").profile.charter;
     assert_eq!(untouched.address, AddressForm::Vous);
     assert!(untouched.banned.is_empty());
 
     // The flash is shown once.
     h.goto(&b_settings).await;
-    assert!(
-        h.find_all("p.flash").await.is_empty(),
-        "the flash is gone after a reload"
-    );
+    assert!(h.find_all("p.flash").await.is_empty(), "the flash is gone after a reload");
 
     // Sign out from the header; the session is over.
-    h.click_to(
-        "header.top form[action='/logout'] button[type=submit]",
-        "/login",
-    )
-    .await;
+    h.click_to("header.top form[action='/logout'] button[type=submit]", "/login").await;
     h.find("#email").await;
     h.goto("/").await;
     h.wait_for_path("/login").await;
@@ -148,49 +104,30 @@ async fn a_client_reviewer_sees_only_their_client() {
     };
     let a = h.client(A_SLUG, A_NAME, "#2563eb").await;
     h.client(B_SLUG, B_NAME, "#16a34a").await;
-    h.user("relecture@azur.fr", Role::ClientReviewer, &[a])
-        .await;
+    h.user("relecture@azur.fr", Role::ClientReviewer, &[a]).await;
 
     // Signing in takes a reviewer straight to their only client.
-    h.sign_in("relecture@azur.fr", &format!("/c/{A_SLUG}"))
-        .await;
+    h.sign_in("relecture@azur.fr", &format!("/c/{A_SLUG}")).await;
     assert_eq!(h.text("[data-testid=current-client]").await, A_NAME);
-    assert_eq!(
-        switcher_names(&h).await,
-        [A_NAME],
-        "the switcher lists only A"
-    );
+    assert_eq!(switcher_names(&h).await, [A_NAME], "the switcher lists only A");
     let page = h.source().await;
-    assert!(
-        !page.contains(B_NAME) && !page.contains(B_SLUG),
-        "B leaks into A's page:\n{page}"
-    );
+    assert!(!page.contains(B_NAME) && !page.contains(B_SLUG), "B leaks into A's page:\n{page}");
 
     // B does not exist for them, and looks exactly like a client that does not exist.
     let mut seen = Vec::new();
-    for path in [
-        format!("/c/{B_SLUG}"),
-        format!("/c/{B_SLUG}/settings"),
-        "/c/no-such-client".to_owned(),
-    ] {
+    for path in [format!("/c/{B_SLUG}"), format!("/c/{B_SLUG}/settings"), "/c/no-such-client".to_owned()] {
         h.goto(&path).await;
         assert_eq!(h.path().await, path);
         let title = h.browser.title().await.expect("title");
         assert!(title.starts_with("404"), "{path}: title {title:?}");
         let body = h.text("body").await;
         let lower = body.to_lowercase();
-        assert!(
-            lower.contains("introuvable") || lower.contains("not found"),
-            "{path}: {body}"
-        );
+        assert!(lower.contains("introuvable") || lower.contains("not found"), "{path}: {body}");
         let page = h.source().await;
         assert!(!page.contains(B_NAME), "{path} names B:\n{page}");
         seen.push(body);
     }
-    assert_eq!(
-        seen[0], seen[2],
-        "a hidden client and a missing one give the same page"
-    );
+    assert_eq!(seen[0], seen[2], "a hidden client and a missing one give the same page");
 
     h.finish().await;
 }

@@ -16,10 +16,7 @@ async fn widths(h: &Harness) -> (i64, i64) {
     let width = |i: usize| v[i].as_i64().unwrap_or_else(|| panic!("width {i} in {v}"));
     let (main, window, document, visible) = (width(0), width(1), width(2), width(3));
     eprintln!("widths: main {main}, window {window}, document {document}, visible {visible}");
-    assert!(
-        document <= visible,
-        "the page scrolls sideways: document is {document}px wide, {visible}px visible"
-    );
+    assert!(document <= visible, "the page scrolls sideways: document is {document}px wide, {visible}px visible");
     (main, window)
 }
 
@@ -31,20 +28,11 @@ async fn pages_fit_a_phone_screen() {
     let a = h.client(SLUG, "Atelier Azur", "#2563eb").await;
     h.user("cm@agence.fr", Role::CommunityManager, &[a]).await;
 
-    h.browser
-        .set_window_size(390, 844)
-        .await
-        .expect("resize the window");
+    h.browser.set_window_size(390, 844).await.expect("resize the window");
     h.goto("/login").await;
     let (main, window) = widths(&h).await;
-    assert!(
-        (360..=400).contains(&window),
-        "the window did not become phone-sized: innerWidth {window}"
-    );
-    assert!(
-        main <= window,
-        "sign-in page overflows: main is {main}px wide in a {window}px window"
-    );
+    assert!((360..=400).contains(&window), "the window did not become phone-sized: innerWidth {window}");
+    assert!(main <= window, "sign-in page overflows: main is {main}px wide in a {window}px window");
 
     h.sign_in("cm@agence.fr", "/").await;
     let settings = format!("/c/{SLUG}/settings");
@@ -52,10 +40,7 @@ async fn pages_fit_a_phone_screen() {
     assert_eq!(h.path().await, settings);
     h.find("#max_hashtags").await;
     let (main, window) = widths(&h).await;
-    assert!(
-        main <= window,
-        "settings page overflows: main is {main}px wide in a {window}px window"
-    );
+    assert!(main <= window, "settings page overflows: main is {main}px wide in a {window}px window");
 
     let png = h.browser.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
@@ -103,25 +88,11 @@ async fn settings_form_fields_all_have_labels() {
         "#)
         .await;
     let count = report["count"].as_u64().expect("count");
-    assert!(
-        count >= 15,
-        "the settings page should show its three forms, found {count} fields"
-    );
-    assert_eq!(
-        report["unlabelled"],
-        serde_json::json!([]),
-        "fields without a label"
-    );
-    assert_eq!(
-        report["duplicated"],
-        serde_json::json!([]),
-        "duplicated ids break label association"
-    );
+    assert!(count >= 15, "the settings page should show its three forms, found {count} fields");
+    assert_eq!(report["unlabelled"], serde_json::json!([]), "fields without a label");
+    assert_eq!(report["duplicated"], serde_json::json!([]), "duplicated ids break label association");
     let lang = report["lang"].as_str().expect("lang");
-    assert!(
-        lang == "fr" || lang == "en",
-        "html[lang] is the interface language, got {lang:?}"
-    );
+    assert!(lang == "fr" || lang == "en", "html[lang] is the interface language, got {lang:?}");
 
     h.finish().await;
 }

@@ -53,8 +53,7 @@ async fn world() -> World {
     let t = spawn_app().await;
     let alpha = t.client("alpha", "Alpha Pizza", "#c0392b").await;
     let bravo = t.client("bravo", FOREIGN_NAME, "#2980b9").await;
-    let mut brief = filrouge_domain::client::Brief::default();
-    brief.activity = FOREIGN_SECRET.into();
+    let brief = filrouge_domain::client::Brief { activity: FOREIGN_SECRET.into(), ..Default::default() };
     t.app.update_brief(&filrouge_app::Actor::operator(), "bravo", brief).await.unwrap();
     let foreign_competitor = t.competitor("bravo", FOREIGN_COMPETITOR).await.to_string();
     let foreign_account = t.account("bravo", FOREIGN_HANDLE).await.to_string();
@@ -193,7 +192,8 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 "competitor" => w.t.competitor("alpha", "Alpha Rival").await.to_string(),
                 "account" => w.t.account("alpha", &format!("alpha{}.test", rand_suffix())).await.to_string(),
                 "member" | "user" => {
-                    let alpha = w.t.app.client(&filrouge_app::Actor::operator(), "alpha", Action::ViewClient).await.unwrap().id;
+                    let alpha =
+                        w.t.app.client(&filrouge_app::Actor::operator(), "alpha", Action::ViewClient).await.unwrap().id;
                     w.t.user(&format!("m{}@agence.fr", rand_suffix()), Role::Analyst, &[alpha]).await.to_string()
                 }
                 _ if spec.path.ends_with("/members") => {
@@ -210,12 +210,18 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
             };
             if allowed {
                 assert!(
-                    !matches!(answer.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) && !answer.status.is_server_error(),
+                    !matches!(answer.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+                        && !answer.status.is_server_error(),
                     "{what}: allowed by the table but answered {}",
                     answer.status
                 );
             } else {
-                assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}: refused by the table but answered {}", answer.status);
+                assert_eq!(
+                    answer.status,
+                    StatusCode::FORBIDDEN,
+                    "{what}: refused by the table but answered {}",
+                    answer.status
+                );
             }
             if *role != Role::Owner {
                 assert_no_leak(&answer, &what);

@@ -1,5 +1,8 @@
 //! Integration tests of the web app: one binary, one module per concern.
 
+// Tests: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod helpers;
 
 mod authorization;

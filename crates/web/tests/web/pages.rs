@@ -18,7 +18,10 @@ async fn every_client_page_names_the_current_client_and_switching_keeps_the_sect
         let header = page.body.split("data-testid=\"current-client\"").nth(1).unwrap_or("");
         assert!(header.starts_with('>') && header.contains("Alpha Pizza"), "{section}: current client shown");
         assert!(page.body.contains("background:#c0392b"), "{section}: the client's colour");
-        assert!(page.body.contains(&format!("href=\"/c/bravo{section}\"")), "{section}: one click to the same section of bravo");
+        assert!(
+            page.body.contains(&format!("href=\"/c/bravo{section}\"")),
+            "{section}: one click to the same section of bravo"
+        );
     }
 }
 
@@ -66,7 +69,10 @@ async fn editing_the_charter_is_saved_journaled_and_refused_with_a_reason_when_w
     let refused = browser.post("/c/alpha/settings/charter", &too_many).await;
     assert_eq!(refused.status, StatusCode::SEE_OTHER);
     let reason = flash(&refused);
-    assert!(reason.starts_with("filrouge_flash=error.") && reason.contains("max_hashtags"), "the reason names the field: {reason}");
+    assert!(
+        reason.starts_with("filrouge_flash=error.") && reason.contains("max_hashtags"),
+        "the reason names the field: {reason}"
+    );
     let page = browser.get("/c/alpha/settings").await.body;
     assert!(page.contains("#pizza\n#Lyon"), "nothing half-written");
 
@@ -92,7 +98,9 @@ async fn account_tokens_are_never_shown_back() {
     t.user("cm@agence.fr", Role::CommunityManager, &[a]).await;
     let browser = t.browser("cm@agence.fr").await;
     let token = "bsky-app-password-SECRET-9f3a";
-    let added = browser.post("/c/alpha/accounts", &[("network", "bluesky"), ("handle", "alpha.bsky.social"), ("token", token)]).await;
+    let added = browser
+        .post("/c/alpha/accounts", &[("network", "bluesky"), ("handle", "alpha.bsky.social"), ("token", token)])
+        .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
     let page = browser.get("/c/alpha/accounts").await.body;
     assert!(page.contains("alpha.bsky.social"));

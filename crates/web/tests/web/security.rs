@@ -108,10 +108,16 @@ async fn forms_without_the_right_token_or_from_another_site_are_refused() {
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     let csrf = browser.csrf.clone();
     let cross = browser
-        .post_raw("/c/alpha/journal/notes", &[("_csrf", &csrf), ("text", "x")], &[("origin", "https://evil.example"), ("host", "filrouge.local")])
+        .post_raw(
+            "/c/alpha/journal/notes",
+            &[("_csrf", &csrf), ("text", "x")],
+            &[("origin", "https://evil.example"), ("host", "filrouge.local")],
+        )
         .await;
     assert_eq!(cross.status, StatusCode::FORBIDDEN);
-    let fetch_site = browser.post_raw("/c/alpha/journal/notes", &[("_csrf", &csrf), ("text", "x")], &[("sec-fetch-site", "cross-site")]).await;
+    let fetch_site = browser
+        .post_raw("/c/alpha/journal/notes", &[("_csrf", &csrf), ("text", "x")], &[("sec-fetch-site", "cross-site")])
+        .await;
     assert_eq!(fetch_site.status, StatusCode::FORBIDDEN);
     let ok = browser.post("/c/alpha/journal/notes", &[("text", "real note")]).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
