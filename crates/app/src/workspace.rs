@@ -158,7 +158,7 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
     let loc = Located { file, text };
     let doc: WorkspaceFile = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        loc.at(offset, e.message().trim().to_owned())
+        loc.at(offset, e.message().trim().replace('\n', "; "))
     })?;
     if *doc.version.get_ref() != FORMAT_VERSION {
         let (at, found) = (doc.version.span().start, doc.version.get_ref());
