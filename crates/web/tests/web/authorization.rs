@@ -257,3 +257,39 @@ async fn signed_out_visitors_reach_only_public_routes() {
         assert!(!answer.body.contains("Alpha Pizza"), "{what}");
     }
 }
+
+/// The matrix above only protects routes that are in the table: no route may be added elsewhere.
+#[test]
+fn routes_are_declared_only_in_the_route_table() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (n, line) in lines.iter().enumerate() {
+                let adds_route = line.contains(".route(") || line.contains(".nest(") || line.contains(".route_service(");
+                // server.rs serves /metrics on its own listener, never on the app's.
+                let next = lines.get(n + 1).copied().unwrap_or("");
+                let metrics = line.contains("\"/metrics\"") || next.contains("\"/metrics\"");
+                let allowed = rel == "routes.rs" || (rel == "server.rs" && metrics);
+                if adds_route && !allowed {
+                    offenders.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "routes added outside routes.rs: {offenders:#?}");
+    let table = specs();
+    let mut seen = std::collections::HashSet::new();
+    for spec in &table {
+        assert!(seen.insert((spec.method.clone(), spec.path)), "{} {} is declared twice", spec.method, spec.path);
+    }
+}
