@@ -180,18 +180,11 @@ impl App {
         Ok(())
     }
 
-    /// The users who belong to the client.
+    /// The users who belong to the client, by name.
     pub async fn members(&self, actor: &Actor, slug: &str) -> Result<Vec<User>> {
         let mut tx = self.store.read().await?;
         let client = client_for(&mut tx, actor, slug, Action::ViewClientSettings).await?;
-        let mut users = Vec::new();
-        for id in tx.member_ids_of_client(client.id).await? {
-            if let Some(u) = tx.user_by_id(id).await? {
-                users.push(u);
-            }
-        }
-        users.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(users)
+        Ok(tx.users_of_client(client.id).await?)
     }
 
     pub async fn add_member(&self, actor: &Actor, slug: &str, user: UserId) -> Result<()> {

@@ -46,12 +46,18 @@ impl App {
     pub async fn users(&self, actor: &Actor) -> Result<Vec<UserWithClients>> {
         actor.require(Action::ViewUsers)?;
         let mut tx = self.store.read().await?;
-        let mut out = Vec::new();
-        for user in tx.all_users().await? {
-            let clients = tx.memberships_of(user.id).await?;
-            out.push(UserWithClients { user, clients });
+        let mut memberships: std::collections::HashMap<UserId, Vec<ClientId>> = std::collections::HashMap::new();
+        for (user, client) in tx.all_memberships().await? {
+            memberships.entry(user).or_default().push(client);
         }
-        Ok(out)
+        let users = tx.all_users().await?;
+        Ok(users
+            .into_iter()
+            .map(|user| {
+                let clients = memberships.remove(&user.id).unwrap_or_default();
+                UserWithClients { user, clients }
+            })
+            .collect())
     }
 
     pub async fn create_user(&self, actor: &Actor, input: NewUserInput) -> Result<UserId> {

@@ -98,6 +98,23 @@ impl Tx {
         rows.into_iter().map(|r| r.into_credentials().map(|c| c.user)).collect()
     }
 
+    /// The users who belong to a client, by name.
+    pub async fn users_of_client(&mut self, client: filrouge_domain::ids::ClientId) -> Result<Vec<User>> {
+        let sql = format!(
+            "SELECT {} FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.client_id = $1 ORDER BY u.name, u.id",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let rows: Vec<UserRow> = on_tx!(self, c => sqlx::query_as(&sql).bind(client.0).fetch_all(c).await)?;
+        rows.into_iter().map(|r| r.into_credentials().map(|c| c.user)).collect()
+    }
+
+    /// Every membership, as (user, client) pairs.
+    pub async fn all_memberships(&mut self) -> Result<Vec<(UserId, filrouge_domain::ids::ClientId)>> {
+        let sql = "SELECT user_id, client_id FROM memberships ORDER BY user_id, client_id";
+        let rows: Vec<(i64, i64)> = on_tx!(self, c => sqlx::query_as(sql).fetch_all(c).await)?;
+        Ok(rows.into_iter().map(|(u, c)| (UserId(u), filrouge_domain::ids::ClientId(c))).collect())
+    }
+
     pub async fn count_active_owners(&mut self) -> Result<i64> {
         let sql = "SELECT COUNT(*) FROM users WHERE role = 'owner' AND NOT disabled";
         Ok(on_tx!(self, c => sqlx::query_scalar(sql).fetch_one(c).await)?)

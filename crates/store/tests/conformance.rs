@@ -124,6 +124,10 @@ async fn memberships_decide_which_clients_a_user_lists(store: Store) {
     assert_eq!(mine, vec![a]);
     assert_eq!(tx.memberships_of(user).await.unwrap(), vec![a]);
     assert_eq!(tx.member_ids_of_client(b).await.unwrap(), Vec::<UserId>::new());
+    let members: Vec<_> = tx.users_of_client(a).await.unwrap().into_iter().map(|u| u.id).collect();
+    assert_eq!(members, vec![user]);
+    assert!(tx.users_of_client(b).await.unwrap().is_empty());
+    assert_eq!(tx.all_memberships().await.unwrap(), vec![(user, a)]);
     drop(tx);
 
     let mut tx = store.write().await.unwrap();

@@ -150,5 +150,9 @@ texts! {
     menu: "Menu", "Menu";
     language_name_fr: "Français", "French";
     language_name_en: "Anglais", "English";
+    search: "Rechercher", "Search";
+    pages: "Pages", "Pages";
+    previous_page: "Page précédente", "Previous page";
+    next_page: "Page suivante", "Next page";
     server_error: "Une erreur est survenue ; elle a été consignée.", "Something went wrong; it has been logged.";
 }

@@ -1,6 +1,6 @@
 //! The users of the installation: list with their role and clients, create, edit.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::Form;
 use filrouge_app::users::NewUserInput;
@@ -26,15 +26,44 @@ pub fn role_label(t: &Texts, role: Role) -> &'static str {
     }
 }
 
-pub async fn page(State(state): State<WebState>, signed: SignedIn) -> WebResult {
+/// Users shown per page.
+const PAGE_SIZE: usize = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<usize>,
+}
+
+pub async fn page(State(state): State<WebState>, signed: SignedIn, Query(query): Query<UsersQuery>) -> WebResult {
     let SignedIn { ctx, actor } = &signed;
     let t = ctx.t();
-    let users = state.app.users(actor).await?;
+    let needle = query.q.trim().to_lowercase();
+    let matching: Vec<_> = state
+        .app
+        .users(actor)
+        .await?
+        .into_iter()
+        .filter(|u| {
+            needle.is_empty() || u.user.name.to_lowercase().contains(&needle) || u.user.email.as_str().contains(&needle)
+        })
+        .collect();
+    let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
+    let current = query.page.unwrap_or(1).clamp(1, pages);
+    let users: Vec<_> = matching.into_iter().skip((current - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+    let q = form_urlencoded::byte_serialize(query.q.trim().as_bytes()).collect::<String>();
     let clients = state.app.visible_clients(actor).await?;
     let may_manage = actor.may(filrouge_domain::permission::Action::ManageUsers, None);
     let name_of = |id: ClientId| clients.iter().find(|c| c.id == id).map(|c| c.profile.name.clone());
     let content = html! {
         h1 { (t.users) }
+        form.filters method="get" role="search" {
+            label for="q" { (t.search) }
+            input #q type="search" name="q" value=(query.q);
+            button type="submit" { (t.filter) }
+        }
         table.users {
             thead { tr { th scope="col" { (t.name) } th scope="col" { (t.email) } th scope="col" { (t.role) } th scope="col" { (t.user_clients) } @if may_manage { th scope="col" { (t.settings) } } } }
             tbody {
@@ -64,6 +93,13 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn) -> WebResult 
                         }
                     }
                 }
+            }
+        }
+        @if pages > 1 {
+            nav.pager aria-label=(t.pages) {
+                @if current > 1 { a href={ "/users?page=" (current - 1) "&q=" (q) } rel="prev" { "← " (t.previous_page) } }
+                span { (current) " / " (pages) }
+                @if current < pages { a href={ "/users?page=" (current + 1) "&q=" (q) } rel="next" { (t.next_page) " →" } }
             }
         }
         @if may_manage {

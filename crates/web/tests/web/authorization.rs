@@ -275,7 +275,8 @@ fn routes_are_declared_only_in_the_route_table() {
             let text = std::fs::read_to_string(&path).unwrap();
             let lines: Vec<&str> = text.lines().collect();
             for (n, line) in lines.iter().enumerate() {
-                let adds_route = line.contains(".route(") || line.contains(".nest(") || line.contains(".route_service(");
+                let adds_route =
+                    line.contains(".route(") || line.contains(".nest(") || line.contains(".route_service(");
                 // server.rs serves /metrics on its own listener, never on the app's.
                 let next = lines.get(n + 1).copied().unwrap_or("");
                 let metrics = line.contains("\"/metrics\"") || next.contains("\"/metrics\"");

@@ -133,3 +133,22 @@ async fn health_and_metrics_answer() {
     assert!(metrics.contains("filrouge_http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/login\""), "{metrics}");
 }
+
+#[tokio::test]
+async fn the_users_page_is_paged_and_searchable() {
+    let t = spawn_app().await;
+    t.user("owner@agence.fr", Role::Owner, &[]).await;
+    for i in 0..59 {
+        t.user(&format!("user{i:02}@agence.fr"), Role::Analyst, &[]).await;
+    }
+    let browser = t.browser("owner@agence.fr").await;
+    let rows = |body: &str| body.matches("@agence.fr</td>").count();
+    let first = browser.get("/users").await.body;
+    assert_eq!(rows(&first), 50);
+    assert!(first.contains("href=\"/users?page=2&amp;q=\""), "a link to the next page");
+    let second = browser.get("/users?page=2").await.body;
+    assert_eq!(rows(&second), 10);
+    let found = browser.get("/users?q=USER07").await.body;
+    assert_eq!(rows(&found), 1);
+    assert!(found.contains("user07@agence.fr"));
+}
