@@ -208,6 +208,19 @@ impl App {
         Ok(())
     }
 
+    /// Adds the user with this e-mail to the client (the members page's form).
+    pub async fn add_member_by_email(&self, actor: &Actor, slug: &str, email: &str) -> Result<()> {
+        let user = {
+            let mut tx = self.store.read().await?;
+            client_for(&mut tx, actor, slug, Action::ManageMembers).await?;
+            tx.credentials_by_email(email).await?.map(|c| c.user.id)
+        };
+        let Some(user) = user else {
+            return Err(Invalid::new("email", format!("no user has the e-mail address '{}'", email.trim())).into());
+        };
+        self.add_member(actor, slug, user).await
+    }
+
     pub async fn remove_member(&self, actor: &Actor, slug: &str, user: UserId) -> Result<()> {
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::ManageMembers).await?;

@@ -60,6 +60,34 @@ impl App {
             .collect())
     }
 
+    /// One page of users (by name) whose name or e-mail contains `search`, with their clients,
+    /// and how many match in all.
+    pub async fn users_page(
+        &self,
+        actor: &Actor,
+        search: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<UserWithClients>, u64)> {
+        actor.require(Action::ViewUsers)?;
+        let per_page = per_page.clamp(1, 500);
+        let mut tx = self.store.read().await?;
+        let (users, total) = tx.users_page(search, per_page, page.saturating_sub(1).saturating_mul(per_page)).await?;
+        let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+        let mut memberships: std::collections::HashMap<UserId, Vec<ClientId>> = std::collections::HashMap::new();
+        for (user, client) in tx.memberships_of_users(&ids).await? {
+            memberships.entry(user).or_default().push(client);
+        }
+        let page = users
+            .into_iter()
+            .map(|user| {
+                let clients = memberships.remove(&user.id).unwrap_or_default();
+                UserWithClients { user, clients }
+            })
+            .collect();
+        Ok((page, total))
+    }
+
     pub async fn create_user(&self, actor: &Actor, input: NewUserInput) -> Result<UserId> {
         actor.require(Action::ManageUsers)?;
         check_role_change(actor, None, input.role)?;

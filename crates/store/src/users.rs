@@ -108,6 +108,44 @@ impl Tx {
         rows.into_iter().map(|r| r.into_credentials().map(|c| c.user)).collect()
     }
 
+    /// One page of users by name, those whose name or e-mail contains `search` (case-insensitive
+    /// for ASCII on SQLite, for all letters on PostgreSQL), and how many match in all.
+    pub async fn users_page(&mut self, search: &str, limit: u32, offset: u32) -> Result<(Vec<User>, u64)> {
+        let pattern =
+            format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let filter = "($1 = '%%' OR lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\')";
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {filter} ORDER BY name, id LIMIT $2 OFFSET $3");
+        let rows: Vec<UserRow> = on_tx!(self, c => sqlx::query_as(&sql)
+            .bind(&pattern).bind(i64::from(limit)).bind(i64::from(offset)).fetch_all(c).await)?;
+        let count_sql = format!("SELECT COUNT(*) FROM users WHERE {filter}");
+        let total: i64 = on_tx!(self, c => sqlx::query_scalar(&count_sql).bind(&pattern).fetch_one(c).await)?;
+        let users = rows.into_iter().map(|r| r.into_credentials().map(|c| c.user)).collect::<Result<Vec<_>>>()?;
+        Ok((users, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// The memberships of some users, as (user, client) pairs.
+    pub async fn memberships_of_users(
+        &mut self,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, filrouge_domain::ids::ClientId)>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=users.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT user_id, client_id FROM memberships WHERE user_id IN ({}) ORDER BY user_id, client_id",
+            placeholders.join(", ")
+        );
+        let rows: Vec<(i64, i64)> = on_tx!(self, c => {
+            let mut q = sqlx::query_as(&sql);
+            for u in users {
+                q = q.bind(u.0);
+            }
+            q.fetch_all(c).await
+        })?;
+        Ok(rows.into_iter().map(|(u, c)| (UserId(u), filrouge_domain::ids::ClientId(c))).collect())
+    }
+
     /// Every membership, as (user, client) pairs.
     pub async fn all_memberships(&mut self) -> Result<Vec<(UserId, filrouge_domain::ids::ClientId)>> {
         let sql = "SELECT user_id, client_id FROM memberships ORDER BY user_id, client_id";

@@ -22,17 +22,6 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
     let client = state.app.client(actor, &slug, Action::ViewClientSettings).await?;
     let clients = state.app.visible_clients(actor).await?;
     let editable = actor.may(Action::ManageMembers, Some(client.id));
-    let candidates = if editable {
-        state
-            .app
-            .users(actor)
-            .await?
-            .into_iter()
-            .filter(|u| !members.iter().any(|m| m.id == u.user.id) && !u.user.disabled)
-            .collect()
-    } else {
-        Vec::new()
-    };
     let content = html! {
         h1 { (t.members) }
         @if members.is_empty() { p { (t.no_members) } }
@@ -49,14 +38,12 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
                 }
             }
         }
-        @if editable && !candidates.is_empty() {
+        @if editable {
             h2 { (t.add_member) }
             form.stack method="post" action={ "/c/" (slug) "/members" } {
                 (csrf_field(ctx))
-                label for="user_id" { (t.users) }
-                select #user_id name="user_id" {
-                    @for u in &candidates { option value=(u.user.id) { (u.user.name) " (" (role_label(t, u.user.role)) ")" } }
-                }
+                label for="member-email" { (t.email) }
+                input #member-email type="email" name="email" required autocomplete="off";
                 button type="submit" { (t.add) }
             }
         }
@@ -70,7 +57,8 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
 
 #[derive(Deserialize)]
 pub struct MemberForm {
-    user_id: i64,
+    #[serde(default)]
+    email: String,
 }
 
 pub async fn add(
@@ -79,7 +67,7 @@ pub async fn add(
     Path(slug): Path<String>,
     Form(f): Form<MemberForm>,
 ) -> WebResult {
-    let result = state.app.add_member(&signed.actor, &slug, UserId(f.user_id)).await;
+    let result = state.app.add_member_by_email(&signed.actor, &slug, &f.email).await;
     after_change(&state, &signed.ctx, &format!("/c/{slug}/members"), result)
 }
 

@@ -40,19 +40,14 @@ pub struct UsersQuery {
 pub async fn page(State(state): State<WebState>, signed: SignedIn, Query(query): Query<UsersQuery>) -> WebResult {
     let SignedIn { ctx, actor } = &signed;
     let t = ctx.t();
-    let needle = query.q.trim().to_lowercase();
-    let matching: Vec<_> = state
-        .app
-        .users(actor)
-        .await?
-        .into_iter()
-        .filter(|u| {
-            needle.is_empty() || u.user.name.to_lowercase().contains(&needle) || u.user.email.as_str().contains(&needle)
-        })
-        .collect();
-    let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
-    let current = query.page.unwrap_or(1).clamp(1, pages);
-    let users: Vec<_> = matching.into_iter().skip((current - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+    let requested = u32::try_from(query.page.unwrap_or(1)).unwrap_or(1).max(1);
+    let (mut users, mut total) = state.app.users_page(actor, &query.q, requested, PAGE_SIZE as u32).await?;
+    let pages = usize::try_from(total).unwrap_or(usize::MAX).div_ceil(PAGE_SIZE).max(1);
+    let current = (requested as usize).min(pages);
+    if current != requested as usize {
+        (users, total) = state.app.users_page(actor, &query.q, current as u32, PAGE_SIZE as u32).await?;
+    }
+    let _ = total;
     let q = form_urlencoded::byte_serialize(query.q.trim().as_bytes()).collect::<String>();
     let clients = state.app.visible_clients(actor).await?;
     let may_manage = actor.may(filrouge_domain::permission::Action::ManageUsers, None);

@@ -152,3 +152,21 @@ async fn the_users_page_is_paged_and_searchable() {
     assert_eq!(rows(&found), 1);
     assert!(found.contains("user07@agence.fr"));
 }
+
+#[tokio::test]
+async fn members_are_added_by_e_mail_and_an_unknown_address_is_explained() {
+    let t = spawn_app().await;
+    let a = t.client("alpha", "Alpha", "#c0392b").await;
+    t.user("manager@agence.fr", Role::Manager, &[a]).await;
+    t.user("ines@agence.fr", Role::CommunityManager, &[]).await;
+    let browser = t.browser("manager@agence.fr").await;
+    let added = browser.post("/c/alpha/members", &[("email", "Ines@Agence.fr")]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert!(browser.get("/c/alpha/members").await.body.contains("ines@agence.fr"));
+    let unknown = browser.post("/c/alpha/members", &[("email", "nobody@agence.fr")]).await;
+    assert!(
+        flash(&unknown).contains("nobody%40agence.fr") || flash(&unknown).contains("nobody@agence.fr"),
+        "{}",
+        flash(&unknown)
+    );
+}
