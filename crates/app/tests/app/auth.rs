@@ -198,7 +198,7 @@ async fn a_confirmed_second_factor_is_asked_at_sign_in_and_its_codes_cannot_be_r
     assert!(pending.second_factor_pending);
 
     let wrong = wrong_code(&secret, t.app.now());
-    assert!(!t.app.second_factor(&token, &wrong, ADDR).await.unwrap().is_some(), "a wrong code is refused");
+    assert!(t.app.second_factor(&token, &wrong, ADDR).await.unwrap().is_none(), "a wrong code is refused");
     assert!(t.app.session(&token).await.unwrap().expect("still pending").second_factor_pending);
 
     let code = totp_code(&secret, t.app.now()).unwrap();
@@ -214,7 +214,7 @@ async fn a_confirmed_second_factor_is_asked_at_sign_in_and_its_codes_cannot_be_r
     let SignIn::NeedsSecondFactor(again) = t.app.sign_in("marie@agence.fr", PASSWORD, ADDR).await.unwrap() else {
         panic!("the second factor is asked every time");
     };
-    assert!(!t.app.second_factor(&again, &code, ADDR).await.unwrap().is_some(), "a used code cannot be replayed");
+    assert!(t.app.second_factor(&again, &code, ADDR).await.unwrap().is_none(), "a used code cannot be replayed");
     assert!(t.app.session(&again).await.unwrap().expect("still pending").second_factor_pending);
 
     t.advance(SignedDuration::from_secs(30));
@@ -311,7 +311,7 @@ async fn wrong_second_factor_codes_are_rate_limited_too() {
 
     let wrong = wrong_code(&secret, t.app.now());
     for _ in 0..2 {
-        assert!(!t.app.second_factor(&token, &wrong, ADDR).await.unwrap().is_some());
+        assert!(t.app.second_factor(&token, &wrong, ADDR).await.unwrap().is_none());
     }
     let right = totp_code(&secret, t.app.now()).unwrap();
     assert!(matches!(t.app.second_factor(&token, &right, ADDR).await, Err(AppError::RateLimited { .. })));
