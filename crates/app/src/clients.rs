@@ -1,7 +1,7 @@
 //! Client use-cases: listing what a user may see, creating, editing the brief and charter,
 //! competitors, members, archiving. Every change is journaled in the same transaction.
 
-use filrouge_domain::client::{Brief, Charter, Client, ClientProfile, Competitor, CompetitorProfile};
+use filrouge_domain::client::{Brief, Charter, Client, ClientProfile, ClientSummary, Competitor, CompetitorProfile};
 use filrouge_domain::ids::{ClientId, CompetitorId, UserId};
 use filrouge_domain::journal::{JournalAction, NewJournalEntry};
 use filrouge_domain::permission::Action;
@@ -51,6 +51,12 @@ impl App {
         };
         clients.sort_by_key(|c| c.archived);
         Ok(clients)
+    }
+
+    /// What the client switcher lists: the clients the actor may see, by name, archived last.
+    pub async fn client_switcher(&self, actor: &Actor) -> Result<Vec<ClientSummary>> {
+        let user = actor.user.as_ref().filter(|u| u.role != Role::Owner).map(|u| u.id);
+        Ok(self.store.read().await?.client_summaries(user).await?)
     }
 
     /// One client, if the actor may do `action` on it.

@@ -15,6 +15,28 @@ pub struct Client {
     pub archived: bool,
 }
 
+/// What the client switcher shows of a client: enough to name it, colour it and link to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientSummary {
+    pub id: ClientId,
+    pub slug: Slug,
+    pub name: String,
+    pub colour: Colour,
+    pub archived: bool,
+}
+
+impl From<&Client> for ClientSummary {
+    fn from(c: &Client) -> Self {
+        Self {
+            id: c.id,
+            slug: c.profile.slug.clone(),
+            name: c.profile.name.clone(),
+            colour: c.profile.colour.clone(),
+            archived: c.archived,
+        }
+    }
+}
+
 /// What defines a client, without its storage identity: what is created, edited, exported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientProfile {

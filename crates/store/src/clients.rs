@@ -1,6 +1,8 @@
 //! Clients, their competitors and memberships.
 
-use filrouge_domain::client::{Client, ClientProfile, Colour, Competitor, CompetitorProfile, TimeZoneName};
+use filrouge_domain::client::{
+    Client, ClientProfile, ClientSummary, Colour, Competitor, CompetitorProfile, TimeZoneName,
+};
 use filrouge_domain::ids::{ClientId, CompetitorId, Slug, UserId};
 use filrouge_domain::locale::Lang;
 use jiff::Timestamp;
@@ -117,6 +119,27 @@ impl Tx {
         );
         let rows: Vec<ClientRow> = on_tx!(self, c => sqlx::query_as(&sql).bind(user.0).fetch_all(c).await)?;
         rows.into_iter().map(ClientRow::into_client).collect()
+    }
+
+    /// Summaries of the clients a user may see: every client (`user` = `None`) or those they belong
+    /// to; by name, archived last.
+    pub async fn client_summaries(&mut self, user: Option<UserId>) -> Result<Vec<ClientSummary>> {
+        let sql = "SELECT c.id, c.slug, c.name, c.colour, c.archived FROM clients c
+                   WHERE $1 IS NULL OR c.id IN (SELECT client_id FROM memberships WHERE user_id = $1)
+                   ORDER BY c.archived, c.name, c.id";
+        let rows: Vec<(i64, String, String, String, bool)> =
+            on_tx!(self, c => sqlx::query_as(sql).bind(user.map(|u| u.0)).fetch_all(c).await)?;
+        rows.into_iter()
+            .map(|(id, slug, name, colour, archived)| {
+                Ok(ClientSummary {
+                    id: ClientId(id),
+                    slug: parsed("clients.slug", Slug::parse(&slug))?,
+                    name,
+                    colour: parsed("clients.colour", Colour::parse(&colour))?,
+                    archived,
+                })
+            })
+            .collect()
     }
 
     pub async fn memberships_of(&mut self, user: UserId) -> Result<Vec<ClientId>> {

@@ -128,6 +128,11 @@ async fn memberships_decide_which_clients_a_user_lists(store: Store) {
     assert_eq!(members, vec![user]);
     assert!(tx.users_of_client(b).await.unwrap().is_empty());
     assert_eq!(tx.all_memberships().await.unwrap(), vec![(user, a)]);
+    let everyone: Vec<_> = tx.client_summaries(None).await.unwrap().into_iter().map(|c| c.name).collect();
+    assert_eq!(everyone, vec!["Alpha", "Zeta"], "by name");
+    let summaries = tx.client_summaries(Some(user)).await.unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!((summaries[0].id, summaries[0].slug.as_str(), summaries[0].colour.as_str()), (a, "zeta", "#c0392b"));
     drop(tx);
 
     let mut tx = store.write().await.unwrap();

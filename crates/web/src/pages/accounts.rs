@@ -32,7 +32,7 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
     let t = ctx.t();
     let accounts = state.app.accounts(actor, &slug).await?;
     let client = state.app.client(actor, &slug, Action::ViewClientSettings).await?;
-    let clients = state.app.visible_clients(actor).await?;
+    let clients = state.app.client_switcher(actor).await?;
     let editable = actor.may(Action::ManageAccounts, Some(client.id));
     let content = html! {
         h1 { (t.accounts) }
@@ -94,7 +94,7 @@ fn page_shell(
     _state: &WebState,
     signed: &SignedIn,
     client: &filrouge_domain::client::Client,
-    clients: &[filrouge_domain::client::Client],
+    clients: &[filrouge_domain::client::ClientSummary],
     content: maud::Markup,
 ) -> axum::response::Response {
     let t = signed.ctx.t();

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, TimeZoneName};
+use filrouge_domain::client::{Brief, Charter, ClientProfile, ClientSummary, Colour, TimeZoneName};
 use filrouge_domain::ids::Slug;
 use filrouge_domain::locale::Lang;
 use filrouge_domain::permission::Action;
@@ -61,7 +61,8 @@ pub async fn overview(State(state): State<WebState>, signed: SignedIn) -> WebRes
             }
         }
     };
-    Ok(page(&Shell { ctx, actor, clients: &clients, current: None, title: t.clients }, content).into_response())
+    let switcher: Vec<ClientSummary> = clients.iter().map(ClientSummary::from).collect();
+    Ok(page(&Shell { ctx, actor, clients: &switcher, current: None, title: t.clients }, content).into_response())
 }
 
 #[derive(Deserialize)]
@@ -122,7 +123,7 @@ pub async fn home(State(state): State<WebState>, signed: SignedIn, Path(slug): P
     let SignedIn { ctx, actor } = &signed;
     let t = ctx.t();
     let client = state.app.client(actor, &slug, Action::ViewClient).await?;
-    let clients = state.app.visible_clients(actor).await?;
+    let clients = state.app.client_switcher(actor).await?;
     let p = &client.profile;
     let content = html! {
         h1 { (p.name) }

@@ -20,7 +20,7 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
     let t = ctx.t();
     let competitors = state.app.competitors(actor, &slug).await?;
     let client = state.app.client(actor, &slug, Action::ViewClientSettings).await?;
-    let clients = state.app.visible_clients(actor).await?;
+    let clients = state.app.client_switcher(actor).await?;
     let editable = actor.may(Action::EditClientSettings, Some(client.id));
     let content = html! {
         h1 { (t.competitors) }

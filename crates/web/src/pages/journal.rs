@@ -49,7 +49,7 @@ pub async fn page(
     let user = q.user.as_deref().and_then(|u| u.parse::<i64>().ok()).map(UserId);
     let entries = state.app.client_journal(actor, &slug, &JournalFilter { day: Some(day), action, user }).await?;
     let members = state.app.members(actor, &slug).await.unwrap_or_default();
-    let clients = state.app.visible_clients(actor).await?;
+    let clients = state.app.client_switcher(actor).await?;
     let may_write = actor.may(Action::WriteJournalNote, Some(client.id));
     let prev = day.yesterday().map(|d| d.to_string()).unwrap_or_default();
     let next = day.tomorrow().map(|d| d.to_string()).unwrap_or_default();

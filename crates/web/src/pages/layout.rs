@@ -2,7 +2,7 @@
 //! switcher, the client's section tabs, the flash message, and the footer.
 
 use filrouge_app::Actor;
-use filrouge_domain::client::Client;
+use filrouge_domain::client::{Client, ClientSummary};
 use filrouge_domain::permission::Action;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -59,7 +59,7 @@ const SECTIONS: [Section; 6] =
 pub struct Shell<'a> {
     pub ctx: &'a Ctx,
     pub actor: &'a Actor,
-    pub clients: &'a [Client],
+    pub clients: &'a [ClientSummary],
     pub current: Option<(&'a Client, Section)>,
     pub title: &'a str,
 }
@@ -120,11 +120,11 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
                             @let is_current = shell.current.is_some_and(|(cur, _)| cur.id == c.id);
                             @let target = if shell.actor.may(section.needs(), Some(c.id)) { section } else { Section::Home };
                             li {
-                                a href={ "/c/" (c.profile.slug) (target.suffix()) }
+                                a href={ "/c/" (c.slug) (target.suffix()) }
                                   aria-current=[is_current.then_some("page")]
                                   class=[c.archived.then_some("archived")] {
-                                    span.dot style={ "background:" (c.profile.colour.as_str()) } {}
-                                    (c.profile.name)
+                                    span.dot style={ "background:" (c.colour.as_str()) } {}
+                                    (c.name)
                                 }
                             }
                         }

@@ -82,7 +82,7 @@ async fn render_profile(
     signed: &SignedIn,
     setup: Option<&filrouge_app::auth::TotpSetup>,
 ) -> WebResult {
-    let clients = state.app.visible_clients(&signed.actor).await?;
+    let clients = state.app.client_switcher(&signed.actor).await?;
     let content = profile_content(signed, setup);
     Ok(render(
         &Shell {

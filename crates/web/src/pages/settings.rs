@@ -19,7 +19,7 @@ pub async fn page_(state: &WebState, signed: &SignedIn, slug: &str) -> WebResult
     let SignedIn { ctx, actor } = signed;
     let t = ctx.t();
     let client = state.app.client(actor, slug, Action::ViewClientSettings).await?;
-    let clients = state.app.visible_clients(actor).await?;
+    let clients = state.app.client_switcher(actor).await?;
     let editable = actor.may(Action::EditClientSettings, Some(client.id));
     let p = &client.profile;
     let b = &p.brief;

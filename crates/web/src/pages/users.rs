@@ -49,9 +49,9 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Query(query):
     }
     let _ = total;
     let q = form_urlencoded::byte_serialize(query.q.trim().as_bytes()).collect::<String>();
-    let clients = state.app.visible_clients(actor).await?;
+    let clients = state.app.client_switcher(actor).await?;
     let may_manage = actor.may(filrouge_domain::permission::Action::ManageUsers, None);
-    let name_of = |id: ClientId| clients.iter().find(|c| c.id == id).map(|c| c.profile.name.clone());
+    let name_of = |id: ClientId| clients.iter().find(|c| c.id == id).map(|c| c.name.clone());
     let content = html! {
         h1 { (t.users) }
         form.filters method="get" role="search" {
@@ -111,7 +111,7 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Query(query):
                 input #nu-password type="password" name="password" required minlength="10" autocomplete="new-password";
                 fieldset {
                     legend { (t.user_clients) }
-                    @for c in &clients { label.inline { input type="checkbox" name="client" value=(c.id); " " (c.profile.name) } }
+                    @for c in &clients { label.inline { input type="checkbox" name="client" value=(c.id); " " (c.name) } }
                 }
                 button type="submit" { (t.create) }
             }
