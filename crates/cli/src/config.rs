@@ -24,7 +24,11 @@ pub fn load(file: Option<&Path>, data_override: Option<&Path>) -> Result<Config,
             let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
             if let Err(e) = text.parse::<toml::Table>() {
                 let (line, col) = e.span().map_or((1, 1), |s| line_col(&text, s.start));
-                return Err(ConfigError(format!("{}:{line}:{col}: {}", path.display(), e.message().trim().replace('\n', "; "))));
+                return Err(ConfigError(format!(
+                    "{}:{line}:{col}: {}",
+                    path.display(),
+                    e.message().trim().replace('\n', "; ")
+                )));
             }
             figment = figment.merge(Toml::file_exact(path));
         }
