@@ -239,8 +239,7 @@ impl App {
         let now = self.now();
         let hash = token.hash();
         let mut tx = self.store.read().await?;
-        let Some(record) = tx.session(&hash, now).await? else { return Ok(None) };
-        let Some(user) = tx.user_by_id(record.user_id).await? else { return Ok(None) };
+        let Some((record, user)) = tx.session_with_user(&hash, now).await? else { return Ok(None) };
         if user.disabled {
             return Ok(None);
         }

@@ -1,10 +1,12 @@
 //! The journal use-cases: a client's entries for a day (or a range) with filters, and manual
 //! notes.
 
+use filrouge_domain::client::Client;
 use filrouge_domain::ids::UserId;
 use filrouge_domain::journal::{note_text, JournalAction, JournalEntry};
 use filrouge_domain::permission::Action;
-use filrouge_store::JournalQuery;
+use filrouge_domain::user::User;
+use filrouge_store::{JournalQuery, Tx};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
@@ -23,25 +25,43 @@ pub struct JournalFilter {
     pub user: Option<UserId>,
 }
 
+/// Everything the journal page shows, read in one go.
+#[derive(Debug, Clone)]
+pub struct JournalView {
+    pub client: Client,
+    /// The day shown (today in the client's time zone when none was asked for).
+    pub day: Date,
+    /// Today in the client's time zone.
+    pub today: Date,
+    pub entries: Vec<JournalEntry>,
+    /// The client's members, to filter by person (empty when the actor may not list them).
+    pub members: Vec<User>,
+}
+
 impl App {
+    /// The journal page of a client for one day: the client, the day's entries (filtered) and
+    /// its members, with one access check.
+    pub async fn journal_view(&self, actor: &Actor, slug: &str, filter: &JournalFilter) -> Result<JournalView> {
+        let mut tx = self.store.read().await?;
+        let client = client_for(&mut tx, actor, slug, Action::ViewJournal).await?;
+        let tz =
+            TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| Invalid::new("time_zone", e.to_string()))?;
+        let today = self.now().to_zoned(tz).date();
+        let day = filter.day.unwrap_or(today);
+        let entries = journal_of(&mut tx, &client, &JournalFilter { day: Some(day), ..filter.clone() }).await?;
+        let members = if actor.may(Action::ViewClientSettings, Some(client.id)) {
+            tx.users_of_client(client.id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(JournalView { client, day, today, entries, members })
+    }
+
     /// The client's journal, newest first, days cut in the client's own time zone.
     pub async fn client_journal(&self, actor: &Actor, slug: &str, filter: &JournalFilter) -> Result<Vec<JournalEntry>> {
         let mut tx = self.store.read().await?;
         let client = client_for(&mut tx, actor, slug, Action::ViewJournal).await?;
-        let (from, to) = match filter.day {
-            Some(day) => {
-                let tz =
-                    TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| Invalid::new("day", e.to_string()))?;
-                let start = day.to_zoned(tz.clone()).map_err(|e| Invalid::new("day", e.to_string()))?;
-                let end =
-                    day.tomorrow().and_then(|d| d.to_zoned(tz)).map_err(|e| Invalid::new("day", e.to_string()))?;
-                (Some(start.timestamp()), Some(end.timestamp()))
-            }
-            None => (None, None),
-        };
-        let query =
-            JournalQuery { client: Some(client.id), from, to, action: filter.action, user: filter.user, limit: 1000 };
-        Ok(tx.journal(&query).await?)
+        journal_of(&mut tx, &client, filter).await
     }
 
     pub async fn add_note(&self, actor: &Actor, slug: &str, text: &str) -> Result<()> {
@@ -52,4 +72,20 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn journal_of(tx: &mut Tx, client: &Client, filter: &JournalFilter) -> Result<Vec<JournalEntry>> {
+    let (from, to) = match filter.day {
+        Some(day) => {
+            let tz =
+                TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| Invalid::new("day", e.to_string()))?;
+            let start = day.to_zoned(tz.clone()).map_err(|e| Invalid::new("day", e.to_string()))?;
+            let end = day.tomorrow().and_then(|d| d.to_zoned(tz)).map_err(|e| Invalid::new("day", e.to_string()))?;
+            (Some(start.timestamp()), Some(end.timestamp()))
+        }
+        None => (None, None),
+    };
+    let query =
+        JournalQuery { client: Some(client.id), from, to, action: filter.action, user: filter.user, limit: 1000 };
+    Ok(tx.journal(&query).await?)
 }

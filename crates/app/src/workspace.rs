@@ -371,7 +371,7 @@ impl App {
     /// Exports every client and user as a workspace file (no passwords, no credentials).
     pub async fn export_workspace(&self, actor: &Actor) -> Result<String> {
         actor.require(Action::ExportWorkspace)?;
-        let mut tx = self.store.read().await?;
+        let mut tx = self.store.snapshot().await?;
         let all_users = tx.all_users().await?;
         let mut email_of = HashMap::new();
         let mut users = Vec::new();

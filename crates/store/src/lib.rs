@@ -21,5 +21,5 @@ pub use connect::{Engine, Store};
 pub use error::StoreError;
 pub use journal::JournalQuery;
 pub use sessions::SessionRecord;
-pub use tx::Tx;
+pub use tx::{Handle, Tx};
 pub use users::{NewUser, UserCredentials};

@@ -28,7 +28,46 @@ struct SessionRow {
     last_seen_at: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionUserRow {
+    csrf: String,
+    second_factor_pending: bool,
+    expires_at: i64,
+    last_seen_at: i64,
+    #[sqlx(flatten)]
+    user: crate::users::UserRow,
+}
+
 impl Tx {
+    /// The session with this token hash and its user, in one statement (every signed-in request
+    /// starts here), if it has not expired at `now`.
+    pub async fn session_with_user(
+        &mut self,
+        token_hash: &[u8],
+        now: Timestamp,
+    ) -> Result<Option<(SessionRecord, filrouge_domain::user::User)>> {
+        let user_columns: Vec<String> =
+            crate::users::USER_COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect();
+        let sql = format!(
+            "SELECT s.csrf, s.second_factor_pending, s.expires_at, s.last_seen_at, {}
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+            user_columns.join(", ")
+        );
+        let row: Option<SessionUserRow> =
+            on_tx!(self, c => sqlx::query_as(&sql).bind(token_hash).bind(millis(now)).fetch_optional(c).await)?;
+        let Some(row) = row else { return Ok(None) };
+        let user = row.user.into_credentials()?.user;
+        let record = SessionRecord {
+            user_id: user.id,
+            csrf: row.csrf,
+            second_factor_pending: row.second_factor_pending,
+            expires_at: timestamp(row.expires_at)?,
+            last_seen_at: timestamp(row.last_seen_at)?,
+        };
+        Ok(Some((record, user)))
+    }
+
     pub async fn insert_session(
         &mut self,
         token_hash: &[u8],

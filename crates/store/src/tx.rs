@@ -1,14 +1,39 @@
 //! The transaction type every storage operation runs in, and the macro that runs one SQL text on
 //! either engine.
 
-use sqlx::{Postgres, Sqlite};
+use sqlx::pool::PoolConnection;
+use sqlx::{Database, Postgres, Sqlite};
 
 use crate::error::Result;
 
-/// An open transaction on one of the two engines. Dropping it without [`Tx::commit`] rolls back.
+/// An open unit of work on one of the two engines: a transaction (writes, consistent snapshots;
+/// dropping it without [`Tx::commit`] rolls back) or a plain connection (single reads, which then
+/// cost no BEGIN/ROLLBACK round trips).
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
+    Sqlite(Handle<Sqlite>),
+    Postgres(Handle<Postgres>),
+}
+
+/// A transaction or a plain pooled connection.
+pub enum Handle<DB: Database> {
+    Transaction(sqlx::Transaction<'static, DB>),
+    Connection(PoolConnection<DB>),
+}
+
+impl<DB: Database> Handle<DB> {
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        match self {
+            Handle::Transaction(t) => t,
+            Handle::Connection(c) => c,
+        }
+    }
+
+    async fn commit(self) -> Result<()> {
+        if let Handle::Transaction(t) = self {
+            t.commit().await?;
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Tx {
@@ -26,11 +51,11 @@ macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
             $crate::tx::Tx::Sqlite(t) => {
-                let $conn = &mut **t;
+                let $conn = t.conn();
                 $body
             }
             $crate::tx::Tx::Postgres(t) => {
-                let $conn = &mut **t;
+                let $conn = t.conn();
                 $body
             }
         }
@@ -41,10 +66,9 @@ pub(crate) use on_tx;
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
         }
-        Ok(())
     }
 }
 

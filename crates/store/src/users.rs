@@ -30,7 +30,7 @@ pub struct UserCredentials {
 }
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     email: String,
     name: String,
@@ -44,7 +44,7 @@ struct UserRow {
 }
 
 impl UserRow {
-    fn into_credentials(self) -> Result<UserCredentials> {
+    pub(crate) fn into_credentials(self) -> Result<UserCredentials> {
         Ok(UserCredentials {
             user: User {
                 id: UserId(self.id),
@@ -62,7 +62,7 @@ impl UserRow {
     }
 }
 
-const USER_COLUMNS: &str =
+pub(crate) const USER_COLUMNS: &str =
     "id, email, name, role, ui_lang, totp_enabled, disabled, password_hash, totp_secret, totp_last_step";
 
 impl Tx {

@@ -301,6 +301,11 @@ async fn sessions_expire_and_end(store: Store) {
     let s = tx.session(b"hash-1", now).await.unwrap().unwrap();
     assert_eq!((s.user_id, s.csrf.as_str(), s.second_factor_pending), (user, "csrf-1", false));
     assert!(tx.session(b"hash-1", later).await.unwrap().is_none(), "expired");
+    let (record, user_of_session) = tx.session_with_user(b"hash-1", now).await.unwrap().unwrap();
+    assert_eq!((record.user_id, record.csrf.as_str(), user_of_session.id), (user, "csrf-1", user));
+    assert_eq!(user_of_session.email.as_str(), "cm@agence.fr");
+    assert!(tx.session_with_user(b"hash-1", later).await.unwrap().is_none(), "expired");
+    assert!(tx.session_with_user(b"unknown", now).await.unwrap().is_none());
     assert!(tx.session(b"hash-2", later).await.unwrap().unwrap().second_factor_pending);
     tx.touch_session(b"hash-2", later, at("2026-01-03T10:00:00Z")).await.unwrap();
     assert_eq!(tx.session(b"hash-2", later).await.unwrap().unwrap().expires_at, at("2026-01-03T10:00:00Z"));

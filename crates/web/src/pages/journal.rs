@@ -36,19 +36,17 @@ pub async fn page(
 ) -> WebResult {
     let SignedIn { ctx, actor } = &signed;
     let t = ctx.t();
-    let client = state.app.client(actor, &slug, Action::ViewJournal).await?;
-    let tz = TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| WebError::Internal(e.to_string()))?;
-    let today = state.app.now().to_zoned(tz.clone()).date();
     let day = match q.day.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => {
-            d.parse::<Date>().map_err(|_| WebError::Invalid(format!("day: '{d}' is not a date written YYYY-MM-DD")))?
-        }
-        None => today,
+        Some(d) => Some(
+            d.parse::<Date>().map_err(|_| WebError::Invalid(format!("day: '{d}' is not a date written YYYY-MM-DD")))?,
+        ),
+        None => None,
     };
     let action = q.action.as_deref().filter(|a| !a.is_empty()).and_then(JournalAction::parse);
     let user = q.user.as_deref().and_then(|u| u.parse::<i64>().ok()).map(UserId);
-    let entries = state.app.client_journal(actor, &slug, &JournalFilter { day: Some(day), action, user }).await?;
-    let members = state.app.members(actor, &slug).await.unwrap_or_default();
+    let view = state.app.journal_view(actor, &slug, &JournalFilter { day, action, user }).await?;
+    let (client, day, today, entries, members) = (view.client, view.day, view.today, view.entries, view.members);
+    let tz = TimeZone::get(client.profile.time_zone.as_str()).map_err(|e| WebError::Internal(e.to_string()))?;
     let clients = state.app.client_switcher(actor).await?;
     let may_write = actor.may(Action::WriteJournalNote, Some(client.id));
     let prev = day.yesterday().map(|d| d.to_string()).unwrap_or_default();
