@@ -10,6 +10,7 @@
 # Knobs (environment): BENCH_SKIP_BUILD=1 (use the binaries already in target/release),
 # BENCH_STARTS=10, BENCH_DURATION=20s, BENCH_CONNECTIONS=50, BENCH_THREADS=2, BENCH_IDLE_SECS=5,
 # BENCH_SINGLE_DURATION=5s (the one-connection run of each page, 0 to skip),
+# BENCH_THINK_DURATION=10s (the run with 50 connections that think 300-700 ms between requests),
 # BENCH_JOURNAL_HISTORY=0 (older journal notes to seed, spread over the past year),
 # BENCH_KEEP=1 (keep the temporary directory with the server logs and raw wrk outputs),
 # BENCH_QUIET_WAIT=600 (seconds to wait for other processes to leave the CPUs alone; 0: don't).
@@ -23,6 +24,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-50}
 THREADS=${BENCH_THREADS:-2}
 IDLE_SECS=${BENCH_IDLE_SECS:-5}
 SINGLE_DURATION=${BENCH_SINGLE_DURATION:-5s}
+THINK_DURATION=${BENCH_THINK_DURATION:-10s}
 JOURNAL_HISTORY=${BENCH_JOURNAL_HISTORY:-0}
 OUT=$ROOT/bench/results-latest.md
 
@@ -269,6 +271,10 @@ for spec in "${PAGES[@]}"; do
   rps=$(awk -v r="$requests" -v d="$dur" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
   cpu_per_req=$(awk -v t="$server_cpu_ticks" -v hz="$CLK_TCK" -v r="$requests" 'BEGIN { printf "%.2f", (r > 0 ? 1000 * t / hz / r : 0) }')
   errors=$((sock + http))
+  # The same page for 50 people with a think time between clicks (open loop, about 100 req/s).
+  BENCH_DIR="$ROOT/bench" run_wrk "$WORK/wrk-$n-think.txt" -t"$THREADS" -c"$CONNECTIONS" -d"$THINK_DURATION" -s "$ROOT/bench/wrk-think.lua" "${headers[@]}" "$BASE$path"
+  think_p99=$(ms "$(field p99_us)")
+  think_rps=$(awk -v r="$(field requests)" -v d="$(field duration_us)" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
   if [[ $path == /healthz ]]; then
     verdict="—"
   elif ((p99 <= TARGET_P99_MS * 1000 && errors == 0)); then
@@ -277,7 +283,7 @@ for spec in "${PAGES[@]}"; do
     verdict="**no**"
     all_pages_met=0
   fi
-  page_rows+=("| $label | $role | \`$path\` | $(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1024 }') | $(ms "$p50") | $(ms "$p90") | **$(ms "$p99")** | $(ms "$max") | $rps | $errors | $single | $cpu_per_req | $(mb "$(status_kb "$SERVER_PID" VmRSS)") | $other %")
+  page_rows+=("| $label | $role | \`$path\` | $(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1024 }') | $(ms "$p50") | $(ms "$p90") | **$(ms "$p99")** | $(ms "$max") | $rps | $errors | $single | $cpu_per_req | $(mb "$(status_kb "$SERVER_PID" VmRSS)") | $other % | $think_p99 ($think_rps req/s)")
   verdicts+=("$verdict")
 done
 
@@ -340,10 +346,11 @@ if [[ -n $(git -C "$ROOT" status --porcelain -- . ':!bench' 2>/dev/null) ]]; the
   echo "Latencies in ms from wrk at $CONNECTIONS connections (closed loop, no think time, so p50 ≈ $CONNECTIONS ÷ req/s); KiB: size of one answer;"
   echo "1-conn p50: median latency with a single connection (one request's cost, no queueing); CPU/req: server CPU ms (user + system, all threads) per request under load;"
   echo "RSS: server RSS in MB after that page's run; other: CPU taken by other processes than the server and wrk during the loaded run (share of all CPUs);"
-  echo "SQL: statements sqlx logged for one request (session lookup included; BEGIN/COMMIT are not logged)."
+  echo "SQL: statements sqlx logged for one request (session lookup included; BEGIN/COMMIT are not logged);"
+  echo "think p99: p99 in ms with the same $CONNECTIONS connections each waiting 300-700 ms between requests (bench/wrk-think.lua), and the rate that gives."
   echo
-  echo "| Page | As | Path | KiB | p50 | p90 | p99 | max | req/s | errors | 1-conn p50 | CPU/req | RSS | other | SQL | p99 ≤ $TARGET_P99_MS ms |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| Page | As | Path | KiB | p50 | p90 | p99 | max | req/s | errors | 1-conn p50 | CPU/req | RSS | other | think p99 | SQL | p99 ≤ $TARGET_P99_MS ms |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   i=0
   for spec in "${PAGES[@]}"; do
     IFS='|' read -r label who role path <<<"$spec"
