@@ -64,16 +64,14 @@ pub struct Shell<'a> {
     pub title: &'a str,
 }
 
-fn head(title: &str, lang: &str) -> Markup {
+/// The `<head>` of every page: one stylesheet, no script.
+fn head(title: &str) -> Markup {
     html! {
-        (DOCTYPE)
-        html lang=(lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Fil Rouge" }
-                link rel="stylesheet" href="/static/style.css";
-            }
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · Fil Rouge" }
+            link rel="stylesheet" href="/static/style.css";
         }
     }
 }
@@ -84,15 +82,14 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
     let lang = shell.ctx.lang.code();
     let current_colour = shell.current.map_or("#6b7280", |(c, _)| c.profile.colour.as_str());
     let section = shell.current.map_or(Section::Home, |(_, s)| s);
+    let title = match shell.current {
+        Some((c, _)) => format!("{} · {}", shell.title, c.profile.name),
+        None => shell.title.to_owned(),
+    };
     html! {
         (DOCTYPE)
         html lang=(lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (shell.title) @if let Some((c, _)) = shell.current { " · " (c.profile.name) } " · Fil Rouge" }
-                link rel="stylesheet" href="/static/style.css";
-            }
+            (head(&title))
             body {
                 a.skip href="#main" { (t.skip_to_content) }
                 header.top style={ "--client:" (current_colour) } {
@@ -160,16 +157,10 @@ pub fn flash(ctx: &Ctx) -> Markup {
 
 /// A page for signed-out screens (sign-in, second factor).
 pub fn public_page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
-    let _ = head;
     html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Fil Rouge" }
-                link rel="stylesheet" href="/static/style.css";
-            }
+            (head(title))
             body.public {
                 main #main {
                     h1 { "Fil Rouge" }
@@ -186,12 +177,7 @@ pub fn bare_page(title: &str, fr: &str, en: &str) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Fil Rouge" }
-                link rel="stylesheet" href="/static/style.css";
-            }
+            (head(title))
             body.public {
                 main #main {
                     h1 { (title) }
