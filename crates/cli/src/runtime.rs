@@ -71,3 +71,30 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     let store = Store::open(&url).await.with_context(|| format!("database {}", filrouge_store::redact_url(&url)))?;
     Ok(App::new(store, Arc::new(SystemClock), secrets, config.auth.clone()))
 }
+
+/// Held by a running server for as long as it runs: a second server on the same data directory,
+/// or a `restore` under a running server, is refused instead of corrupting the database.
+#[derive(Debug)]
+pub struct DataDirLock {
+    _file: std::fs::File,
+}
+
+/// Takes the data directory's lock, or says who holds it.
+pub fn lock_data_dir(config: &Config, purpose: &str) -> anyhow::Result<DataDirLock> {
+    ensure_data_dir(config)?;
+    let path = config.data_dir.join("filrouge.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(DataDirLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "cannot {purpose}: a filrouge server is running on {} (stop it first)",
+            config.data_dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+    }
+}

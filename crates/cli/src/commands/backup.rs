@@ -54,6 +54,7 @@ pub async fn restore(config: Config, file: &Path) -> anyhow::Result<()> {
     if !file.exists() {
         bail!("{}: no such file", file.display());
     }
+    let _lock = runtime::lock_data_dir(&config, "restore")?;
     let bar = spinner("checking the backup");
     // Open a copy, never the backup itself, and check it is a Fil Rouge database we can migrate.
     let staging = target.with_extension("db.restoring");

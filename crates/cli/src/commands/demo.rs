@@ -332,6 +332,12 @@ pub async fn demo(mut config: Config, addr: SocketAddr, no_serve: bool) -> anyho
     config.web.listen = addr;
     config.web.public_url = format!("http://{addr}");
     config.metrics.listen = None;
+    // One server per SQLite database (PostgreSQL installations run several on purpose).
+    let _lock = if config.database_url().starts_with("sqlite:") {
+        Some(runtime::lock_data_dir(&config, "start the demo")?)
+    } else {
+        None
+    };
     let app = runtime::open_app(&config).await?;
     let created = seed(&app).await?;
     let data = config.data_dir.display();

@@ -12,6 +12,12 @@ use tokio::sync::watch;
 use crate::runtime;
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    // One server per SQLite database (PostgreSQL installations run several on purpose).
+    let _lock = if config.database_url().starts_with("sqlite:") {
+        Some(runtime::lock_data_dir(&config, "start")?)
+    } else {
+        None
+    };
     let app = runtime::open_app(&config).await?;
     run_server(config, app, None).await
 }

@@ -31,6 +31,16 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
         }
         assert!(Instant::now() < deadline, "server did not start");
     }
+    // While it runs, nothing else may take its SQLite database from under it.
+    let second = cli.run(&["serve", "--addr", &format!("127.0.0.1:{}", free_port())]);
+    assert_ne!(second.code, 0);
+    assert!(second.stderr.contains("server is running"), "{}", second.stderr);
+    let snapshot = cli.path("snapshot.db");
+    assert_eq!(cli.run(&["backup", "--out", crate::helpers::s(&snapshot)]).code, 0, "backups are online");
+    let restore = cli.run(&["restore", crate::helpers::s(&snapshot)]);
+    assert_ne!(restore.code, 0);
+    assert!(restore.stderr.contains("cannot restore: a filrouge server is running"), "{}", restore.stderr);
+
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     use std::io::{Read, Write};
     stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
