@@ -232,7 +232,10 @@ impl App {
         let client = client_for(&mut tx, actor, slug, Action::ManageMembers).await?;
         let member = tx.user_by_id(user).await?.ok_or(AppError::NotFound)?;
         if tx.remove_membership(member.id, client.id).await? {
-            tx.delete_sessions_of_user_if_reviewer(&member).await?;
+            // A reviewer removed from their only client has nothing left to see: end their sessions.
+            if member.role == Role::ClientReviewer {
+                tx.delete_sessions_of_user(member.id).await?;
+            }
             let summary = format!("{} left « {} »", member.name, client.profile.name);
             tx.append_journal(&entry(
                 actor,
@@ -262,18 +265,4 @@ pub(crate) async fn check_reviewer_has_one_client(tx: &mut Tx, user: &User, clie
         }
     }
     Ok(())
-}
-
-trait ReviewerSessions {
-    async fn delete_sessions_of_user_if_reviewer(&mut self, user: &User) -> Result<()>;
-}
-
-impl ReviewerSessions for Tx {
-    /// A reviewer removed from their only client has nothing left to see: end their sessions.
-    async fn delete_sessions_of_user_if_reviewer(&mut self, user: &User) -> Result<()> {
-        if user.role == Role::ClientReviewer {
-            self.delete_sessions_of_user(user.id).await?;
-        }
-        Ok(())
-    }
 }

@@ -87,28 +87,8 @@ pub async fn page(State(state): State<WebState>, signed: SignedIn, Path(slug): P
             }
         }
     };
-    Ok(page_shell(&state, &signed, &client, &clients, content))
-}
-
-fn page_shell(
-    _state: &WebState,
-    signed: &SignedIn,
-    client: &filrouge_domain::client::Client,
-    clients: &[filrouge_domain::client::ClientSummary],
-    content: maud::Markup,
-) -> axum::response::Response {
-    let t = signed.ctx.t();
-    render(
-        &Shell {
-            ctx: &signed.ctx,
-            actor: &signed.actor,
-            clients,
-            current: Some((client, Section::Accounts)),
-            title: t.accounts,
-        },
-        content,
-    )
-    .into_response()
+    let shell = Shell { ctx, actor, clients: &clients, current: Some((&client, Section::Accounts)), title: t.accounts };
+    Ok(render(&shell, content).into_response())
 }
 
 #[derive(Deserialize)]
