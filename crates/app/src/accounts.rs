@@ -68,16 +68,15 @@ impl App {
             None => (None, AccountStatus::NotConnected),
         };
         let id = tx.insert_account(client.id, &profile, status, secret, now).await?;
-        let mut e = entry(
+        tx.append_journal(&account_entry(
             actor,
             now,
-            Some(client.id),
+            client.id,
+            id,
             JournalAction::AccountAdded,
-            &format!("account:{id}"),
             format!("{} account {} added", profile.network.label(), profile.handle),
-        );
-        e.account_id = Some(id);
-        tx.append_journal(&e).await?;
+        ))
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -116,27 +115,25 @@ impl App {
             if let Some(old) = account.credentials {
                 tx.delete_secret(old).await?;
             }
-            let mut e = entry(
+            tx.append_journal(&account_entry(
                 actor,
                 now,
-                Some(client.id),
+                client.id,
+                id,
                 JournalAction::CredentialsChanged,
-                &format!("account:{id}"),
                 format!("credentials of {} {} changed", profile.network.label(), profile.handle),
-            );
-            e.account_id = Some(id);
-            tx.append_journal(&e).await?;
+            ))
+            .await?;
         }
-        let mut e = entry(
+        tx.append_journal(&account_entry(
             actor,
             now,
-            Some(client.id),
+            client.id,
+            id,
             JournalAction::AccountEdited,
-            &format!("account:{id}"),
             format!("{} account {} edited", profile.network.label(), profile.handle),
-        );
-        e.account_id = Some(id);
-        tx.append_journal(&e).await?;
+        ))
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -150,16 +147,15 @@ impl App {
         if let Some(secret) = account.credentials {
             tx.delete_secret(secret).await?;
         }
-        let mut e = entry(
+        tx.append_journal(&account_entry(
             actor,
             now,
-            Some(client.id),
+            client.id,
+            id,
             JournalAction::AccountRemoved,
-            &format!("account:{id}"),
             format!("{} account {} removed", account.profile.network.label(), account.profile.handle),
-        );
-        e.account_id = Some(id);
-        tx.append_journal(&e).await?;
+        ))
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -174,4 +170,18 @@ impl App {
         let plain = self.secrets.open(ACCOUNT_PURPOSE, &sealed.sealed)?;
         Ok(Some(String::from_utf8_lossy(&plain).into_owned()))
     }
+}
+
+/// A journal entry about one account of a client.
+fn account_entry(
+    actor: &Actor,
+    at: jiff::Timestamp,
+    client: filrouge_domain::ids::ClientId,
+    account: AccountId,
+    action: JournalAction,
+    summary: String,
+) -> filrouge_domain::journal::NewJournalEntry {
+    let mut e = entry(actor, at, Some(client), action, &format!("account:{account}"), summary);
+    e.account_id = Some(account);
+    e
 }
