@@ -4,6 +4,8 @@
 // Test support: failing loudly is its job.
 #![allow(clippy::panic)]
 
+pub mod bluesky;
+pub mod mastodon;
 pub mod postgres;
 pub mod sqlite;
 

@@ -1,0 +1,144 @@
+//! Untrusted HTML made safe to show (ammonia), and its plain-text version.
+
+use std::sync::OnceLock;
+
+use url::Url;
+
+/// HTML that is safe to insert in a page, and the same content as plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct SafeHtml {
+    pub html: String,
+    pub text: String,
+}
+
+fn builder() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(Some("noopener noreferrer nofollow ugc"));
+    b.url_schemes(["http", "https", "mailto"].into_iter().collect());
+    b
+}
+
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(builder)
+}
+
+/// Sanitises `html` (scripts, styles, event handlers, `javascript:` links removed; relative links
+/// resolved against `base` when given) and derives its plain text.
+pub fn sanitize_html(html: &str, base: Option<&Url>) -> SafeHtml {
+    let html_out = match base {
+        Some(base) => {
+            let mut b = builder();
+            b.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
+            b.clean(html).to_string()
+        }
+        None => cleaner().clean(html).to_string(),
+    };
+    let text = plain_text(&html_out);
+    SafeHtml { html: html_out, text }
+}
+
+/// Plain text of already-sanitised HTML: tags dropped, block ends become line breaks, entities
+/// decoded, runs of blank space collapsed.
+pub fn plain_text(clean_html: &str) -> String {
+    let mut out = String::with_capacity(clean_html.len());
+    let mut rest = clean_html;
+    while let Some(lt) = rest.find('<') {
+        push_decoded(&mut out, &rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let name: String =
+            tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>();
+        if matches!(
+            name.to_ascii_lowercase().as_str(),
+            "br" | "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "tr" | "pre"
+        ) {
+            out.push('\n');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    push_decoded(&mut out, rest);
+    collapse_space(&out)
+}
+
+fn push_decoded(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let Some(semi) = after[..after.len().min(12)].find(';') else {
+            out.push('&');
+            rest = &after[1..];
+            continue;
+        };
+        let entity = &after[1..semi];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse::<u32>().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+fn collapse_space(s: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for line in s.split('\n') {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if !words.is_empty() {
+            lines.push(words.join(" "));
+        }
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let safe = sanitize_html(
+            r#"<p onclick="x()">Bonjour <b>à</b> tous<script>alert(1)</script></p><a href="javascript:alert(1)">l</a>"#,
+            None,
+        );
+        assert!(!safe.html.contains("script"));
+        assert!(!safe.html.contains("onclick"));
+        assert!(!safe.html.contains("javascript"));
+        assert_eq!(safe.text, "Bonjour à tous\nl");
+    }
+
+    #[test]
+    fn relative_links_are_resolved_against_the_base() {
+        let base = Url::parse("https://blog.example/posts/1").unwrap_or_else(|_| unreachable!());
+        let safe = sanitize_html(r#"<a href="../img/a.png">a</a>"#, Some(&base));
+        assert!(safe.html.contains("https://blog.example/img/a.png"), "{}", safe.html);
+    }
+
+    #[test]
+    fn entities_are_decoded_in_the_text() {
+        assert_eq!(plain_text("caf&eacute; &amp; th&#233; &#x2764;"), "caf&eacute; & thé ❤");
+    }
+}

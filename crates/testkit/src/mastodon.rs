@@ -1,0 +1,1 @@
+//! A Mastodon-API server for tests: PyPI `mastodon-mock`, started on a free loopback port.
