@@ -1,5 +1,6 @@
 //! Untrusted HTML made safe to show (ammonia), and its plain-text version.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use url::Url;
@@ -23,15 +24,40 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     CLEANER.get_or_init(builder)
 }
 
+thread_local! {
+    /// The builders made for the last few bases: the items of one feed share their base, so each is built once.
+    static WITH_BASE: RefCell<Vec<(Url, ammonia::Builder<'static>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn clean_with_base(html: &str, base: &Url) -> String {
+    WITH_BASE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let index = match cache.iter().position(|(u, _)| u == base) {
+            Some(i) => i,
+            None => {
+                if cache.len() >= 4 {
+                    cache.remove(0);
+                }
+                let mut b = builder();
+                b.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
+                cache.push((base.clone(), b));
+                cache.len() - 1
+            }
+        };
+        cache.get(index).map(|(_, b)| b.clean(html).to_string()).unwrap_or_default()
+    })
+}
+
 /// Sanitises `html` (scripts, styles, event handlers, `javascript:` links removed; relative links
-/// resolved against `base` when given) and derives its plain text.
+/// resolved against `base` when given) and derives its plain text. Text without `<` or `&` cannot
+/// hold markup and skips the HTML parser.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> SafeHtml {
+    if !html.contains(['<', '&']) {
+        let text = collapse_space(html);
+        return SafeHtml { html: html.replace('>', "&gt;"), text };
+    }
     let html_out = match base {
-        Some(base) => {
-            let mut b = builder();
-            b.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-            b.clean(html).to_string()
-        }
+        Some(base) => clean_with_base(html, base),
         None => cleaner().clean(html).to_string(),
     };
     let text = plain_text(&html_out);
