@@ -42,12 +42,23 @@ pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFeed, FeedError>
     Ok(feed)
 }
 
-fn feed_rs_parser() -> feed_rs::parser::Parser {
-    feed_rs::parser::Builder::new()
-        .sanitize_content(false)
-        .id_generator(|_, _, _| String::new())
-        .timestamp_parser(|s| crate::dates::parse_date(s).and_then(to_chrono))
-        .build()
+/// feed-rs on UTF-8 text. A fresh parser each time: its MediaRSS state is left dirty by a failed
+/// parse (and then asserts). A panic inside feed-rs is turned into an error, never passed on.
+fn feed_rs(text: &str) -> Result<model::Feed, feed_rs::parser::ParseFeedError> {
+    let run = || {
+        feed_rs::parser::Builder::new()
+            .sanitize_content(false)
+            .id_generator(|_, _, _| String::new())
+            .timestamp_parser(|s| crate::dates::parse_date(s).and_then(to_chrono))
+            .build()
+            .parse(text.as_bytes())
+    };
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        Err(feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::IllegalState {
+            position: 0,
+            reference: "the feed parser failed".into(),
+        }))
+    })
 }
 
 fn to_chrono(ts: jiff::Timestamp) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -69,8 +80,7 @@ fn is_usable(feed: &model::Feed) -> bool {
 
 /// feed-rs on XML text; on failure, the document cut after the last complete item.
 fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, bool), FeedError> {
-    let parser = feed_rs_parser();
-    let first = match parser.parse(text.as_bytes()) {
+    let first = match feed_rs(text) {
         Ok(feed) => return Ok((feed, false)),
         Err(e) => e,
     };
@@ -79,7 +89,7 @@ fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, boo
     }
     let message = first.to_string();
     match recover::repair_xml(text) {
-        Ok(Some(repaired)) => match parser.parse(repaired.text.as_bytes()) {
+        Ok(Some(repaired)) => match feed_rs(&repaired.text) {
             Ok(feed) if is_usable(&feed) => {
                 let (line, column) = repaired.at.line_column(text);
                 warnings.push(format!(
@@ -95,7 +105,7 @@ fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, boo
         Ok(None) if message.contains("Url error") && text.contains("xml:base") => {
             // An unparseable xml:base: read the feed without any.
             let without = text.replace("xml:base=", "xml:ignored-base=");
-            let feed = parser.parse(without.as_bytes()).map_err(|e| FeedError::Malformed {
+            let feed = feed_rs(&without).map_err(|e| FeedError::Malformed {
                 line: 1,
                 column: 1,
                 message: e.to_string(),
@@ -118,8 +128,7 @@ fn not_a_feed_reason(text: &str) -> String {
 }
 
 fn parse_json(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, bool), FeedError> {
-    let parser = feed_rs_parser();
-    let err = match parser.parse(text.as_bytes()) {
+    let err = match feed_rs(text) {
         Ok(feed) => return Ok((feed, false)),
         Err(e) => e,
     };
@@ -132,7 +141,7 @@ fn parse_json(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, bo
     };
     let at = recover::offset_of(text, line, column);
     if let Some(repaired) = recover::repair_json(text, at) {
-        if let Ok(feed) = parser.parse(repaired.as_bytes()) {
+        if let Ok(feed) = feed_rs(&repaired) {
             if is_usable(&feed) {
                 warnings.push(format!(
                     "damaged feed at line {line}, column {column}: {message}; kept the {} items before it",

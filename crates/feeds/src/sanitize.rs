@@ -95,7 +95,7 @@ fn push_decoded(out: &mut String, s: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp..];
-        let Some(semi) = after[..after.len().min(12)].find(';') else {
+        let Some(semi) = after.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &after[1..];
             continue;
@@ -166,5 +166,11 @@ mod tests {
     #[test]
     fn entities_are_decoded_in_the_text() {
         assert_eq!(plain_text("caf&eacute; &amp; th&#233; &#x2764;"), "caf&eacute; & thé ❤");
+    }
+
+    #[test]
+    fn an_ampersand_before_multibyte_text_is_kept() {
+        assert_eq!(plain_text("a &ééééééé; b"), "a &ééééééé; b");
+        assert_eq!(sanitize_html("R&D — été", None).text, "R&D — été");
     }
 }
