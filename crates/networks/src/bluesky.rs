@@ -1,1 +1,227 @@
 //! Bluesky: post search through an AppView (or a PDS proxying to one), and Jetstream for volume.
+//!
+//! [`Bluesky::search`] calls `app.bsky.feed.searchPosts` with `sort=latest`. Its own cursor pages
+//! backwards; the cursor in our [`Page`] points forwards instead: it marks the newest post returned,
+//! and a search given it returns only posts after it (see `cursor.rs`). The mark is sent as `since`
+//! (which the AppView may honour) and also enforced here, stopping the backwards paging at the
+//! first post at or before it.
+
+mod cursor;
+mod view;
+mod xrpc;
+
+use std::fmt;
+
+use reqwest::header::AUTHORIZATION;
+use serde::Deserialize;
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::{NetworkError, Page};
+use cursor::Mark;
+use view::{Mapped, SearchPostsOutput};
+use xrpc::{Failure, Outcome};
+
+pub use view::MAX_TEXT_BYTES;
+pub use xrpc::MAX_BODY_BYTES;
+
+/// Most `searchPosts` pages read by one search given a cursor, while looking for the mark.
+const MAX_PAGES: usize = 10;
+/// `searchPosts` accepts at most this many posts per page.
+const MAX_PAGE_SIZE: u32 = 100;
+
+/// A Bluesky client: search, with an optional account (a PDS needs one; `app.bsky.*` calls are
+/// proxied to its AppView). The session is created on first use, refreshed when its access token
+/// expires, and created again once if refreshing fails.
+pub struct Bluesky {
+    http: reqwest::Client,
+    service: Url,
+    web_base: Url,
+    credentials: Option<(String, String)>,
+    session: Mutex<Option<Session>>,
+}
+
+impl fmt::Debug for Bluesky {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bluesky")
+            .field("service", &self.service.as_str())
+            .field("web_base", &self.web_base.as_str())
+            .field("identifier", &self.credentials.as_ref().map(|(id, _)| id.as_str()))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Tokens from `createSession`/`refreshSession`; never logged.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Session {
+    access_jwt: String,
+    refresh_jwt: String,
+}
+
+/// The web app posts link to unless [`Bluesky::with_web_base`] says otherwise.
+pub const DEFAULT_WEB_BASE: &str = "https://bsky.app/";
+
+impl Bluesky {
+    /// A client for `service` (a PDS or an AppView). `credentials` are a handle or email and an app
+    /// password. `http` carries the caller's SSRF guard and time-outs.
+    pub fn new(http: reqwest::Client, service: Url, credentials: Option<(String, String)>) -> Self {
+        let web_base = Url::parse(DEFAULT_WEB_BASE).unwrap_or_else(|_| service.clone());
+        Bluesky { http, service, web_base, credentials, session: Mutex::new(None) }
+    }
+
+    /// Posts link to `<web_base>/profile/<handle>/post/<rkey>` instead of bsky.app.
+    pub fn with_web_base(mut self, web_base: Url) -> Self {
+        self.web_base = web_base;
+        self
+    }
+
+    /// Posts matching `query`, newest first, at most `limit` (1 to 100 per request).
+    ///
+    /// Without `cursor`: the newest `limit` posts. With the cursor of a previous [`Page`]: only
+    /// posts after it; when more than `limit` arrived since, the *oldest* `limit` of them, so that
+    /// following the cursors misses nothing (as long as the backlog fits in 10 pages of
+    /// `searchPosts`; beyond that the newest are returned and the gap is logged). The returned cursor
+    /// marks the newest post returned, or repeats the given one when nothing is new. A cursor this
+    /// client did not write is a [`NetworkError::Protocol`] error.
+    pub async fn search(&self, query: &str, cursor: Option<&str>, limit: u32) -> Result<Page, NetworkError> {
+        let limit = limit.clamp(1, MAX_PAGE_SIZE);
+        let mark = match cursor {
+            Some(c) => Some(Mark::parse(c).ok_or_else(|| xrpc::protocol("not a cursor from a Bluesky search"))?),
+            None => None,
+        };
+        let mut found: Vec<Mapped> = Vec::new();
+        let mut server_cursor: Option<String> = None;
+        // Whether everything after the mark was seen (always, without a mark: one page suffices).
+        let mut complete = false;
+        for _ in 0..MAX_PAGES {
+            let mut params: Vec<(&str, String)> =
+                vec![("q", query.to_owned()), ("sort", "latest".to_owned()), ("limit", limit.to_string())];
+            if let Some(mark) = &mark {
+                params.push(("since", mark.since_param()));
+            }
+            if let Some(c) = &server_cursor {
+                params.push(("cursor", c.clone()));
+            }
+            let page: SearchPostsOutput = self.get("app.bsky.feed.searchPosts", &params).await?;
+            let count = page.posts.len();
+            let mut passed_mark = false;
+            for raw in page.posts {
+                let Some(mapped) = view::map_post(raw, &self.web_base) else { continue };
+                match &mark {
+                    Some(m) if !m.is_before(mapped.sort_at, &mapped.post.remote_id) => {
+                        // Posts at the mark's own instant may still straddle it: keep reading.
+                        passed_mark |= mapped.sort_at < m.at;
+                    }
+                    _ => found.push(mapped),
+                }
+            }
+            server_cursor = page.cursor.filter(|c| !c.is_empty());
+            if mark.is_none() || passed_mark || server_cursor.is_none() || count == 0 {
+                complete = true;
+                break;
+            }
+        }
+        if !complete {
+            tracing::warn!(query, "Bluesky: more new posts than {MAX_PAGES} pages; the oldest are skipped");
+        }
+        // Newest first, then unique by URI (pages can overlap while new posts arrive).
+        found.sort_by(|a, b| b.sort_at.cmp(&a.sort_at).then_with(|| a.post.remote_id.cmp(&b.post.remote_id)));
+        found.dedup_by(|a, b| a.post.remote_id == b.post.remote_id);
+        let keep = limit as usize;
+        if mark.is_some() && complete && found.len() > keep {
+            found.drain(..found.len() - keep);
+        } else {
+            found.truncate(keep);
+        }
+        let next = Mark::of_newest(found.iter().map(|m| (m.sort_at, m.post.remote_id.as_str())))
+            .map(|m| m.encode())
+            .or_else(|| cursor.map(str::to_owned));
+        Ok(Page { posts: found.into_iter().map(|m| m.post).collect(), cursor: next })
+    }
+
+    /// A GET on an XRPC query, with the session when there are credentials; a stale token is
+    /// replaced once (refresh, else new login) before giving up with [`NetworkError::Auth`].
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        nsid: &str,
+        params: &[(&str, String)],
+    ) -> Result<T, NetworkError> {
+        let url = xrpc::method_url(&self.service, nsid)?;
+        let token = self.access_token(false).await?;
+        match self.get_once(&url, params, token.as_deref()).await? {
+            Outcome::Ok(value) => Ok(value),
+            Outcome::Failed(failure) if failure.is_auth() && self.credentials.is_some() => {
+                let token = self.access_token(true).await?;
+                match self.get_once(&url, params, token.as_deref()).await? {
+                    Outcome::Ok(value) => Ok(value),
+                    Outcome::Failed(failure) => Err(failure.into_error()),
+                }
+            }
+            Outcome::Failed(failure) => Err(failure.into_error()),
+        }
+    }
+
+    async fn get_once<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &Url,
+        params: &[(&str, String)],
+        token: Option<&str>,
+    ) -> Result<Outcome<T>, NetworkError> {
+        let mut request = self.http.get(url.clone()).query(params);
+        if let Some(token) = token {
+            request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+        }
+        xrpc::read(request.send().await?).await
+    }
+
+    /// The access token to use (`None` without credentials). `renew` replaces the cached one:
+    /// first with `refreshSession`, then, if that fails, with a new `createSession`.
+    async fn access_token(&self, renew: bool) -> Result<Option<String>, NetworkError> {
+        let Some((identifier, password)) = &self.credentials else { return Ok(None) };
+        let mut session = self.session.lock().await;
+        if let (Some(current), false) = (session.as_ref(), renew) {
+            return Ok(Some(current.access_jwt.clone()));
+        }
+        if let (Some(current), true) = (session.take(), renew) {
+            match self.refresh(&current.refresh_jwt).await? {
+                Outcome::Ok(fresh) => {
+                    let token = fresh.access_jwt.clone();
+                    *session = Some(fresh);
+                    return Ok(Some(token));
+                }
+                Outcome::Failed(failure) if failure.is_auth() || failure.status.is_client_error() => {
+                    tracing::debug!(message = %failure.message, "Bluesky: refresh refused; logging in again");
+                }
+                Outcome::Failed(failure) => return Err(failure.into_error()),
+            }
+        }
+        let fresh = self.login(identifier, password).await?;
+        let token = fresh.access_jwt.clone();
+        *session = Some(fresh);
+        Ok(Some(token))
+    }
+
+    async fn login(&self, identifier: &str, password: &str) -> Result<Session, NetworkError> {
+        let url = xrpc::method_url(&self.service, "com.atproto.server.createSession")?;
+        let body = serde_json::json!({ "identifier": identifier, "password": password });
+        let response = self.http.post(url).json(&body).send().await?;
+        match xrpc::read::<Session>(response).await? {
+            Outcome::Ok(session) => Ok(session),
+            // createSession answers 401 AuthenticationRequired for a wrong password and 400
+            // InvalidRequest for an unknown or malformed identifier: both are bad credentials.
+            Outcome::Failed(Failure { status, message, .. })
+                if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::BAD_REQUEST =>
+            {
+                Err(NetworkError::Auth { network: xrpc::NETWORK, message })
+            }
+            Outcome::Failed(failure) => Err(failure.into_error()),
+        }
+    }
+
+    async fn refresh(&self, refresh_jwt: &str) -> Result<Outcome<Session>, NetworkError> {
+        let url = xrpc::method_url(&self.service, "com.atproto.server.refreshSession")?;
+        let response = self.http.post(url).header(AUTHORIZATION, format!("Bearer {refresh_jwt}")).send().await?;
+        xrpc::read(response).await
+    }
+}
