@@ -123,7 +123,14 @@ fn found<'a>(page: &'a Page, post: &Created) -> &'a FoundPost {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn searching_a_local_bluesky_network_finds_new_posts_with_their_authors_languages_and_likes() {
     let Some(network) = DevNetwork::start().await else { return };
-    eprintln!("local Bluesky network ready in {:?} (pid {})", network.started_in, network.pid());
+    eprintln!(
+        "local Bluesky network ready in {:?}, {} MiB resident",
+        network.started_in,
+        network.rss_bytes().unwrap_or(0) / (1024 * 1024)
+    );
+    let listening = network.listening_addresses();
+    assert!(listening.len() >= 3, "PLC, PDS and AppView listen: {listening:?}");
+    assert!(listening.iter().all(|a| a.ip().is_loopback()), "only loopback: {listening:?}");
     let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
     let pds = network.pds.as_str();
     let alice = create_account(&http, pds, "alice").await;
@@ -224,6 +231,25 @@ async fn searching_a_local_bluesky_network_finds_new_posts_with_their_authors_la
     let nobody = Bluesky::new(http.clone(), Url::parse(pds).unwrap(), None);
     let refused = nobody.search("filrouge", None, 10).await;
     assert!(matches!(refused, Err(NetworkError::Auth { .. })), "{refused:?}");
+
+    // The PDS limits logins per identifier (30 per 5 minutes): past that, a rate-limit error with
+    // the wait taken from its ratelimit-reset header.
+    let mut limited = None;
+    for _ in 0..40 {
+        let guesser =
+            Bluesky::new(http.clone(), Url::parse(pds).unwrap(), Some(("mallory.test".into(), "guess".into())));
+        match guesser.search("filrouge", None, 10).await {
+            Err(NetworkError::Auth { .. }) => continue,
+            other => {
+                limited = Some(other);
+                break;
+            }
+        }
+    }
+    match limited {
+        Some(Err(NetworkError::RateLimited { retry_after_secs: Some(secs), .. })) => assert!(secs <= 300, "{secs}"),
+        other => panic!("expected a rate limit after 30 logins, got {other:?}"),
+    }
 
     // An unknown XRPC method on the PDS is a status error carrying the XRPC message.
     let missing = Bluesky::new(http.clone(), Url::parse(&format!("{pds}/nowhere/")).unwrap(), None);

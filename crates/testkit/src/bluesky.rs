@@ -8,6 +8,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -143,6 +144,43 @@ impl DevNetwork {
         self.child.id()
     }
 
+    /// The node process's resident memory, in bytes (Linux).
+    pub fn rss_bytes(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kib = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim();
+        kib.parse::<u64>().ok().map(|k| k * 1024)
+    }
+
+    /// Every TCP address the node process listens on (Linux: its socket inodes matched against
+    /// `/proc/net/tcp{,6}`), to check that nothing listens beyond loopback.
+    pub fn listening_addresses(&self) -> Vec<SocketAddr> {
+        let pid = self.child.id();
+        let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .map(|dir| {
+                dir.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                    .filter_map(|target| {
+                        let t = target.to_string_lossy();
+                        Some(t.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            let Ok(text) = std::fs::read_to_string(table) else { continue };
+            for line in text.lines().skip(1) {
+                let cols: Vec<&str> = line.split_whitespace().collect();
+                // Columns: sl, local, remote, state (0A = LISTEN), …, inode (10th).
+                if cols.len() > 9 && cols[3] == "0A" && inodes.iter().any(|i| i == cols[9]) {
+                    if let Some(addr) = parse_proc_address(cols[1]) {
+                        found.push(addr);
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Stops the process group: SIGTERM, up to 10 s for a clean close, then SIGKILL.
     fn stop(&mut self) {
         let group = format!("-{}", self.child.id());
@@ -178,6 +216,24 @@ impl Drop for DevNetwork {
             }
         }
     }
+}
+
+/// `0100007F:1F90` (IPv4) or 32 hex digits and a port (IPv6), as the kernel writes them: each
+/// 32-bit word in host (little-endian) order.
+fn parse_proc_address(text: &str) -> Option<SocketAddr> {
+    let (ip, port) = text.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    let mut bytes = Vec::with_capacity(16);
+    for i in (0..ip.len()).step_by(8) {
+        let word = u32::from_str_radix(ip.get(i..i + 8)?, 16).ok()?;
+        bytes.extend_from_slice(&word.to_le_bytes());
+    }
+    let ip: IpAddr = match bytes.len() {
+        4 => Ipv4Addr::from(<[u8; 4]>::try_from(bytes).ok()?).into(),
+        16 => Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?).into(),
+        _ => return None,
+    };
+    Some(SocketAddr::new(ip, port))
 }
 
 /// The last few KiB of a log file.

@@ -27,7 +27,8 @@ const started = Date.now();
 const network = await TestNetwork.create({
   dbPostgresUrl: process.env.DB_POSTGRES_URL,
   dbPostgresSchema: schema,
-  pds: { hostname: 'localhost' },
+  // Rate limits on, as on a real PDS (createSession: 30 per 5 minutes per identifier and IP).
+  pds: { hostname: 'localhost', rateLimitsEnabled: true },
 });
 
 let closing = false;
