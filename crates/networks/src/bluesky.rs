@@ -1,10 +1,12 @@
-//! Bluesky: post search through an AppView (or a PDS proxying to one), and Jetstream for volume.
+//! Bluesky: post search through an AppView (or a PDS proxying to one). (Jetstream is not built: no
+//! Jetstream server runs here to test it against.)
 //!
 //! [`Bluesky::search`] calls `app.bsky.feed.searchPosts` with `sort=latest`. Its own cursor pages
 //! backwards; the cursor in our [`Page`] points forwards instead: it marks the newest post returned,
 //! and a search given it returns only posts after it (see `cursor.rs`). The mark is sent as `since`
 //! (which the AppView may honour) and also enforced here, stopping the backwards paging at the
-//! first post at or before it.
+//! first post at or before it. The local dev-env AppView ignores `since` (its search is a SQL
+//! `LIKE`, case-sensitive, ordered by `sortAt`), so the tests exercise the client-side rule.
 
 mod cursor;
 mod view;
