@@ -42,6 +42,19 @@ pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<ParsedFeed, FeedError>
     Ok(feed)
 }
 
+/// The message of the error that stands for a panic inside feed-rs (a bug to fix, found by fuzzing).
+const PANICKED: &str = "the feed parser failed";
+
+fn panicked(e: &feed_rs::parser::ParseFeedError) -> Option<FeedError> {
+    use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+    match e {
+        ParseFeedError::ParseError(ParseErrorKind::IllegalState { reference, .. }) if reference == PANICKED => {
+            Some(FeedError::Malformed { line: 1, column: 1, message: PANICKED.into() })
+        }
+        _ => None,
+    }
+}
+
 /// feed-rs on UTF-8 text. A fresh parser each time: its MediaRSS state is left dirty by a failed
 /// parse (and then asserts). A panic inside feed-rs is turned into an error, never passed on.
 fn feed_rs(text: &str) -> Result<model::Feed, feed_rs::parser::ParseFeedError> {
@@ -56,7 +69,7 @@ fn feed_rs(text: &str) -> Result<model::Feed, feed_rs::parser::ParseFeedError> {
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         Err(feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::IllegalState {
             position: 0,
-            reference: "the feed parser failed".into(),
+            reference: PANICKED.into(),
         }))
     })
 }
@@ -78,18 +91,58 @@ fn is_usable(feed: &model::Feed) -> bool {
     !feed.entries.is_empty() || feed.title.is_some()
 }
 
+/// feed-rs, retried with the content types it refuses (`type="image/jpeg"`, Atom 0.3 MIME types)
+/// rewritten to `text` or `html`.
+fn feed_rs_lenient(text: &str, warnings: &mut Vec<String>) -> Result<model::Feed, feed_rs::parser::ParseFeedError> {
+    use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+    let mut current = Cow::Borrowed(text);
+    for _ in 0..32 {
+        match feed_rs(&current) {
+            Err(ParseFeedError::ParseError(ParseErrorKind::UnknownMimeType { mime, .. })) => {
+                // feed-rs refuses this type wherever it appears: rewrite its first occurrence
+                let from = 0;
+                let tail = &current[..];
+                let Some(at) = [format!("\"{mime}\""), format!("'{mime}'")].iter().filter_map(|q| tail.find(q)).min()
+                else {
+                    return feed_rs(&current);
+                };
+                let replacement = if mime.starts_with("text/plain") { "\"text\"" } else { "\"html\"" };
+                let mut fixed = String::with_capacity(current.len());
+                fixed.push_str(&current[..from + at]);
+                fixed.push_str(replacement);
+                fixed.push_str(&current[from + at + mime.len() + 2..]);
+                warnings.push(format!("unsupported content type {mime:?} read as {replacement}"));
+                current = Cow::Owned(fixed);
+            }
+            other => return other,
+        }
+    }
+    feed_rs(&current)
+}
+
 /// feed-rs on XML text; on failure, the document cut after the last complete item.
 fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, bool), FeedError> {
-    let first = match feed_rs(text) {
+    let first = match feed_rs_lenient(text, warnings) {
         Ok(feed) => return Ok((feed, false)),
         Err(e) => e,
     };
+    if let Some(e) = panicked(&first) {
+        return Err(e);
+    }
     if matches!(first, feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot)) {
+        let root = root_name(text);
+        if matches!(root.as_str(), "rss" | "RDF" | "feed") && recover::repair_xml(text).is_ok_and(|r| r.is_none()) {
+            // A well-formed feed document with no channel: a feed with nothing in it.
+            warnings.push(format!("<{root}> holds no channel"));
+            if let Ok(feed) = feed_rs("<rss version=\"2.0\"><channel></channel></rss>") {
+                return Ok((feed, false));
+            }
+        }
         return Err(FeedError::NotAFeed { reason: not_a_feed_reason(text) });
     }
     let message = first.to_string();
     match recover::repair_xml(text) {
-        Ok(Some(repaired)) => match feed_rs(&repaired.text) {
+        Ok(Some(repaired)) => match feed_rs_lenient(&repaired.text, warnings) {
             Ok(feed) if is_usable(&feed) => {
                 let (line, column) = repaired.at.line_column(text);
                 warnings.push(format!(
@@ -105,7 +158,7 @@ fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, boo
         Ok(None) if message.contains("Url error") && text.contains("xml:base") => {
             // An unparseable xml:base: read the feed without any.
             let without = text.replace("xml:base=", "xml:ignored-base=");
-            let feed = feed_rs(&without).map_err(|e| FeedError::Malformed {
+            let feed = feed_rs_lenient(&without, warnings).map_err(|e| FeedError::Malformed {
                 line: 1,
                 column: 1,
                 message: e.to_string(),
@@ -115,6 +168,12 @@ fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, boo
         }
         Ok(None) => Err(FeedError::Malformed { line: 1, column: 1, message }),
     }
+}
+
+fn root_name(text: &str) -> String {
+    let Some((_, tag)) = root_tag(text) else { return String::new() };
+    let name: String = tag[1..].chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
+    name.rsplit(':').next().unwrap_or_default().to_string()
 }
 
 fn not_a_feed_reason(text: &str) -> String {
@@ -132,6 +191,9 @@ fn parse_json(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, bo
         Ok(feed) => return Ok((feed, false)),
         Err(e) => e,
     };
+    if let Some(e) = panicked(&err) {
+        return Err(e);
+    }
     let (line, column, message) = match &err {
         feed_rs::parser::ParseFeedError::JsonSerde(e) => (e.line(), e.column(), e.to_string()),
         feed_rs::parser::ParseFeedError::JsonUnsupportedVersion(v) => {
@@ -185,6 +247,37 @@ fn root_tag(text: &str) -> Option<(usize, &str)> {
 /// 0.91/0.92/2.0, RSS 2 with a default namespace, RSS 0.90 and Atom 0.3 namespaces.
 /// Returns the hint that the feed is an RSS 0.9x.
 fn prepare_xml(text: &str) -> (Cow<'_, str>, Option<FeedKind>) {
+    let (text, hint) = prepare_dialect(text);
+    (neutralise_late_declarations(text), hint)
+}
+
+/// An `<?xml …?>` declaration after the start is illegal, and makes quick-xml (under feed-rs)
+/// switch encodings mid-stream and panic: turn it into an ordinary processing instruction.
+fn neutralise_late_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
+    let is_late_decl = |s: &str| {
+        s.find("<?xml").is_some_and(|_| {
+            s.match_indices("<?xml").any(|(i, _)| s[i + 5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '?'))
+        })
+    };
+    if !is_late_decl(&text) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = &text[..];
+    while let Some(i) = rest.find("<?xml") {
+        out.push_str(&rest[..i]);
+        if rest[i + 5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '?') {
+            out.push_str("<?ignored-xml");
+        } else {
+            out.push_str("<?xml");
+        }
+        rest = &rest[i + 5..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn prepare_dialect(text: &str) -> (Cow<'_, str>, Option<FeedKind>) {
     let Some((at, tag)) = root_tag(text) else {
         return (Cow::Borrowed(text), None);
     };
@@ -225,6 +318,9 @@ fn prepare_xml(text: &str) -> (Cow<'_, str>, Option<FeedKind>) {
             ("</copyright>", "</rights>"),
             ("<url>", "<uri>"),
             ("</url>", "</uri>"),
+            ("type=\"application/xhtml+xml\"", "type=\"xhtml\""),
+            ("type=\"text/html\"", "type=\"html\""),
+            ("type=\"text/plain\"", "type=\"text\""),
         ] {
             if out.contains(old) {
                 out = out.replace(old, new);
@@ -336,7 +432,11 @@ fn convert(raw: model::Feed, hint: Option<FeedKind>, opts: &ParseOptions, warnin
     for entry in raw.entries.into_iter().take(opts.max_items) {
         let entry_base = entry.base.as_deref().and_then(|b| Url::parse(b).ok());
         let bases = [entry_base.as_ref(), site.as_ref(), base_url];
-        let url = main_link(&entry.links).map(|l| absolute(&l.href, &bases));
+        let url = main_link(&entry.links).map(|l| absolute(&l.href, &bases)).or_else(|| {
+            // an RSS guid that is a URL is the item's permalink
+            let id = entry.id.trim();
+            (id.starts_with("http://") || id.starts_with("https://")).then(|| id.to_string())
+        });
         let title = entry.title.as_ref().and_then(|t| text_plain(t, kind));
         let published = entry.published.and_then(from_chrono);
         let updated = entry.updated.and_then(from_chrono);
