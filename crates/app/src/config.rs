@@ -18,6 +18,7 @@ pub struct Config {
     pub auth: AuthSettings,
     pub secrets: SecretsConfig,
     pub log: LogConfig,
+    pub listen: ListenConfig,
 }
 
 impl Default for Config {
@@ -30,6 +31,7 @@ impl Default for Config {
             auth: AuthSettings::default(),
             secrets: SecretsConfig::default(),
             log: LogConfig::default(),
+            listen: ListenConfig::default(),
         }
     }
 }
@@ -149,4 +151,47 @@ impl Default for LogConfig {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Listening: how sources are polled and what the fetcher may reach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListenConfig {
+    /// Let feeds and instances resolve to loopback, private or link-local addresses (an intranet
+    /// feed you trust, or tests). Off by default: a feed must never be a way into your network.
+    pub allow_private_addresses: bool,
+    /// Normal minutes between two fetches of a healthy source.
+    pub poll_interval_minutes: u32,
+    /// Never sooner than this, whatever a server says.
+    pub min_interval_minutes: u32,
+    /// Never later than this for a healthy source.
+    pub max_interval_minutes: u32,
+    /// Longest wait after repeated failures.
+    pub max_backoff_minutes: u32,
+    /// Seconds a whole request may take, body included.
+    pub timeout_secs: u64,
+    /// Largest feed or page accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Requests at once to one host, and overall.
+    pub per_host_concurrency: usize,
+    pub concurrency: usize,
+    /// Whether `serve` polls sources (turn off on web-only processes of a PostgreSQL deployment).
+    pub poll: bool,
+}
+
+impl Default for ListenConfig {
+    fn default() -> Self {
+        Self {
+            allow_private_addresses: false,
+            poll_interval_minutes: 15,
+            min_interval_minutes: 5,
+            max_interval_minutes: 6 * 60,
+            max_backoff_minutes: 24 * 60,
+            timeout_secs: 30,
+            max_body_bytes: 8 * 1024 * 1024,
+            per_host_concurrency: 2,
+            concurrency: 64,
+            poll: true,
+        }
+    }
 }

@@ -24,6 +24,11 @@ pub enum AppError {
     Workspace(#[from] crate::workspace::WorkspaceError),
     #[error("secret store: {0}")]
     Crypto(String),
+    #[error("search index: {0}")]
+    Search(#[from] filrouge_search::SearchError),
+    /// A fetch or a parse of something from the internet failed; the text says why.
+    #[error("{0}")]
+    Remote(String),
     #[error(transparent)]
     Store(StoreError),
 }

@@ -9,7 +9,12 @@ pub mod clients;
 pub mod config;
 mod error;
 pub mod journal;
+pub mod listening;
+pub mod mentions;
+pub mod polling;
+pub mod search_index;
 pub mod secrets;
+pub mod sources;
 pub mod users;
 pub mod workspace;
 
@@ -29,6 +34,7 @@ pub struct App {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) secrets: secrets::SecretBox,
     pub(crate) settings: Arc<config::AuthSettings>,
+    pub(crate) listening: Arc<listening::Listening>,
 }
 
 impl App {
@@ -38,7 +44,24 @@ impl App {
         secrets: secrets::SecretBox,
         settings: config::AuthSettings,
     ) -> Self {
-        Self { store, clock, secrets, settings: Arc::new(settings) }
+        let listening = Arc::new(listening::Listening::new(&config::ListenConfig::default(), None));
+        Self { store, clock, secrets, settings: Arc::new(settings), listening }
+    }
+
+    /// The same application with these listening settings and this search index.
+    #[must_use]
+    pub fn with_listening(
+        mut self,
+        config: &config::ListenConfig,
+        index: Option<Arc<search_index::SearchIndex>>,
+    ) -> Self {
+        self.listening = Arc::new(listening::Listening::new(config, index));
+        self
+    }
+
+    /// The search index, when this process has one.
+    pub fn search_index(&self) -> Option<&Arc<search_index::SearchIndex>> {
+        self.listening.index.as_ref()
     }
 
     pub fn store(&self) -> &Store {

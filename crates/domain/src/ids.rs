@@ -130,3 +130,8 @@ mod tests {
         assert_eq!(Slug::from_name("Œuvres & Co.").unwrap().as_str(), "oeuvres-co");
     }
 }
+
+id_type!(/// A listening source of a client (a feed, a Bluesky search, a Mastodon hashtag).
+    SourceId);
+id_type!(/// A mention in the archive (stored once, whatever the number of clients and sources).
+    MentionId);

@@ -31,10 +31,14 @@ pub enum JournalAction {
     TotpDisabled,
     SignedIn,
     WorkspaceImported,
+    SourceAdded,
+    SourceEdited,
+    SourceRemoved,
+    SourcesImported,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 20] = [
+    pub const ALL: [JournalAction; 24] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -55,6 +59,10 @@ impl JournalAction {
         Self::TotpDisabled,
         Self::SignedIn,
         Self::WorkspaceImported,
+        Self::SourceAdded,
+        Self::SourceEdited,
+        Self::SourceRemoved,
+        Self::SourcesImported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +87,10 @@ impl JournalAction {
             Self::TotpDisabled => "totp_disabled",
             Self::SignedIn => "signed_in",
             Self::WorkspaceImported => "workspace_imported",
+            Self::SourceAdded => "source_added",
+            Self::SourceEdited => "source_edited",
+            Self::SourceRemoved => "source_removed",
+            Self::SourcesImported => "sources_imported",
         }
     }
 

@@ -7,7 +7,10 @@ pub mod clock;
 pub mod ids;
 pub mod journal;
 pub mod locale;
+pub mod mention;
 pub mod permission;
+pub mod schedule;
+pub mod source;
 pub mod user;
 pub mod validate;
 

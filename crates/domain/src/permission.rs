@@ -35,6 +35,12 @@ pub enum Action {
     /// Export or import the whole workspace.
     ExportWorkspace,
     ImportWorkspace,
+    /// Read the client's mentions (the veille) and see its listening sources and their health.
+    ViewMentions,
+    /// Mark mentions read, starred or ignored.
+    MarkMentions,
+    /// Add, edit, pause and remove listening sources; import OPML.
+    ManageSources,
 }
 
 impl Action {
@@ -66,8 +72,13 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ViewJournal
                 | WriteJournalNote
                 | ViewCalendar
+                | ViewMentions
+                | MarkMentions
+                | ManageSources
         ),
-        Role::Analyst => matches!(action, ViewClient | ViewClientSettings | ViewJournal | ViewCalendar),
+        Role::Analyst => {
+            matches!(action, ViewClient | ViewClientSettings | ViewJournal | ViewCalendar | ViewMentions)
+        }
         Role::ClientReviewer => matches!(action, ViewClient | ViewCalendar),
     }
 }

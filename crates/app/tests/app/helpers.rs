@@ -5,8 +5,9 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use filrouge_app::auth::{SessionToken, SignIn};
-use filrouge_app::config::AuthSettings;
+use filrouge_app::config::{AuthSettings, ListenConfig};
 use filrouge_app::journal::JournalFilter;
+use filrouge_app::search_index::SearchIndex;
 use filrouge_app::secrets::SecretBox;
 use filrouge_app::users::NewUserInput;
 use filrouge_app::{Actor, App, AppError};
@@ -107,7 +108,9 @@ impl TestApp {
         let store = Store::open(&url).await.unwrap();
         let clock = Arc::new(ManualClock::new(at(START)));
         let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
-        let app = App::new(store, clock.clone(), secrets, settings);
+        let listen = ListenConfig { allow_private_addresses: true, ..ListenConfig::default() };
+        let index = Arc::new(SearchIndex::in_ram().unwrap());
+        let app = App::new(store, clock.clone(), secrets, settings).with_listening(&listen, Some(index));
         Self { app, clock, operator: Actor::operator(), _db: db }
     }
 

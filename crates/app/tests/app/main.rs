@@ -16,6 +16,8 @@ mod helpers;
 #[cfg(test)]
 mod journal;
 #[cfg(test)]
+mod listening;
+#[cfg(test)]
 mod permissions;
 #[cfg(test)]
 mod workspace;

@@ -1,0 +1,272 @@
+//! Listening end to end: a real HTTP server on loopback serves feeds; sources are added, polled,
+//! stored once, searched, marked, and kept apart between clients.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use filrouge_app::config::ListenConfig;
+use filrouge_app::mentions::{MentionFilter, MentionView};
+use filrouge_app::{Actor, App, AppError};
+use filrouge_domain::ids::SourceId;
+use filrouge_domain::mention::Mark;
+use filrouge_domain::source::FetchStatus;
+use filrouge_domain::user::Role;
+use jiff::SignedDuration;
+
+use crate::helpers::{assert_forbidden, assert_invalid, assert_not_found, TestApp};
+
+const FEED: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Le blog du quartier</title><link>http://blog.test/</link><ttl>60</ttl>
+<item><title>Le meilleur café de Lyon</title><link>http://blog.test/cafe?utm_source=rss</link>
+<guid>1</guid><pubDate>Sun, 14 Jun 2026 10:00:00 +0200</pubDate><author>marie@blog.test (Marie)</author>
+<description>&lt;p&gt;Un café &lt;b&gt;délicieux&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;</description></item>
+<item><title>Pizza au feu de bois</title><link>http://blog.test/pizza</link><guid>2</guid>
+<pubDate>Sat, 13 Jun 2026 09:00:00 GMT</pubDate><description>La pâte est fine.</description></item>
+<item><title>Tapis persans</title><link>http://blog.test/tapis</link><guid>3</guid>
+<pubDate>Fri, 12 Jun 2026 09:00:00 GMT</pubDate><description>Un tapis rouge.</description></item>
+</channel></rss>"#;
+
+#[derive(Default)]
+struct Hits {
+    feed: AtomicUsize,
+    not_modified: AtomicUsize,
+}
+
+/// A loopback web server with a feed (ETag-aware), a moved feed, a site page linking its feed,
+/// a failing feed and a throttled one.
+async fn feed_server() -> (String, Arc<Hits>) {
+    let hits = Arc::new(Hits::default());
+    async fn feed(State(hits): State<Arc<Hits>>, headers: HeaderMap) -> Response {
+        hits.feed.fetch_add(1, Ordering::SeqCst);
+        if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
+            hits.not_modified.fetch_add(1, Ordering::SeqCst);
+            return StatusCode::NOT_MODIFIED.into_response();
+        }
+        ([(header::CONTENT_TYPE, "application/rss+xml"), (header::ETAG, "\"v1\"")], FEED).into_response()
+    }
+    let app = Router::new()
+        .route("/feed.xml", get(feed))
+        .route("/old.xml", get(|| async { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/feed.xml")]) }))
+        .route(
+            "/site",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/html")],
+                    r#"<html><head><link rel="alternate" type="application/rss+xml" title="Le blog" href="/feed.xml"></head></html>"#,
+                )
+            }),
+        )
+        .route("/broken.xml", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route("/busy.xml", get(|| async { (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "7200")]) }))
+        .with_state(hits.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), hits)
+}
+
+async fn search(app: &App, actor: &Actor, slug: &str, text: &str) -> Vec<String> {
+    let filter = MentionFilter { text: text.into(), ..Default::default() };
+    app.mentions(actor, slug, &filter).await.unwrap().mentions.into_iter().map(|m| m.title).collect()
+}
+
+#[tokio::test]
+async fn a_polled_feed_is_stored_once_searched_and_fetched_again_conditionally() {
+    let t = TestApp::new().await;
+    t.client("cafe-lyon", "Café Lyon").await;
+    let (base, hits) = feed_server().await;
+    let id = t.app.add_source(&t.operator, "cafe-lyon", "feed", "", &format!("{base}/feed.xml"), "").await.unwrap();
+
+    let report = t.app.poll_due(100).await.unwrap();
+    assert_eq!((report.sources, report.ok, report.new_mentions), (1, 1, 3));
+
+    // Accent- and case-insensitive search; the newest first.
+    assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "CAFE").await, vec!["Le meilleur café de Lyon"]);
+    assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "").await.len(), 3);
+    let page = t.app.mentions(&t.operator, "cafe-lyon", &MentionFilter::default()).await.unwrap();
+    let cafe = &page.mentions[0];
+    assert_eq!(cafe.url, "http://blog.test/cafe?utm_source=rss");
+    assert_eq!(cafe.author.name.as_deref(), Some("Marie"));
+    assert!(!cafe.html.contains("script"), "{}", cafe.html);
+    assert_eq!(cafe.text, "Un café délicieux");
+    assert_eq!(cafe.published.to_string(), "2026-06-14T08:00:00Z");
+    assert_eq!(page.histogram.len(), 90);
+    assert_eq!(page.histogram.iter().map(|(_, n)| n).sum::<u64>(), 3);
+    assert_eq!(page.facets.sites, vec![("blog.test".to_owned(), 3)]);
+
+    // Not due yet: nothing fetched. The feed's ttl (60 min) is honoured.
+    assert_eq!(t.app.poll_due(100).await.unwrap().sources, 0);
+    let source = t.app.source(&t.operator, "cafe-lyon", id).await.unwrap();
+    let wait = source.health.next_fetch.map(|n| (n - t.app.now()).get_seconds() / 60).unwrap();
+    assert!((60..=66).contains(&wait), "{wait} min: the ttl plus at most a tenth of spread");
+    assert_eq!(source.health.etag.as_deref(), Some("\"v1\""));
+
+    // Due again: a conditional GET, answered 304; nothing stored twice.
+    t.advance(SignedDuration::from_hours(2));
+    let report = t.app.poll_due(100).await.unwrap();
+    assert_eq!((report.not_modified, report.new_mentions), (1, 0));
+    assert_eq!(hits.not_modified.load(Ordering::SeqCst), 1);
+    assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "").await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_mention_found_for_two_clients_is_stored_once_and_each_sees_only_its_own() {
+    let t = TestApp::new().await;
+    let a = t.client("cafe-lyon", "Café Lyon").await;
+    let b = t.client("tapis-paris", "Tapis Paris").await;
+    t.client("musee", "Musée").await;
+    let (base, _) = feed_server().await;
+    for slug in ["cafe-lyon", "tapis-paris"] {
+        t.app.add_source(&t.operator, slug, "feed", "", &format!("{base}/feed.xml"), "").await.unwrap();
+    }
+    assert_eq!(t.app.poll_due(100).await.unwrap().new_mentions, 6, "3 links per client");
+    assert_eq!(t.app.search_index().unwrap().doc_count(), 3, "stored and indexed once");
+
+    let marie = t.member("marie@agence.test", Role::CommunityManager, &[a.id]).await;
+    assert_eq!(search(&t.app, &marie, "cafe-lyon", "tapis").await, vec!["Tapis persans"]);
+    assert_not_found("another client's stream", t.app.mentions(&marie, "tapis-paris", &MentionFilter::default()).await);
+    assert!(search(&t.app, &t.operator, "musee", "").await.is_empty(), "a client without sources sees nothing");
+
+    // Marks belong to each client.
+    let page = t.app.mentions(&marie, "cafe-lyon", &MentionFilter::default()).await.unwrap();
+    let first = page.mentions[0].id;
+    t.app.mark_mention(&marie, "cafe-lyon", first, Mark::Starred, true).await.unwrap();
+    let starred = MentionFilter { view: MentionView::Starred, ..Default::default() };
+    assert_eq!(t.app.mentions(&marie, "cafe-lyon", &starred).await.unwrap().total, 1);
+    assert_eq!(t.app.mentions(&t.operator, "tapis-paris", &starred).await.unwrap().total, 0);
+    let _ = b;
+    assert_not_found(
+        "marking through another client",
+        t.app.mark_mention(&marie, "tapis-paris", first, Mark::Read, true).await,
+    );
+    assert_not_found("a mention through another client", t.app.mention(&marie, "tapis-paris", first).await);
+}
+
+#[tokio::test]
+async fn analysts_read_mentions_but_do_not_mark_them_and_reviewers_see_none() {
+    let t = TestApp::new().await;
+    let a = t.client("cafe-lyon", "Café Lyon").await;
+    let (base, _) = feed_server().await;
+    t.app.add_source(&t.operator, "cafe-lyon", "feed", "", &format!("{base}/feed.xml"), "").await.unwrap();
+    t.app.poll_due(100).await.unwrap();
+    let analyst = t.member("ana@agence.test", Role::Analyst, &[a.id]).await;
+    let reviewer = t.member("client@cafe.test", Role::ClientReviewer, &[a.id]).await;
+    let page = t.app.mentions(&analyst, "cafe-lyon", &MentionFilter::default()).await.unwrap();
+    assert_eq!(page.total, 3);
+    let id = page.mentions[0].id;
+    assert_forbidden("analyst marks", t.app.mark_mention(&analyst, "cafe-lyon", id, Mark::Read, true).await);
+    assert_forbidden(
+        "analyst adds a source",
+        t.app.add_source(&analyst, "cafe-lyon", "feed", "", "https://x.test/f", "").await,
+    );
+    assert_forbidden(
+        "reviewer reads the veille",
+        t.app.mentions(&reviewer, "cafe-lyon", &MentionFilter::default()).await,
+    );
+}
+
+#[tokio::test]
+async fn a_permanent_redirect_moves_the_source_and_failures_back_off() {
+    let t = TestApp::new().await;
+    t.client("cafe-lyon", "Café Lyon").await;
+    let (base, _) = feed_server().await;
+    let moved =
+        t.app.add_source(&t.operator, "cafe-lyon", "feed", "Old", &format!("{base}/old.xml"), "").await.unwrap();
+    let broken =
+        t.app.add_source(&t.operator, "cafe-lyon", "feed", "", &format!("{base}/broken.xml"), "").await.unwrap();
+    let busy = t.app.add_source(&t.operator, "cafe-lyon", "feed", "", &format!("{base}/busy.xml"), "").await.unwrap();
+    let report = t.app.poll_due(100).await.unwrap();
+    assert_eq!((report.ok, report.failed), (1, 2));
+
+    let source = |id: SourceId| t.app.source(&t.operator, "cafe-lyon", id);
+    assert_eq!(source(moved).await.unwrap().spec.url, format!("{base}/feed.xml"));
+    let b = source(broken).await.unwrap();
+    assert_eq!(b.health.last_status, Some(FetchStatus::Error));
+    assert_eq!(b.health.last_error.as_deref(), Some("the server answered HTTP 500"));
+    assert_eq!(b.health.consecutive_failures, 1);
+    let wait = |s: &filrouge_domain::source::Source| (s.health.next_fetch.unwrap() - t.app.now()).get_seconds() / 60;
+    assert!((5..=5).contains(&wait(&b)), "first failure: the minimum interval");
+    assert!((120..=132).contains(&wait(&source(busy).await.unwrap())), "Retry-After: 7200 honoured");
+
+    t.advance(SignedDuration::from_mins(6));
+    t.app.poll_due(100).await.unwrap();
+    let b = source(broken).await.unwrap();
+    assert_eq!(b.health.consecutive_failures, 2);
+    assert!((10..=11).contains(&wait(&b)), "second failure waits twice as long");
+}
+
+#[tokio::test]
+async fn internal_addresses_are_refused_unless_the_configuration_allows_them() {
+    let t = TestApp::new().await;
+    t.client("cafe-lyon", "Café Lyon").await;
+    let (base, hits) = feed_server().await;
+    let strict = t.app.clone().with_listening(&ListenConfig::default(), t.app.search_index().cloned());
+    let id = strict.add_source(&t.operator, "cafe-lyon", "feed", "", &format!("{base}/feed.xml"), "").await.unwrap();
+    let localhost = base.replace("127.0.0.1", "localhost");
+    let by_name =
+        strict.add_source(&t.operator, "cafe-lyon", "feed", "", &format!("{localhost}/feed.xml"), "").await.unwrap();
+    let report = strict.poll_due(100).await.unwrap();
+    assert_eq!(report.failed, 2);
+    assert_eq!(hits.feed.load(Ordering::SeqCst), 0, "the server was never reached");
+    for id in [id, by_name] {
+        let error = strict.source(&t.operator, "cafe-lyon", id).await.unwrap().health.last_error.unwrap();
+        assert!(error.contains("internal address"), "{error}");
+    }
+    let discovered = strict.discover_feeds(&t.operator, "cafe-lyon", &format!("{base}/site")).await;
+    assert!(matches!(discovered, Err(AppError::Remote(ref e)) if e.contains("internal address")), "{discovered:?}");
+}
+
+#[tokio::test]
+async fn a_site_address_leads_to_its_feed_and_opml_round_trips() {
+    let t = TestApp::new().await;
+    t.client("cafe-lyon", "Café Lyon").await;
+    t.client("musee", "Musée").await;
+    let (base, _) = feed_server().await;
+    let found = t.app.discover_feeds(&t.operator, "cafe-lyon", &format!("{base}/site")).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].url, format!("{base}/feed.xml"));
+    let direct = t.app.discover_feeds(&t.operator, "cafe-lyon", &format!("{base}/feed.xml")).await.unwrap();
+    assert_eq!(direct[0].title.as_deref(), Some("Le blog du quartier"));
+
+    t.app.add_source(&t.operator, "cafe-lyon", "feed", "Le blog", &found[0].url, "").await.unwrap();
+    t.app.add_source(&t.operator, "cafe-lyon", "mastodon", "", "https://mastodon.test", "#cafe").await.unwrap();
+    let opml = t.app.export_opml(&t.operator, "cafe-lyon").await.unwrap();
+    assert!(opml.contains("Le blog") && !opml.contains("mastodon.test"), "{opml}");
+    let report = t.app.import_opml(&t.operator, "musee", opml.as_bytes()).await.unwrap();
+    assert_eq!((report.added, report.skipped), (1, 0));
+    let again = t.app.import_opml(&t.operator, "musee", opml.as_bytes()).await.unwrap();
+    assert_eq!((again.added, again.skipped), (0, 1));
+
+    let bad = t.app.import_opml(&t.operator, "musee", b"<opml><body><outline xmlUrl=\"x\"").await;
+    assert_invalid("broken OPML", bad, "opml");
+    assert_eq!(t.app.sources(&t.operator, "musee").await.unwrap().1.len(), 1, "nothing half-imported");
+    assert_invalid(
+        "a social source without terms",
+        t.app.add_source(&t.operator, "musee", "bluesky", "", "", "").await,
+        "query",
+    );
+    assert_invalid(
+        "a feed that is not http",
+        t.app.add_source(&t.operator, "musee", "feed", "", "file:///etc/passwd", "").await,
+        "url",
+    );
+}
+
+#[tokio::test]
+async fn the_index_rebuilt_from_the_database_answers_the_same() {
+    let t = TestApp::new().await;
+    t.client("cafe-lyon", "Café Lyon").await;
+    let (base, _) = feed_server().await;
+    t.app.add_source(&t.operator, "cafe-lyon", "feed", "", &format!("{base}/feed.xml"), "").await.unwrap();
+    t.app.poll_due(100).await.unwrap();
+    let before = search(&t.app, &t.operator, "cafe-lyon", "pizza").await;
+    let reindexed = t.app.reindex(&|_, _| {}).await.unwrap();
+    assert_eq!(reindexed, 3);
+    assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "pizza").await, before);
+    assert_eq!(t.app.search_index().unwrap().doc_count(), 3);
+}
