@@ -100,7 +100,8 @@ impl Mastodon {
     /// `Err` and the stream goes on; a broken connection or an oversized event yields an `Err` and ends
     /// it. The stream ends when the server closes it: reconnect, and catch up with [`Mastodon::hashtag`].
     /// The caller's client time-outs apply: give it a read time-out longer than the server's heartbeat
-    /// (Mastodon sends one every 15 s), not a total time-out.
+    /// (Mastodon sends one every 15 s), not a total time-out. The token, if any, goes to the streaming
+    /// server the instance names (it is the instance's own; the caller's client still guards addresses).
     pub async fn stream_hashtag(
         &self,
         tag: &str,
