@@ -443,3 +443,41 @@ fn a_commit_becomes_visible_after_reload() {
     assert_eq!(index.doc_count(), 1);
     assert_eq!(index.watermark().unwrap(), Some(1));
 }
+
+#[test]
+fn results_facets_and_histogram_add_up_across_several_segments() {
+    let index = MentionIndex::open_in_ram().unwrap();
+    let mut writer = index.writer(20_000_000).unwrap();
+    // Three commits: three segments, each with its own fast-field dictionaries.
+    for (batch, site) in [(0..10, "a.fr"), (10..20, "b.fr"), (20..30, "a.fr")] {
+        for i in batch {
+            writer.upsert(&IndexDoc { site: site.into(), ..doc(i, 1, "x") }).unwrap();
+        }
+        writer.commit(1).unwrap();
+    }
+    index.reload().unwrap();
+    let buckets = vec![T0, T0 + 10 * DAY, T0 + 20 * DAY];
+    let r = index.search(&SearchQuery { facets: true, limit: 5, histogram_buckets: buckets, ..query(1) }).unwrap();
+    assert_eq!(r.total, 30);
+    assert_eq!(r.hits.iter().map(|h| h.mention_id).collect::<Vec<_>>(), vec![29, 28, 27, 26, 25]);
+    assert_eq!(r.facets.sites, vec![("a.fr".to_string(), 20), ("b.fr".to_string(), 10)]);
+    assert_eq!(r.histogram, vec![10, 10, 10]);
+    let oldest = index.search(&SearchQuery { sort: Sort::Oldest, offset: 8, limit: 4, ..query(1) }).unwrap();
+    assert_eq!(oldest.hits.iter().map(|h| h.mention_id).collect::<Vec<_>>(), vec![8, 9, 10, 11]);
+}
+
+#[test]
+fn the_index_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<MentionIndex>();
+    let index = std::sync::Arc::new(index_of(&[doc(1, 1, "partagé")]));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let index = index.clone();
+            std::thread::spawn(move || index.search(&text(1, "partage")).unwrap().total)
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 1);
+    }
+}
