@@ -56,22 +56,64 @@ fn panicked(e: &feed_rs::parser::ParseFeedError) -> Option<FeedError> {
 }
 
 /// feed-rs on UTF-8 text. A fresh parser each time: its MediaRSS state is left dirty by a failed
-/// parse (and then asserts). A panic inside feed-rs is turned into an error, never passed on.
+/// parse (and then asserts). A panic inside feed-rs is never passed on: the known one (a person
+/// whose e-mail address touches a non-ASCII character is cut inside that character) is avoided by
+/// reading again with `@` disguised; any other becomes an error.
 fn feed_rs(text: &str) -> Result<model::Feed, feed_rs::parser::ParseFeedError> {
-    let run = || {
-        feed_rs::parser::Builder::new()
-            .sanitize_content(false)
-            .id_generator(|_, _, _| String::new())
-            .timestamp_parser(|s| crate::dates::parse_date(s).and_then(to_chrono))
-            .build()
-            .parse(text.as_bytes())
+    let run = |text: &str| {
+        std::panic::catch_unwind(|| {
+            feed_rs::parser::Builder::new()
+                .sanitize_content(false)
+                .id_generator(|_, _, _| String::new())
+                .timestamp_parser(|s| crate::dates::parse_date(s).and_then(to_chrono))
+                .build()
+                .parse(text.as_bytes())
+        })
     };
-    std::panic::catch_unwind(run).unwrap_or_else(|_| {
-        Err(feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::IllegalState {
-            position: 0,
-            reference: PANICKED.into(),
-        }))
-    })
+    if let Ok(result) = run(text) {
+        return result;
+    }
+    if text.contains('@') {
+        if let Ok(result) = run(&text.replace('@', "\u{FF20}")) {
+            return result.map(|mut feed| {
+                restore_at_signs(&mut feed);
+                feed
+            });
+        }
+    }
+    Err(feed_rs::parser::ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::IllegalState {
+        position: 0,
+        reference: PANICKED.into(),
+    }))
+}
+
+/// Undoes the `@` disguise in the fields we read.
+fn restore_at_signs(feed: &mut model::Feed) {
+    let fix = |s: &mut String| {
+        if s.contains('\u{FF20}') {
+            *s = s.replace('\u{FF20}', "@");
+        }
+    };
+    let fix_text = |t: &mut Option<model::Text>| {
+        if let Some(t) = t.as_mut() {
+            fix(&mut t.content);
+        }
+    };
+    fix_text(&mut feed.title);
+    fix_text(&mut feed.description);
+    feed.links.iter_mut().for_each(|l| fix(&mut l.href));
+    for e in &mut feed.entries {
+        fix(&mut e.id);
+        fix_text(&mut e.title);
+        fix_text(&mut e.summary);
+        if let Some(body) = e.content.as_mut().and_then(|c| c.body.as_mut()) {
+            fix(body);
+        }
+        e.links.iter_mut().for_each(|l| fix(&mut l.href));
+        for p in &mut e.authors {
+            p.name.iter_mut().chain(p.email.iter_mut()).chain(p.uri.iter_mut()).for_each(fix);
+        }
+    }
 }
 
 fn to_chrono(ts: jiff::Timestamp) -> Option<chrono::DateTime<chrono::Utc>> {

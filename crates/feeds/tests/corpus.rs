@@ -280,7 +280,7 @@ fn check_clause(feed: &ParsedFeed, clause: &str) -> Outcome {
 }
 
 /// The pass rate reached when this test was written: a lower one is a regression.
-const FEEDPARSER_PASS_RATE_FLOOR: f64 = 0.0;
+const FEEDPARSER_PASS_RATE_FLOOR: f64 = 0.79;
 
 #[test]
 fn feedparser_expectations_on_titles_links_dates_authors_and_encodings_hold() {
