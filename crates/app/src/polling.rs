@@ -43,6 +43,36 @@ pub struct SourceOutcome {
     pub error: Option<String>,
 }
 
+impl App {
+    /// Stores mentions found for a source outside the poller (imports, the demo, benchmarks):
+    /// fingerprints computed where missing, stored once, then indexed.
+    pub async fn ingest_mentions(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        source: SourceId,
+        mentions: Vec<NewMention>,
+    ) -> Result<filrouge_store::IngestOutcome> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let client = client_for(&mut tx, actor, slug, Action::ManageSources).await?;
+        tx.source(client.id, source).await?.ok_or(AppError::NotFound)?;
+        let mentions: Vec<NewMention> = mentions
+            .into_iter()
+            .map(|mut m| {
+                if m.fingerprint.is_none() && m.text.chars().count() >= normalise::MIN_FINGERPRINT_CHARS {
+                    m.fingerprint = Some(filrouge_feeds::neardup::fingerprint(&m.text));
+                }
+                m.bounded()
+            })
+            .collect();
+        let outcome = tx.ingest_mentions(client.id, source, &mentions, now).await?;
+        tx.commit().await?;
+        self.index_catch_up().await?;
+        Ok(outcome)
+    }
+}
+
 /// What a fetch produced before it is stored.
 struct Harvest {
     status: FetchStatus,
@@ -279,7 +309,6 @@ impl App {
                 error: harvest.error.clone(),
                 next_fetch: next,
                 consecutive_failures: failures,
-                new_mentions: ingested.linked,
                 etag: harvest.etag,
                 last_modified: harvest.last_modified,
                 cursor: harvest.cursor,

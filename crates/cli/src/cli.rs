@@ -58,6 +58,60 @@ pub enum Command {
     /// Show the configuration in force (secrets redacted).
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Read feeds without storing anything.
+    #[command(subcommand)]
+    Feed(FeedCommand),
+    /// Manage a client's listening sources.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Rebuild the search index from the database.
+    Reindex,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Parse a feed file (or fetch an http(s) address) and print the normalised feed as JSON.
+    Parse {
+        /// A file path, `-` for standard input, or an http(s) address.
+        input: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Add a source to a client.
+    Add {
+        /// The client's slug.
+        client: String,
+        /// feed, bluesky or mastodon.
+        #[arg(long, default_value = "feed")]
+        kind: String,
+        /// Feed address, or the Bluesky service / Mastodon instance address.
+        #[arg(long, default_value = "")]
+        url: String,
+        /// Search terms, or `#hashtag` on Mastodon (social sources).
+        #[arg(long, default_value = "")]
+        query: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List a client's sources and their health.
+    List {
+        client: String,
+        /// JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch a client's sources now (all of them, or one by id), whatever their schedule.
+    Poll {
+        client: String,
+        /// One source id; default: every active source of the client.
+        id: Option<i64>,
+    },
+    /// Add every feed of an OPML file (all or nothing).
+    ImportOpml { client: String, file: PathBuf },
+    /// Print the client's feeds as OPML.
+    ExportOpml { client: String },
 }
 
 #[derive(Debug, Subcommand)]

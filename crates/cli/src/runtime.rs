@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use filrouge_app::config::{Config, LogFormat};
+use filrouge_app::search_index::SearchIndex;
 use filrouge_app::secrets::SecretBox;
 use filrouge_app::App;
 use filrouge_domain::clock::SystemClock;
@@ -69,7 +70,14 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     let secrets = secret_box(config)?;
     let url = config.database_url();
     let store = Store::open(&url).await.with_context(|| format!("database {}", filrouge_store::redact_url(&url)))?;
-    Ok(App::new(store, Arc::new(SystemClock), secrets, config.auth.clone()))
+    let index_dir = config.data_dir.join("index");
+    let (index, recreated) =
+        SearchIndex::open(&index_dir).with_context(|| format!("search index {}", index_dir.display()))?;
+    if recreated {
+        tracing::info!(dir = %index_dir.display(), "search index (re)created; it is rebuilt from the database");
+    }
+    Ok(App::new(store, Arc::new(SystemClock), secrets, config.auth.clone())
+        .with_listening(&config.listen, Some(Arc::new(index))))
 }
 
 /// Held by a running server for as long as it runs: a second server on the same data directory,

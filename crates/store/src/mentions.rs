@@ -171,6 +171,11 @@ impl Tx {
             self.group_near_duplicates(&chunk, &inserted).await?;
             outcome.linked += self.link_mentions(client, source, &ids, now).await?;
         }
+        if outcome.linked > 0 {
+            on_tx!(self, c => sqlx::query("UPDATE sources SET mentions_total = mentions_total + $2 WHERE id = $1")
+                .bind(source.0).bind(i64::try_from(outcome.linked).unwrap_or(i64::MAX))
+                .execute(c).await.map(|r| r.rows_affected()))?;
+        }
         Ok(outcome)
     }
 

@@ -68,7 +68,6 @@ pub struct FetchRecord {
     pub error: Option<String>,
     pub next_fetch: Timestamp,
     pub consecutive_failures: u32,
-    pub new_mentions: u64,
     /// Validators and cursor to keep; `None` keeps the stored one.
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -169,13 +168,12 @@ impl Tx {
     /// already has a source at the new address.
     pub async fn record_fetch(&mut self, id: SourceId, r: &FetchRecord) -> Result<()> {
         let sql = "UPDATE sources SET last_fetch = $2, last_status = $3, last_error = $4, next_fetch = $5,
-                   consecutive_failures = $6, mentions_total = mentions_total + $7,
-                   etag = COALESCE($8, etag), last_modified = COALESCE($9, last_modified),
-                   cursor = COALESCE($10, cursor) WHERE id = $1";
+                   consecutive_failures = $6,
+                   etag = COALESCE($7, etag), last_modified = COALESCE($8, last_modified),
+                   cursor = COALESCE($9, cursor) WHERE id = $1";
         on_tx!(self, c => sqlx::query(sql)
             .bind(id.0).bind(millis(r.at)).bind(r.status.as_str()).bind(r.error.as_deref())
             .bind(millis(r.next_fetch)).bind(i64::from(r.consecutive_failures))
-            .bind(i64::try_from(r.new_mentions).unwrap_or(i64::MAX))
             .bind(r.etag.as_deref()).bind(r.last_modified.as_deref()).bind(r.cursor.as_deref())
             .execute(c).await.map(|r| r.rows_affected()))?;
         if let Some(url) = &r.moved_to {

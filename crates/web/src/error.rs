@@ -33,6 +33,7 @@ impl From<AppError> for WebError {
             AppError::Invalid(i) => WebError::Invalid(i.to_string()),
             AppError::Conflict(c) => WebError::Invalid(c),
             AppError::Workspace(w) => WebError::Invalid(w.to_string()),
+            AppError::Remote(r) => WebError::Invalid(r),
             other => WebError::Internal(other.to_string()),
         }
     }

@@ -10,7 +10,9 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use filrouge_domain::permission::Action;
 
-use crate::pages::{accounts, auth, clients, competitors, journal, members, profile, settings, statics, users};
+use crate::pages::{
+    accounts, auth, clients, competitors, journal, members, mentions, profile, settings, sources, statics, users,
+};
 use crate::WebState;
 
 /// Who may use a route.
@@ -76,6 +78,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::POST, "/c/{slug}/members/{id}/delete", Client(ManageMembers)), post(members::remove)),
         (spec(Method::GET, "/c/{slug}/journal", Client(ViewJournal)), get(journal::page)),
         (spec(Method::POST, "/c/{slug}/journal/notes", Client(WriteJournalNote)), post(journal::add_note)),
+        (spec(Method::GET, "/c/{slug}/mentions", Client(ViewMentions)), get(mentions::page)),
+        (spec(Method::GET, "/c/{slug}/mentions/{id}", Client(ViewMentions)), get(mentions::detail)),
+        (spec(Method::POST, "/c/{slug}/mentions/{id}/marks", Client(MarkMentions)), post(mentions::mark)),
+        (spec(Method::GET, "/c/{slug}/sources", Client(ViewMentions)), get(sources::page)),
+        (spec(Method::POST, "/c/{slug}/sources", Client(ManageSources)), post(sources::add)),
+        (spec(Method::POST, "/c/{slug}/sources/discover", Client(ManageSources)), post(sources::discover)),
+        (spec(Method::GET, "/c/{slug}/sources/opml", Client(ViewMentions)), get(sources::export_opml)),
+        (spec(Method::POST, "/c/{slug}/sources/opml", Client(ManageSources)), post(sources::import_opml)),
+        (spec(Method::POST, "/c/{slug}/sources/{id}", Client(ManageSources)), post(sources::edit)),
+        (spec(Method::POST, "/c/{slug}/sources/{id}/pause", Client(ManageSources)), post(sources::pause)),
+        (spec(Method::POST, "/c/{slug}/sources/{id}/fetch", Client(ManageSources)), post(sources::fetch_now)),
+        (spec(Method::POST, "/c/{slug}/sources/{id}/delete", Client(ManageSources)), post(sources::remove)),
         (spec(Method::GET, "/users", Global(ViewUsers)), get(users::page)),
         (spec(Method::POST, "/users", Global(ManageUsers)), post(users::create)),
         (spec(Method::POST, "/users/{id}", Global(ManageUsers)), post(users::edit)),

@@ -322,7 +322,32 @@ pub async fn seed(app: &App) -> anyhow::Result<bool> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    seed_veille(app, &operator).await?;
     Ok(true)
+}
+
+/// Sources for every client and 90 days of mentions. The sources are paused: the demo works
+/// offline, and their addresses are not real.
+async fn seed_veille(app: &App, operator: &Actor) -> anyhow::Result<()> {
+    let veille = super::demo_veille::demo_veille(app.now());
+    let total: usize = veille.iter().map(|s| s.mentions.len()).sum();
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} mentions {msg}") {
+        bar.set_style(style);
+    }
+    for source in veille {
+        bar.set_message(source.spec.name.clone());
+        let spec = &source.spec;
+        let id = app
+            .add_source(operator, source.client_slug, spec.kind.as_str(), &spec.name, &spec.url, &spec.query)
+            .await?;
+        let n = source.mentions.len() as u64;
+        app.ingest_mentions(operator, source.client_slug, id, source.mentions).await?;
+        app.set_source_paused(operator, source.client_slug, id, true).await?;
+        bar.inc(n);
+    }
+    bar.finish_and_clear();
+    Ok(())
 }
 
 pub async fn demo(mut config: Config, addr: SocketAddr, no_serve: bool) -> anyhow::Result<()> {

@@ -3,7 +3,10 @@
 mod backup;
 mod clients;
 mod demo;
+mod demo_veille;
+mod feeds;
 mod serve;
+mod sources;
 mod users;
 
 use crate::cli::{Args, Command, ConfigCommand};
@@ -41,6 +44,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Client(cmd) => clients::run(config, cmd).await,
         Command::Backup { out } => backup::backup(config, out).await,
         Command::Restore { file } => backup::restore(config, &file).await,
+        Command::Feed(cmd) => feeds::run(config, cmd).await,
+        Command::Source(cmd) => sources::run(config, cmd).await,
+        Command::Reindex => sources::reindex(config).await,
         Command::Config(ConfigCommand::Print) => {
             print!("{}", config::redacted(&config)?);
             Ok(())

@@ -37,7 +37,7 @@ pub async fn run_server(
     let state = WebState::new(app.clone(), config.web.clone());
     let (stop_tx, stop_rx) = watch::channel(false);
 
-    let workers = tokio::spawn(workers(app.clone(), stop_rx.clone()));
+    let workers = tokio::spawn(workers(app.clone(), config.listen.poll, stop_rx.clone()));
     let metrics = metrics_listener.map(|l| {
         let mut rx = stop_rx.clone();
         let state = state.clone();
@@ -84,8 +84,42 @@ async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-/// Periodic chores; later issues add polling, publishing and alerts here.
-async fn workers(app: App, mut stop: watch::Receiver<bool>) {
+/// Periodic chores: listening (poll due sources; keep the search index up to date with what
+/// this and other processes stored), session pruning.
+async fn workers(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
+    let listening = tokio::spawn(listening(app.clone(), poll, stop.clone()));
+    sessions(app, &mut stop).await;
+    let _ = listening.await;
+}
+
+async fn listening(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
+    let mut poll_tick = tokio::time::interval(Duration::from_secs(10));
+    let mut index_tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tokio::select! {
+            _ = poll_tick.tick(), if poll => {
+                match app.poll_due(500).await {
+                    Ok(r) if r.sources > 0 => tracing::info!(sources = r.sources, ok = r.ok, not_modified = r.not_modified,
+                        failed = r.failed, new_mentions = r.new_mentions, "poll cycle"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "poll cycle failed"),
+                }
+            }
+            _ = index_tick.tick() => {
+                if let Err(e) = app.index_catch_up().await {
+                    tracing::warn!(error = %e, "search index catch-up failed");
+                }
+            }
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+async fn sessions(app: App, stop: &mut watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
     loop {
         tokio::select! {

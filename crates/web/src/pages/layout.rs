@@ -18,6 +18,8 @@ pub enum Section {
     Competitors,
     Members,
     Journal,
+    Mentions,
+    Sources,
 }
 
 impl Section {
@@ -29,6 +31,8 @@ impl Section {
             Section::Competitors => "/competitors",
             Section::Members => "/members",
             Section::Journal => "/journal",
+            Section::Mentions => "/mentions",
+            Section::Sources => "/sources",
         }
     }
 
@@ -36,6 +40,7 @@ impl Section {
         match self {
             Section::Home => Action::ViewClient,
             Section::Journal => Action::ViewJournal,
+            Section::Mentions | Section::Sources => Action::ViewMentions,
             _ => Action::ViewClientSettings,
         }
     }
@@ -48,12 +53,22 @@ impl Section {
             Section::Competitors => t.competitors,
             Section::Members => t.members,
             Section::Journal => t.journal,
+            Section::Mentions => t.veille,
+            Section::Sources => t.sources,
         }
     }
 }
 
-const SECTIONS: [Section; 6] =
-    [Section::Home, Section::Settings, Section::Accounts, Section::Competitors, Section::Members, Section::Journal];
+const SECTIONS: [Section; 8] = [
+    Section::Home,
+    Section::Mentions,
+    Section::Sources,
+    Section::Settings,
+    Section::Accounts,
+    Section::Competitors,
+    Section::Members,
+    Section::Journal,
+];
 
 /// Everything the shell needs.
 pub struct Shell<'a> {

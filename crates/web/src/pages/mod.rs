@@ -7,8 +7,10 @@ pub mod competitors;
 pub mod journal;
 pub mod layout;
 pub mod members;
+pub mod mentions;
 pub mod profile;
 pub mod settings;
+pub mod sources;
 pub mod statics;
 pub mod users;
 
