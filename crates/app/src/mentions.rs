@@ -198,12 +198,26 @@ impl App {
 
     /// Sets or clears a mark on a client's mention.
     pub async fn mark_mention(&self, actor: &Actor, slug: &str, id: MentionId, mark: Mark, on: bool) -> Result<()> {
+        self.mark_mention_named(actor, slug, id, mark.as_str(), on).await
+    }
+
+    /// The same with the mark named as a form sends it (`read`, `starred`, `ignored`); the name is
+    /// checked after access, so a refused user learns nothing from it.
+    pub async fn mark_mention_named(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        id: MentionId,
+        mark: &str,
+        on: bool,
+    ) -> Result<()> {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::MarkMentions).await?;
         if tx.mentions_by_ids(client.id, &[id]).await?.is_empty() {
             return Err(AppError::NotFound);
         }
+        let mark = Mark::parse(mark).ok_or_else(|| Invalid::new("mark", format!("unknown mark '{mark}'")))?;
         tx.set_mention_mark(client.id, id, mark, on, now).await?;
         tx.commit().await?;
         Ok(())

@@ -131,3 +131,46 @@ async fn a_client_reviewer_sees_only_their_client() {
 
     h.finish().await;
 }
+
+/// Payloads that try every way to run script from a mention: tags, handlers, URLs, SVG, forms.
+const XSS: &[(&str, &str)] = &[
+    ("<script>window.__pwned=1</script>Titre", "<p>Bonjour<script>window.__pwned=1</script></p>"),
+    ("Image", "<img src=x onerror=\"window.__pwned=1\"><p>image</p>"),
+    ("Lien", "<a href=\"javascript:window.__pwned=1\">clic</a> <a href=\" jAvAsCrIpT:window.__pwned=1\">x</a>"),
+    ("SVG", "<svg><script>window.__pwned=1</script></svg><svg onload=\"window.__pwned=1\"></svg>"),
+    ("Iframe", "<iframe src=\"javascript:window.__pwned=1\"></iframe><object data=\"javascript:window.__pwned=1\"></object>"),
+    ("Style", "<div style=\"background:url(javascript:window.__pwned=1)\">s</div><style>@import 'javascript:x'</style>"),
+    ("Form", "<form action=\"javascript:window.__pwned=1\"><button>go</button></form><math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=1>"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mentions_carrying_script_payloads_are_shown_and_nothing_runs() {
+    let Some(h) = Harness::start().await else {
+        return;
+    };
+    let a = h.client(A_SLUG, A_NAME, "#2563eb").await;
+    h.user("cm@agence.fr", Role::CommunityManager, &[a]).await;
+    let (_, ids) = h.mentions(A_SLUG, XSS).await;
+    assert_eq!(ids.len(), XSS.len());
+    h.sign_in("cm@agence.fr", "/").await;
+    let stream = format!("/c/{A_SLUG}/mentions");
+    h.goto(&stream).await;
+    assert_eq!(h.find_all("ol.mentions li").await.len(), XSS.len(), "every mention is listed");
+    assert_eq!(h.js("return window.__pwned === undefined").await, serde_json::json!(true), "the stream ran nothing");
+    for id in ids {
+        h.goto(&format!("/c/{A_SLUG}/mentions/{id}")).await;
+        h.find("article.mention-detail").await;
+        // Clicking every link in the content must not run anything either.
+        for link in h.find_all("article.mention-detail .content a").await {
+            let href = link.attr("href").await.expect("href").unwrap_or_default();
+            assert!(!href.to_ascii_lowercase().contains("javascript"), "a javascript: link survived: {href}");
+        }
+        assert_eq!(
+            h.js("return window.__pwned === undefined").await,
+            serde_json::json!(true),
+            "mention {id} ran script"
+        );
+        assert_eq!(h.js("return document.querySelectorAll('.content script, .content iframe, .content object, .content svg').length").await, serde_json::json!(0));
+    }
+    h.finish().await;
+}

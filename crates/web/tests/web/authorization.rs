@@ -13,6 +13,7 @@ const FOREIGN_NAME: &str = "Bravo Bistro";
 const FOREIGN_SECRET: &str = "bravo-only-activity";
 const FOREIGN_COMPETITOR: &str = "Bravo Rival";
 const FOREIGN_HANDLE: &str = "bravo.handle";
+const FOREIGN_MENTION: &str = "Bravo confidential mention";
 
 /// Plausible values for every form field any route reads; access is decided before the values
 /// matter.
@@ -37,6 +38,8 @@ fn form_for(user_id: &str, email: &str) -> Vec<(&'static str, String)> {
         ("code", "000000".into()),
         ("current", "wrong password!".into()),
         ("new", "another long password".into()),
+        ("mark", "starred".into()),
+        ("on", "true".into()),
     ]
 }
 
@@ -47,6 +50,8 @@ struct World {
     foreign_competitor: String,
     foreign_account: String,
     foreign_member: String,
+    foreign_source: String,
+    foreign_mention: String,
 }
 
 async fn world() -> World {
@@ -58,6 +63,8 @@ async fn world() -> World {
     let foreign_competitor = t.competitor("bravo", FOREIGN_COMPETITOR).await.to_string();
     let foreign_account = t.account("bravo", FOREIGN_HANDLE).await.to_string();
     let foreign_member = t.user("bravo-member@agence.fr", Role::CommunityManager, &[bravo]).await.to_string();
+    let (source, mentions) = t.mentions("bravo", &[(FOREIGN_MENTION, "<p>only for bravo</p>")]).await;
+    let (foreign_source, foreign_mention) = (source.to_string(), mentions[0].to_string());
     t.user("owner@agence.fr", Role::Owner, &[]).await;
     t.user("manager@agence.fr", Role::Manager, &[alpha]).await;
     t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
@@ -73,7 +80,7 @@ async fn world() -> World {
     ] {
         roles.push((role, t.browser(email).await));
     }
-    World { t, roles, foreign_competitor, foreign_account, foreign_member }
+    World { t, roles, foreign_competitor, foreign_account, foreign_member, foreign_source, foreign_mention }
 }
 
 fn fill(spec: &RouteSpec, slug: &str, id: &str) -> String {
@@ -88,6 +95,10 @@ fn id_kind(path: &str) -> &'static str {
         "account"
     } else if path.contains("/members/") {
         "member"
+    } else if path.contains("/sources/") {
+        "source"
+    } else if path.contains("/mentions/") {
+        "mention"
     } else if path.contains("/users/") {
         "user"
     } else {
@@ -106,7 +117,7 @@ async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str, email: &
 }
 
 fn assert_no_leak(answer: &crate::helpers::Answer, what: &str) {
-    for secret in [FOREIGN_NAME, FOREIGN_SECRET, FOREIGN_COMPETITOR, FOREIGN_HANDLE] {
+    for secret in [FOREIGN_NAME, FOREIGN_SECRET, FOREIGN_COMPETITOR, FOREIGN_HANDLE, FOREIGN_MENTION] {
         assert!(!answer.body.contains(secret), "{what}: the answer mentions '{secret}'");
         let location = answer.location();
         assert!(!location.contains(secret), "{what}: redirect mentions '{secret}'");
@@ -123,6 +134,8 @@ async fn no_role_reaches_a_client_it_does_not_belong_to_on_any_route() {
             "competitor" => w.foreign_competitor.clone(),
             "account" => w.foreign_account.clone(),
             "member" => w.foreign_member.clone(),
+            "source" => w.foreign_source.clone(),
+            "mention" => w.foreign_mention.clone(),
             _ => "0".into(),
         };
         let path = fill(spec, "bravo", &id);
@@ -151,6 +164,14 @@ async fn no_role_reaches_a_client_it_does_not_belong_to_on_any_route() {
     assert_eq!(w.t.app.competitors(&operator, "bravo").await.unwrap().len(), 1);
     assert_eq!(w.t.app.accounts(&operator, "bravo").await.unwrap().len(), 1);
     assert_eq!(w.t.app.members(&operator, "bravo").await.unwrap().len(), 1);
+    let (_, sources) = w.t.app.sources(&operator, "bravo").await.unwrap();
+    assert_eq!(sources.len(), 1, "the foreign source is still there");
+    assert_eq!(sources[0].spec.name, "Blog", "and unchanged");
+    let starred = filrouge_app::mentions::MentionFilter {
+        view: filrouge_app::mentions::MentionView::Starred,
+        ..Default::default()
+    };
+    assert_eq!(w.t.app.mentions(&operator, "bravo", &starred).await.unwrap().total, 0, "no foreign mark");
 }
 
 #[tokio::test]
@@ -160,6 +181,8 @@ async fn objects_of_another_client_cannot_be_reached_through_ones_own_client() {
         let id = match id_kind(spec.path) {
             "competitor" => w.foreign_competitor.clone(),
             "account" => w.foreign_account.clone(),
+            "source" => w.foreign_source.clone(),
+            "mention" => w.foreign_mention.clone(),
             _ => w.foreign_member.clone(),
         };
         let path = fill(&spec, "alpha", &id);
@@ -176,6 +199,14 @@ async fn objects_of_another_client_cannot_be_reached_through_ones_own_client() {
     assert_eq!(w.t.app.competitors(&operator, "bravo").await.unwrap().len(), 1);
     assert_eq!(w.t.app.accounts(&operator, "bravo").await.unwrap().len(), 1);
     assert_eq!(w.t.app.members(&operator, "bravo").await.unwrap().len(), 1);
+    let (_, sources) = w.t.app.sources(&operator, "bravo").await.unwrap();
+    assert_eq!(sources.len(), 1, "the foreign source is still there");
+    assert_eq!(sources[0].spec.name, "Blog", "and unchanged");
+    let starred = filrouge_app::mentions::MentionFilter {
+        view: filrouge_app::mentions::MentionView::Starred,
+        ..Default::default()
+    };
+    assert_eq!(w.t.app.mentions(&operator, "bravo", &starred).await.unwrap().total, 0, "no foreign mark");
 }
 
 /// On their own client, a role gets in exactly when the table's rule says so.
@@ -190,6 +221,8 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
             // Fresh objects of alpha for routes that act on one.
             let id = match id_kind(spec.path) {
                 "competitor" => w.t.competitor("alpha", "Alpha Rival").await.to_string(),
+                "source" => w.t.mentions("alpha", &[]).await.0.to_string(),
+                "mention" => w.t.mentions("alpha", &[("Alpha news", "<p>news</p>")]).await.1[0].to_string(),
                 "account" => w.t.account("alpha", &format!("alpha{}.test", rand_suffix())).await.to_string(),
                 "member" | "user" => {
                     let alpha =

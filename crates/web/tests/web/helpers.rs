@@ -7,7 +7,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use filrouge_app::auth::{SessionToken, SignIn};
+use filrouge_app::config::ListenConfig;
 use filrouge_app::config::{AuthSettings, WebConfig};
+use filrouge_app::search_index::SearchIndex;
 use filrouge_app::secrets::SecretBox;
 use filrouge_app::users::NewUserInput;
 use filrouge_app::{Actor, App};
@@ -15,7 +17,10 @@ use filrouge_domain::account::{AccountProfile, Network};
 use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, CompetitorProfile, TimeZoneName};
 use filrouge_domain::clock::SystemClock;
 use filrouge_domain::ids::{AccountId, ClientId, CompetitorId, Slug, UserId};
+use filrouge_domain::ids::{MentionId, SourceId};
 use filrouge_domain::locale::Lang;
+use filrouge_domain::mention::{Author, Engagement, NewMention};
+use filrouge_domain::source::SourceKind;
 use filrouge_domain::user::Role;
 use filrouge_store::Store;
 use filrouge_testkit::sqlite::TempSqlite;
@@ -40,7 +45,9 @@ pub async fn spawn_app_with(web: WebConfig) -> TestApp {
     let store = Store::open(&db.url).await.unwrap();
     let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
     let auth = AuthSettings { max_failures_per_email: 5, ..AuthSettings::default() };
-    let app = App::new(store, Arc::new(SystemClock), secrets, auth);
+    let index = Arc::new(SearchIndex::in_ram().unwrap());
+    let app =
+        App::new(store, Arc::new(SystemClock), secrets, auth).with_listening(&ListenConfig::default(), Some(index));
     let state = WebState::new(app.clone(), web);
     let router = filrouge_web::router(state.clone());
     TestApp { app, router, state, _db: db }
@@ -78,6 +85,37 @@ impl TestApp {
     pub async fn competitor(&self, slug: &str, name: &str) -> CompetitorId {
         let p = CompetitorProfile { name: name.into(), ..Default::default() };
         self.app.add_competitor(&Actor::operator(), slug, p).await.unwrap()
+    }
+
+    /// A paused feed source of `slug` holding one mention per (title, html); returns their ids.
+    pub async fn mentions(&self, slug: &str, items: &[(&str, &str)]) -> (SourceId, Vec<MentionId>) {
+        let op = Actor::operator();
+        let n = self.app.sources(&op, slug).await.map(|(_, s)| s.len()).unwrap_or(0);
+        let source =
+            self.app.add_source(&op, slug, "feed", "Blog", &format!("https://{slug}.test/feed/{n}"), "").await.unwrap();
+        self.app.set_source_paused(&op, slug, source, true).await.unwrap();
+        let now = self.app.now();
+        let mentions = items
+            .iter()
+            .enumerate()
+            .map(|(i, (title, html))| NewMention {
+                dedup_key: format!("https://{slug}.test/{n}/post/{i}"),
+                source_kind: SourceKind::Feed,
+                url: format!("https://{slug}.test/{n}/post/{i}"),
+                site: format!("{slug}.test"),
+                author: Author { handle: "Camille".into(), name: None, followers: None },
+                title: (*title).into(),
+                text: filrouge_feeds::sanitize::sanitize_html(html, None).text,
+                html: (*html).into(),
+                lang: Some("fr".into()),
+                published: now,
+                engagement: Engagement::default(),
+                fingerprint: None,
+            })
+            .collect();
+        self.app.ingest_mentions(&op, slug, source, mentions).await.unwrap();
+        let page = self.app.mentions(&op, slug, &Default::default()).await.unwrap();
+        (source, page.mentions.into_iter().map(|m| m.id).collect())
     }
 
     pub async fn account(&self, slug: &str, handle: &str) -> AccountId {

@@ -170,3 +170,63 @@ async fn members_are_added_by_e_mail_and_an_unknown_address_is_explained() {
         flash(&unknown)
     );
 }
+
+#[tokio::test]
+async fn the_veille_searches_filters_marks_and_shows_a_mention_sanitised() {
+    let t = spawn_app().await;
+    let alpha = t.client("alpha", "Alpha Pizza", "#c0392b").await;
+    t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
+    t.user("analyst@agence.fr", Role::Analyst, &[alpha]).await;
+    let (_, ids) = t
+        .mentions(
+            "alpha",
+            &[
+                (
+                    "Le meilleur café",
+                    "<p>Un café <b>délicieux</b><script>alert('x')</script><img src=x onerror=alert(1)></p>",
+                ),
+                ("Pizza froide", "<p>Livraison en retard, pizza froide.</p>"),
+            ],
+        )
+        .await;
+    let cm = t.browser("cm@agence.fr").await;
+
+    let page = cm.get("/c/alpha/mentions?q=cafe").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Le meilleur café") && !page.body.contains("Pizza froide"), "accent-folded search");
+    assert!(page.body.contains("1 résultats") || page.body.contains("1 results"), "the count");
+    let all = cm.get("/c/alpha/mentions").await;
+    assert!(all.body.contains("Pizza froide") && all.body.contains("Le meilleur café"));
+    assert!(all.body.contains("class=\"bars\""), "the per-day histogram");
+    assert!(all.body.contains("alpha.test"), "the site facet");
+
+    let cafe_id = *ids.iter().find(|id| page.body.contains(&format!("/c/alpha/mentions/{id}\""))).unwrap();
+    let detail = cm.get(&format!("/c/alpha/mentions/{cafe_id}")).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.body.contains("<b>délicieux</b>"), "safe HTML kept");
+    assert!(!detail.body.contains("<script>alert") && !detail.body.contains("onerror"), "hostile HTML removed");
+
+    // Star it, then it is in the starred view; an analyst may read but not mark.
+    let back = "/c/alpha/mentions";
+    let marked = cm
+        .post(&format!("/c/alpha/mentions/{cafe_id}/marks"), &[("mark", "starred"), ("on", "true"), ("back", back)])
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER);
+    assert_eq!(marked.location(), back);
+    let starred = cm.get("/c/alpha/mentions?view=starred").await;
+    assert!(starred.body.contains("Le meilleur café") && !starred.body.contains("Pizza froide"));
+    let outside = cm
+        .post(
+            &format!("/c/alpha/mentions/{cafe_id}/marks"),
+            &[("mark", "read"), ("on", "true"), ("back", "https://evil.test/")],
+        )
+        .await;
+    assert_eq!(outside.location(), back, "never an open redirect");
+    let analyst = t.browser("analyst@agence.fr").await;
+    assert_eq!(analyst.get("/c/alpha/mentions").await.status, StatusCode::OK);
+    let refused =
+        analyst.post(&format!("/c/alpha/mentions/{cafe_id}/marks"), &[("mark", "read"), ("on", "true")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let sources = analyst.get("/c/alpha/sources").await;
+    assert!(sources.body.contains("Blog") && !sources.body.contains("name=\"kind\""), "read-only sources for analysts");
+}
