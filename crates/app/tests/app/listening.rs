@@ -270,3 +270,48 @@ async fn the_index_rebuilt_from_the_database_answers_the_same() {
     assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "pizza").await, before);
     assert_eq!(t.app.search_index().unwrap().doc_count(), 3);
 }
+
+/// Posts a public status on the Mastodon-API test server.
+async fn toot(base: &str, text: &str) {
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/api/v1/statuses"))
+        .bearer_auth(filrouge_testkit::mastodon::ADA_TOKEN)
+        .json(&serde_json::json!({ "status": text, "visibility": "public", "language": "fr" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "posting failed: {}", resp.status());
+}
+
+#[tokio::test]
+async fn a_mastodon_hashtag_source_brings_each_post_once_through_the_poller() {
+    let Some(server) = filrouge_testkit::mastodon::MockServer::start().await else {
+        return;
+    };
+    let base = server.base_url().trim_end_matches('/').to_owned();
+    let t = TestApp::new().await;
+    t.client("cafe-lyon", "Café Lyon").await;
+    toot(&base, "Meilleur café du quartier #cafelyon").await;
+    toot(&base, "Service un peu lent ce matin #cafelyon").await;
+    toot(&base, "Rien à voir #autre").await;
+    let id = t.app.add_source(&t.operator, "cafe-lyon", "mastodon", "", &base, "#cafelyon").await.unwrap();
+
+    let report = t.app.poll_due(10).await.unwrap();
+    assert_eq!((report.ok, report.new_mentions), (1, 2), "{report:?}");
+    let page = t.app.mentions(&t.operator, "cafe-lyon", &MentionFilter::default()).await.unwrap();
+    assert_eq!(page.total, 2);
+    assert!(page.mentions.iter().all(|m| m.source_kind == filrouge_domain::source::SourceKind::Mastodon));
+    assert!(page.mentions.iter().all(|m| m.author.handle.starts_with("ada@")), "{:?}", page.mentions[0].author);
+    assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "lent").await.len(), 1);
+
+    // The cursor: the next poll brings only what came after.
+    toot(&base, "Nouvelle carte des desserts #cafelyon").await;
+    t.advance(SignedDuration::from_hours(1));
+    let report = t.app.poll_due(10).await.unwrap();
+    assert_eq!(report.new_mentions, 1, "{report:?}");
+    t.advance(SignedDuration::from_hours(1));
+    assert_eq!(t.app.poll_due(10).await.unwrap().new_mentions, 0, "nothing twice");
+    let source = t.app.source(&t.operator, "cafe-lyon", id).await.unwrap();
+    assert_eq!(source.health.mentions_total, 3);
+    assert!(source.health.cursor.is_some());
+}
