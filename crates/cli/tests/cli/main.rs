@@ -7,5 +7,7 @@ mod helpers;
 
 mod backup;
 mod config;
+mod crash;
+mod feeds;
 mod serve;
 mod workspace;

@@ -1,0 +1,78 @@
+//! Crash safety of listening: `source poll` killed (SIGKILL) at random moments while it fetches,
+//! stores and indexes; afterwards every item is stored exactly once and the index agrees.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::helpers::Cli;
+
+const ITEMS: usize = 400;
+
+/// A feed of `ITEMS` items served by a tiny HTTP server on loopback, forever.
+fn serve_feed() -> String {
+    let mut feed = String::from(r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Gros blog</title>"#);
+    for i in 0..ITEMS {
+        feed.push_str(&format!(
+            "<item><title>Article {i}</title><link>https://gros-blog.test/{i}</link><guid>{i}</guid>\
+             <pubDate>Mon, 01 Jun 2026 10:{:02}:00 GMT</pubDate><description>Texte de l'article {i} sur la pizza.</description></item>",
+            i % 60
+        ));
+    }
+    feed.push_str("</channel></rss>");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                feed.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(feed.as_bytes());
+        }
+    });
+    format!("http://{addr}/feed.xml")
+}
+
+#[test]
+fn a_poll_killed_at_any_moment_loses_nothing_and_stores_nothing_twice() {
+    let url = serve_feed();
+    let cli = Cli::new().with_env("FILROUGE_LISTEN__ALLOW_PRIVATE_ADDRESSES", "true");
+    let ws = cli.write("ws.toml", crate::helpers::WORKSPACE);
+    assert_eq!(cli.run(&["client", "import", crate::helpers::s(&ws)]).code, 0);
+    let added = cli.run(&["source", "add", "da-marco", "--url", &url]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+
+    let mut rng = rand::thread_rng();
+    let mut killed = 0;
+    for _ in 0..12 {
+        let mut child = cli.command(&["source", "poll", "da-marco"]).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(rng.gen_range(5..150)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        let _ = child.wait();
+    }
+    eprintln!("{killed} of 12 polls killed midway");
+    assert!(killed >= 3, "the test must actually interrupt polls ({killed} killed)");
+
+    let done = cli.run(&["source", "poll", "da-marco"]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let list = cli.run(&["source", "list", "da-marco", "--json"]);
+    let source: serde_json::Value = serde_json::from_str(list.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(source["health"]["mentions_total"], ITEMS, "{}", list.stdout);
+    let reindex = cli.run(&["reindex"]);
+    assert_eq!(reindex.code, 0, "{}", reindex.stderr);
+    assert!(
+        reindex.stdout.contains(&format!("{ITEMS} mention(s) indexed, {ITEMS} in the index")),
+        "{}",
+        reindex.stdout
+    );
+}
