@@ -166,7 +166,7 @@ impl App {
                 let mark = if view == MentionView::Starred { Mark::Starred } else { Mark::Ignored };
                 let ids = tx.marked_mentions(client.id, mark).await?;
                 let mut all = tx.mentions_by_ids(client.id, &ids).await?;
-                all.sort_by(|a, b| b.published.cmp(&a.published));
+                all.sort_by_key(|m| std::cmp::Reverse(m.published));
                 let total = all.len() as u64;
                 let start = ((page - 1) * PAGE_SIZE).min(all.len());
                 let end = (start + PAGE_SIZE).min(all.len());

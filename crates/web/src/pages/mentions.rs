@@ -99,6 +99,19 @@ fn histogram(page: &MentionsPage, t: &Texts) -> Markup {
     }
 }
 
+/// The filter with one facet value chosen.
+fn narrow(f: &MentionFilter, facet: &str, value: &str) -> MentionFilter {
+    let mut narrowed = f.clone();
+    let chosen = vec![value.to_owned()];
+    match facet {
+        "source" => narrowed.sources = chosen,
+        "lang" => narrowed.langs = chosen,
+        "author" => narrowed.authors = chosen,
+        _ => narrowed.sites = chosen,
+    }
+    narrowed
+}
+
 fn facet(slug: &str, f: &MentionFilter, name: &str, title: &str, values: &[(String, u64)]) -> Markup {
     html! {
         @if !values.is_empty() {
@@ -106,13 +119,7 @@ fn facet(slug: &str, f: &MentionFilter, name: &str, title: &str, values: &[(Stri
                 h3 { (title) }
                 ul {
                     @for (value, n) in values.iter().take(10) {
-                        @let mut narrowed = f.clone();
-                        @let _ = match name {
-                            "source" => narrowed.sources = vec![value.clone()],
-                            "lang" => narrowed.langs = vec![value.clone()],
-                            "author" => narrowed.authors = vec![value.clone()],
-                            _ => narrowed.sites = vec![value.clone()],
-                        };
+                        @let narrowed = narrow(f, name, value);
                         li { a href={ "/c/" (slug) "/mentions?" (query_string(&narrowed, 1, f.view)) } { (value) } " " small { (n) } }
                     }
                 }
