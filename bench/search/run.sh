@@ -13,6 +13,7 @@ mkdir -p "$BENCH_DIR"
 rm -f "$BENCH_DIR/results.tsv"
 "$bin" gen
 if [[ "${SKIP_INDEX:-}" != 1 ]]; then
+  rm -f "$BENCH_DIR/results-index.tsv"
   "$bin" index-tantivy
   "$bin" index-sqlite
 fi

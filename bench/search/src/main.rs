@@ -31,7 +31,9 @@ fn env() -> Result<Env> {
 
 fn record(env: &Env, engine: &str, metric: &str, value: String) -> Result<()> {
     println!("{engine:>8}  {metric:<28} {value}");
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(env.dir.join("results.tsv"))?;
+    // Index measurements live in their own file so SKIP_INDEX=1 runs still report them.
+    let file = if metric.starts_with("index") { "results-index.tsv" } else { "results.tsv" };
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(env.dir.join(file))?;
     writeln!(f, "{engine}\t{metric}\t{value}")?;
     Ok(())
 }
@@ -332,7 +334,8 @@ fn serve_sqlite(env: &Env) -> Result<()> {
 
 /// Prints the results file as one markdown table, tantivy and SQLite side by side.
 fn report(env: &Env) -> Result<()> {
-    let text = std::fs::read_to_string(env.dir.join("results.tsv"))?;
+    let mut text = std::fs::read_to_string(env.dir.join("results-index.tsv")).unwrap_or_default();
+    text.push_str(&std::fs::read_to_string(env.dir.join("results.tsv"))?);
     let mut rows: Vec<String> = Vec::new();
     let mut cells: BTreeMap<(String, String), String> = BTreeMap::new();
     for line in text.lines() {
