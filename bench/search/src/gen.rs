@@ -60,7 +60,8 @@ impl Zipf {
     }
 }
 
-const FR: &str = "de la le et les des en un une du est pour que qui dans sur au pas par plus avec ce il ne se son sont mais \
+const FR: &str =
+    "de la le et les des en un une du est pour que qui dans sur au pas par plus avec ce il ne se son sont mais \
 nous vous on ont été être fait très aussi comme bien tout cette où même après avant deux ans leur entre sans chez dont \
 ça déjà année français française marque produit prix nouveau nouvelle magasin client clients service qualité goût \
 café thé chocolat pain vin bière fromage restaurant cuisine recette été hiver printemps automne noël fête soirée \

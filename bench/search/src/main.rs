@@ -141,9 +141,8 @@ fn index_sqlite(env: &Env) -> Result<()> {
             let mut m = tx.prepare_cached(
                 "INSERT INTO mentions (id, published, source_kind, site, author, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            let mut c = tx.prepare_cached(
-                "INSERT INTO mention_clients (client_id, published, mention_id) VALUES (?1, ?2, ?3)",
-            )?;
+            let mut c = tx
+                .prepare_cached("INSERT INTO mention_clients (client_id, published, mention_id) VALUES (?1, ?2, ?3)")?;
             let mut f = tx.prepare_cached("INSERT INTO mentions_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?;
             let end = (i + 10_000).min(env.n);
             while i < end {
@@ -183,12 +182,8 @@ fn probes(world: &World, n: u64, count: usize, phrase: bool, salt: u64) -> Vec<P
     let mut out = Vec::with_capacity(count);
     while out.len() < count {
         let d = world.doc(rng.below(n as usize) as u64);
-        let words: Vec<String> = d
-            .text
-            .split(|c: char| c == ' ' || c == ',')
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
+        let words: Vec<String> =
+            d.text.split(|c: char| c == ' ' || c == ',').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
         if words.len() < 3 {
             continue;
         }
@@ -264,7 +259,9 @@ fn serve_tantivy(env: &Env) -> Result<()> {
         ..SearchQuery::default()
     };
     let terms = probes(&world, env.n, 1000, false, 1);
-    measure(env, "tantivy", "term+client+30d", &terms, |p| Ok(index.search(&page(p, p.words.join(" "), false))?.total))?;
+    measure(env, "tantivy", "term+client+30d", &terms, |p| {
+        Ok(index.search(&page(p, p.words.join(" "), false))?.total)
+    })?;
     measure(env, "tantivy", "same, with facets", &terms[..300], |p| {
         Ok(index.search(&page(p, p.words.join(" "), true))?.total)
     })?;
@@ -298,7 +295,8 @@ fn serve_sqlite(env: &Env) -> Result<()> {
     if count != env.n {
         bail!("the SQLite database holds {count} mentions, not {}: run index-sqlite", env.n);
     }
-    const FILTER: &str = "FROM mention_clients mc WHERE mc.client_id = ?1 AND mc.published >= ?2 AND mc.published < ?3 \
+    const FILTER: &str =
+        "FROM mention_clients mc WHERE mc.client_id = ?1 AND mc.published >= ?2 AND mc.published < ?3 \
         AND mc.mention_id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?4)";
     let mut count_q = db.prepare(&format!("SELECT count(*) {FILTER}"))?;
     let mut page_q = db.prepare(&format!("SELECT mc.mention_id {FILTER} ORDER BY mc.published DESC LIMIT 20"))?;
@@ -353,12 +351,11 @@ fn report(env: &Env) -> Result<()> {
         "memory VmRSS" | "memory VmHWM" => "≤ 500 MiB",
         _ => "",
     };
-    let mut out = format!("N = {} mentions\n\n| measure | tantivy | SQLite FTS5 | target |\n|---|---|---|---|\n", env.n);
+    let mut out =
+        format!("N = {} mentions\n\n| measure | tantivy | SQLite FTS5 | target |\n|---|---|---|---|\n", env.n);
     for metric in &rows {
         let get = |engine: &str| cells.get(&(metric.clone(), engine.to_string())).cloned().unwrap_or_default();
-        let (t, s) = if metric.starts_with("generation")
-            || metric.starts_with("words")
-            || metric.starts_with("biggest")
+        let (t, s) = if metric.starts_with("generation") || metric.starts_with("words") || metric.starts_with("biggest")
         {
             (get("data"), String::new())
         } else {
@@ -379,6 +376,8 @@ fn main() -> Result<()> {
         Some("serve-tantivy") => serve_tantivy(&env),
         Some("serve-sqlite") => serve_sqlite(&env),
         Some("report") => report(&env),
-        other => bail!("unknown step {other:?}: gen | index-tantivy | index-sqlite | serve-tantivy | serve-sqlite | report"),
+        other => {
+            bail!("unknown step {other:?}: gen | index-tantivy | index-sqlite | serve-tantivy | serve-sqlite | report")
+        }
     }
 }
