@@ -133,6 +133,15 @@ pub async fn poll(feeds: usize, hosts: usize, port: u16) -> anyhow::Result<()> {
     let (nm1, full1) = control(port, 2).await?;
     let requests = (nm1 + full1).max(1);
 
+    // A cycle where nothing changed: the CPU cost of one 304, alone.
+    clock.advance(SignedDuration::from_hours(7));
+    let cpu2 = crate::cpu_seconds();
+    let t2 = Instant::now();
+    let third = app.poll_due(feeds as u32).await?;
+    let wall2 = t2.elapsed().as_secs_f64();
+    let cpu_304 = crate::cpu_seconds() - cpu2;
+    let (nm2, full2) = control(port, 3).await?;
+
     println!("| cycle | sources | 304 | 200 | new mentions | wall (s) | CPU (s) | CPU per request (µs) | target |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
     println!(
@@ -144,6 +153,12 @@ pub async fn poll(feeds: usize, hosts: usize, port: u16) -> anyhow::Result<()> {
         second.sources,
         second.new_mentions,
         cpu * 1e6 / requests as f64
+    );
+    println!(
+        "| all unchanged (100% 304) | {} | {nm2} | {full2} | {} | {wall2:.2} | {cpu_304:.2} | {:.0} | ≤ 50 µs per 304 |",
+        third.sources,
+        third.new_mentions,
+        cpu_304 * 1e6 / (nm2 + full2).max(1) as f64
     );
     println!("\npeak RSS of the poller: {:.0} MB", crate::peak_rss_mb());
     Ok(())

@@ -106,7 +106,8 @@ impl App {
         let client = client_for(&mut tx, actor, slug, Action::ViewMentions).await?;
         let tz = client_tz(&client)?;
         let today = self.now().to_zoned(tz.clone()).date();
-        let page = filter.page.max(1);
+        // The index pages no deeper than MAX_WINDOW results: the last reachable page is the deepest.
+        let page = filter.page.clamp(1, filrouge_search::MAX_WINDOW / PAGE_SIZE);
         if let (Some(from), Some(to)) = (filter.from, filter.to) {
             if from > to {
                 return Err(Invalid::new("from", "the start day is after the end day").into());
@@ -182,7 +183,7 @@ impl App {
         query.histogram_buckets = buckets;
         let counts = index.index.search(&query)?.histogram;
         let histogram = days.into_iter().zip(counts.into_iter().chain(std::iter::repeat(0))).collect();
-        let pages = (total as usize).div_ceil(PAGE_SIZE).max(1);
+        let pages = (total as usize).div_ceil(PAGE_SIZE).clamp(1, filrouge_search::MAX_WINDOW / PAGE_SIZE);
         Ok(MentionsPage { client, mentions, total, page, pages, facets, histogram })
     }
 

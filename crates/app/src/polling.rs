@@ -73,6 +73,26 @@ impl App {
     }
 }
 
+/// Health updates waiting to be written together.
+type Pending = std::sync::Mutex<Vec<(SourceId, FetchRecord)>>;
+
+/// Health updates written per transaction during a poll cycle.
+const HEALTH_BATCH: usize = 256;
+
+impl App {
+    async fn flush_health(&self, batch: Vec<(SourceId, FetchRecord)>) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.store.write().await?;
+        for (id, record) in &batch {
+            tx.record_fetch(*id, record).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// What a fetch produced before it is stored.
 struct Harvest {
     status: FetchStatus,
@@ -118,12 +138,13 @@ impl App {
     pub async fn poll_due(&self, limit: u32) -> Result<PollReport> {
         let due = self.store.read().await?.due_sources(self.now(), limit).await?;
         let report = (AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0), AtomicU64::new(0));
+        let pending: Pending = std::sync::Mutex::new(Vec::new());
         let concurrency = self.listening.concurrency;
         futures_util::stream::iter(due)
             .for_each_concurrent(concurrency, |source| {
-                let report = &report;
+                let (report, pending) = (&report, &pending);
                 async move {
-                    let outcome = self.poll_one(source).await;
+                    let outcome = self.poll_one(source, Some(pending)).await;
                     match outcome.status {
                         FetchStatus::Ok => report.0.fetch_add(1, Ordering::Relaxed),
                         FetchStatus::NotModified => report.1.fetch_add(1, Ordering::Relaxed),
@@ -133,6 +154,8 @@ impl App {
                 }
             })
             .await;
+        let rest = std::mem::take(&mut *pending.lock().map_err(|_| AppError::Remote("poller state poisoned".into()))?);
+        self.flush_health(rest).await?;
         let (ok, nm, failed) =
             (report.0.load(Ordering::Relaxed), report.1.load(Ordering::Relaxed), report.2.load(Ordering::Relaxed));
         let new_mentions = report.3.load(Ordering::Relaxed);
@@ -149,7 +172,7 @@ impl App {
             let client = client_for(&mut tx, actor, slug, Action::ManageSources).await?;
             tx.source(client.id, id).await?.ok_or(AppError::NotFound)?
         };
-        let outcome = self.poll_one(source).await;
+        let outcome = self.poll_one(source, None).await;
         if outcome.new_mentions > 0 {
             self.index_catch_up().await?;
         }
@@ -157,13 +180,13 @@ impl App {
     }
 
     /// Fetches, normalises and stores one source. Never fails: a failure is the source's health.
-    async fn poll_one(&self, source: Source) -> SourceOutcome {
+    async fn poll_one(&self, source: Source, pending: Option<&Pending>) -> SourceOutcome {
         let harvest = match source.spec.kind {
             SourceKind::Feed => self.harvest_feed(&source).await,
             SourceKind::Bluesky | SourceKind::Mastodon => self.harvest_social(&source).await,
         };
         let id = source.id;
-        match self.store_harvest(&source, harvest).await {
+        match self.store_harvest(&source, harvest, pending).await {
             Ok(outcome) => outcome,
             Err(e) => {
                 tracing::error!(source = id.0, error = %e, "could not store what a source returned");
@@ -291,31 +314,53 @@ impl App {
         Ok(None)
     }
 
-    async fn store_harvest(&self, source: &Source, harvest: Harvest) -> Result<SourceOutcome> {
+    /// Stores what a fetch brought and the source's new health in one transaction. A fetch that
+    /// brought nothing (304, an error) only updates health: with `pending`, those updates are
+    /// batched into one transaction per [`HEALTH_BATCH`] sources (losing them in a crash only means
+    /// fetching those sources again).
+    async fn store_harvest(
+        &self,
+        source: &Source,
+        harvest: Harvest,
+        pending: Option<&Pending>,
+    ) -> Result<SourceOutcome> {
         let now = self.now();
         let failures = if harvest.status == FetchStatus::Error { source.health.consecutive_failures + 1 } else { 0 };
         let next = next_fetch(now, &self.listening.policy, harvest.hints, failures, jitter(source.id));
+        let record = FetchRecord {
+            at: now,
+            status: harvest.status,
+            error: harvest.error.clone(),
+            next_fetch: next,
+            consecutive_failures: failures,
+            etag: harvest.etag,
+            last_modified: harvest.last_modified,
+            cursor: harvest.cursor,
+            moved_to: harvest.moved_to,
+        };
+        if let (Some(pending), true) = (pending, harvest.mentions.is_empty()) {
+            let full = {
+                let mut queue = pending.lock().map_err(|_| AppError::Remote("poller state poisoned".into()))?;
+                queue.push((source.id, record));
+                (queue.len() >= HEALTH_BATCH).then(|| std::mem::take(&mut *queue))
+            };
+            if let Some(batch) = full {
+                self.flush_health(batch).await?;
+            }
+            return Ok(SourceOutcome {
+                source: source.id,
+                status: harvest.status,
+                new_mentions: 0,
+                error: harvest.error,
+            });
+        }
         let mut tx = self.store.write().await?;
         let ingested = if harvest.mentions.is_empty() {
             Default::default()
         } else {
             tx.ingest_mentions(source.client_id, source.id, &harvest.mentions, now).await?
         };
-        tx.record_fetch(
-            source.id,
-            &FetchRecord {
-                at: now,
-                status: harvest.status,
-                error: harvest.error.clone(),
-                next_fetch: next,
-                consecutive_failures: failures,
-                etag: harvest.etag,
-                last_modified: harvest.last_modified,
-                cursor: harvest.cursor,
-                moved_to: harvest.moved_to,
-            },
-        )
-        .await?;
+        tx.record_fetch(source.id, &record).await?;
         tx.commit().await?;
         Ok(SourceOutcome {
             source: source.id,

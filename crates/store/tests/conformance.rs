@@ -9,8 +9,10 @@ use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, CompetitorP
 use filrouge_domain::ids::{ClientId, Slug, UserId};
 use filrouge_domain::journal::{JournalAction, NewJournalEntry};
 use filrouge_domain::locale::{Lang, UiLang};
+use filrouge_domain::mention::{Author, Engagement, NewMention};
+use filrouge_domain::source::{FetchStatus, SourceKind, SourceSpec, SourceStatus};
 use filrouge_domain::user::{Email, Role};
-use filrouge_store::{JournalQuery, NewUser, Store, StoreError};
+use filrouge_store::{FetchRecord, IngestOutcome, JournalQuery, NewUser, Store, StoreError};
 use filrouge_testkit::{postgres as pg, sqlite::TempSqlite};
 use jiff::Timestamp;
 
@@ -73,7 +75,138 @@ on_both_engines!(
     login_failures_are_counted_in_a_window,
     uncommitted_writes_are_not_seen,
     migrations_are_idempotent,
+    mentions_are_stored_once_and_linked_to_every_client_and_source,
+    near_duplicates_are_grouped_under_the_first,
+    sources_record_health_and_moves,
 );
+
+fn mention(key: &str, text: &str, fingerprint: Option<u64>) -> NewMention {
+    NewMention {
+        dedup_key: key.into(),
+        source_kind: SourceKind::Feed,
+        url: key.into(),
+        site: "blog.test".into(),
+        author: Author { handle: "Camille".into(), name: None, followers: None },
+        title: "Titre".into(),
+        text: text.into(),
+        html: String::new(),
+        lang: Some("fr".into()),
+        published: at("2026-06-01T10:00:00Z"),
+        engagement: Engagement { likes: Some(1), reposts: None, replies: None },
+        fingerprint,
+    }
+}
+
+fn feed(url: &str) -> SourceSpec {
+    SourceSpec::parse(SourceKind::Feed, "", url, "").unwrap()
+}
+
+async fn mentions_are_stored_once_and_linked_to_every_client_and_source(store: Store) {
+    let now = at("2026-06-01T12:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("alpha", "Alpha"), now).await.unwrap();
+    let b = tx.insert_client(&profile("bravo", "Bravo"), now).await.unwrap();
+    let sa = tx.insert_source(a, &feed("https://a.test/feed"), SourceStatus::Active, now).await.unwrap().unwrap();
+    let sb = tx.insert_source(b, &feed("https://b.test/feed"), SourceStatus::Active, now).await.unwrap().unwrap();
+    assert_eq!(tx.insert_source(a, &feed("https://a.test/feed"), SourceStatus::Active, now).await.unwrap(), None);
+    let batch = vec![mention("https://x.test/1", "un", None), mention("https://x.test/2", "deux", None)];
+    let first = tx.ingest_mentions(a, sa, &batch, now).await.unwrap();
+    assert_eq!((first.inserted, first.linked), (2, 2));
+    // The same batch again, with a duplicate inside it and more likes: nothing new, counts move.
+    let mut again = batch.clone();
+    again.push(mention("https://x.test/1", "un", None));
+    again[1].engagement.likes = Some(9);
+    assert_eq!(tx.ingest_mentions(a, sa, &again, now).await.unwrap(), IngestOutcome { inserted: 0, linked: 0 });
+    // Another client's source finds one of them: linked, not stored again.
+    let other = tx.ingest_mentions(b, sb, &batch[..1], now).await.unwrap();
+    assert_eq!((other.inserted, other.linked), (0, 1));
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    assert_eq!(tx.mention_count(a).await.unwrap(), 2);
+    assert_eq!(tx.mention_count(b).await.unwrap(), 1);
+    let (changes, head) = tx.mention_changes_after(0, 100).await.unwrap();
+    assert_eq!(changes.len(), 2, "two mentions, three links");
+    assert_eq!(head, tx.mention_changes_head().await.unwrap());
+    let shared = changes.iter().find(|m| m.client_ids.len() == 2).unwrap();
+    assert_eq!(shared.source_ids.len(), 2);
+    let ids: Vec<_> = changes.iter().map(|m| m.id).collect();
+    let seen_by_b = tx.mentions_by_ids(b, &ids).await.unwrap();
+    assert_eq!(seen_by_b.len(), 1, "b sees only the mention found for it");
+    let seen_by_a = tx.mentions_by_ids(a, &ids).await.unwrap();
+    assert_eq!(seen_by_a.iter().find(|m| m.url.ends_with("/2")).unwrap().engagement.likes, Some(9));
+    assert_eq!(tx.sources_of(a).await.unwrap()[0].health.mentions_total, 2);
+    let (later, _) = tx.mention_changes_after(head, 100).await.unwrap();
+    assert!(later.is_empty());
+}
+
+async fn near_duplicates_are_grouped_under_the_first(store: Store) {
+    let now = at("2026-06-01T12:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("alpha", "Alpha"), now).await.unwrap();
+    let s = tx.insert_source(a, &feed("https://a.test/feed"), SourceStatus::Active, now).await.unwrap().unwrap();
+    let f: u64 = 0xDEAD_BEEF_1234_5678;
+    let batch = vec![
+        mention("https://one.test/a", "article", Some(f)),
+        mention("https://two.test/a", "article", Some(f ^ 0b101)), // 2 bits apart: a copy
+        mention("https://three.test/b", "autre", Some(!f)),        // far apart: its own
+    ];
+    tx.ingest_mentions(a, s, &batch, now).await.unwrap();
+    tx.ingest_mentions(a, s, &[mention("https://four.test/a", "article", Some(f ^ (1 << 40)))], now).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.read().await.unwrap();
+    let (all, _) = tx.mention_changes_after(0, 100).await.unwrap();
+    let ids: Vec<_> = all.iter().map(|m| m.id).collect();
+    let mentions = tx.mentions_by_ids(a, &ids).await.unwrap();
+    let by_url = |u: &str| mentions.iter().find(|m| m.url == u).unwrap();
+    let first = by_url("https://one.test/a");
+    assert_eq!(first.duplicate_of, None);
+    assert_eq!(by_url("https://two.test/a").duplicate_of, Some(first.id));
+    assert_eq!(by_url("https://four.test/a").duplicate_of, Some(first.id), "found across batches");
+    assert_eq!(by_url("https://three.test/b").duplicate_of, None);
+    let copies = tx.near_duplicates(a, first).await.unwrap();
+    assert_eq!(copies.len(), 2);
+}
+
+async fn sources_record_health_and_moves(store: Store) {
+    let now = at("2026-06-01T12:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("alpha", "Alpha"), now).await.unwrap();
+    let s = tx.insert_source(a, &feed("http://a.test/old"), SourceStatus::Active, now).await.unwrap().unwrap();
+    let paused = tx.insert_source(a, &feed("http://a.test/p"), SourceStatus::Paused, now).await.unwrap().unwrap();
+    assert_eq!(tx.due_sources(now, 10).await.unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), vec![s]);
+    let record = FetchRecord {
+        at: now,
+        status: FetchStatus::Ok,
+        error: None,
+        next_fetch: at("2026-06-01T13:00:00Z"),
+        consecutive_failures: 0,
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+        cursor: None,
+        moved_to: Some("https://a.test/new".into()),
+    };
+    tx.record_fetch(s, &record).await.unwrap();
+    let stored = tx.source(a, s).await.unwrap().unwrap();
+    assert_eq!(stored.spec.url, "https://a.test/new");
+    assert_eq!(stored.health.etag.as_deref(), Some("\"v1\""));
+    assert!(tx.due_sources(now, 10).await.unwrap().is_empty(), "not due before its next fetch");
+    // A failure keeps the validators (COALESCE) and counts.
+    let failed = FetchRecord {
+        status: FetchStatus::Error,
+        error: Some("HTTP 500".into()),
+        etag: None,
+        moved_to: None,
+        consecutive_failures: 1,
+        ..record
+    };
+    tx.record_fetch(s, &failed).await.unwrap();
+    let stored = tx.source(a, s).await.unwrap().unwrap();
+    assert_eq!((stored.health.consecutive_failures, stored.health.etag.as_deref()), (1, Some("\"v1\"")));
+    tx.set_source_status(paused, SourceStatus::Active, now).await.unwrap();
+    assert_eq!(tx.due_sources(now, 10).await.unwrap().len(), 1, "a resumed source is due at once");
+    tx.commit().await.unwrap();
+}
 
 async fn clients_round_trip_with_brief_and_charter(store: Store) {
     let mut tx = store.write().await.unwrap();

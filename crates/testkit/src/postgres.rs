@@ -82,11 +82,13 @@ fn ensure_cluster(bin: &Path) -> Result<u16, String> {
     lock.lock().map_err(|e| format!("lock: {e}"))?;
     let data = root.join("data");
     let port_file = root.join("port");
-    if running_as_root() {
-        chown_postgres(&root)?;
-    }
     if !data.join("PG_VERSION").exists() {
         let _ = fs::remove_dir_all(&data);
+        // Only before the cluster exists: a recursive chown of a running cluster races with the
+        // files the server creates and removes (seen failing under parallel tests).
+        if running_as_root() {
+            chown_postgres(&root)?;
+        }
         pg_command(
             bin,
             "initdb",
