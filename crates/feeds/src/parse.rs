@@ -297,9 +297,8 @@ fn prepare_xml(text: &str) -> (Cow<'_, str>, Option<FeedKind>) {
 /// switch encodings mid-stream and panic: turn it into an ordinary processing instruction.
 fn neutralise_late_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
     let is_late_decl = |s: &str| {
-        s.find("<?xml").is_some_and(|_| {
-            s.match_indices("<?xml").any(|(i, _)| s[i + 5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '?'))
-        })
+        memchr::memmem::find_iter(s.as_bytes(), b"<?xml")
+            .any(|i| s[i + 5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '?'))
     };
     if !is_late_decl(&text) {
         return text;
@@ -426,7 +425,14 @@ fn plain(content: &str, may_be_html: bool) -> String {
     if may_be_html && content.contains(['<', '&']) {
         sanitize_html(content, None).text
     } else {
-        content.split_whitespace().collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity(content.len());
+        for w in content.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        out
     }
 }
 
@@ -580,9 +586,12 @@ fn hash_id(title: Option<&str>, date: Option<jiff::Timestamp>, text: &str) -> St
         h.update(text.as_bytes());
     }
     let digest = h.finalize();
-    let mut out = String::from("hash:");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(5 + 32);
+    out.push_str("hash:");
     for b in &digest[..16] {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
 }

@@ -1,5 +1,6 @@
 //! Untrusted HTML made safe to show (ammonia), and its plain-text version.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -25,27 +26,33 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
 }
 
 thread_local! {
-    /// The builders made for the last few bases: the items of one feed share their base, so each is built once.
-    static WITH_BASE: RefCell<Vec<(Url, ammonia::Builder<'static>)>> = const { RefCell::new(Vec::new()) };
+    /// The base the shared base-resolving builder joins relative links to, set around each clean.
+    static BASE: RefCell<Option<Url>> = const { RefCell::new(None) };
+}
+
+/// One builder for all bases: relative links are joined to this thread's [`BASE`] exactly as
+/// `UrlRelative::RewriteWithBase` would (building an ammonia builder per feed cost more than the clean).
+fn base_cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut b = builder();
+        b.url_relative(ammonia::UrlRelative::Custom(Box::new(join_to_base)));
+        b
+    })
+}
+
+fn join_to_base(url: &str) -> Option<Cow<'_, str>> {
+    BASE.with(|base| base.borrow().as_ref().and_then(|b| b.join(url).ok()).map(|u| Cow::Owned(u.into())))
 }
 
 fn clean_with_base(html: &str, base: &Url) -> String {
-    WITH_BASE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let index = match cache.iter().position(|(u, _)| u == base) {
-            Some(i) => i,
-            None => {
-                if cache.len() >= 4 {
-                    cache.remove(0);
-                }
-                let mut b = builder();
-                b.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-                cache.push((base.clone(), b));
-                cache.len() - 1
-            }
-        };
-        cache.get(index).map(|(_, b)| b.clean(html).to_string()).unwrap_or_default()
-    })
+    BASE.with(|current| {
+        let mut current = current.borrow_mut();
+        if current.as_ref() != Some(base) {
+            *current = Some(base.clone());
+        }
+    });
+    base_cleaner().clean(html).to_string()
 }
 
 /// Sanitises `html` (scripts, styles, event handlers, `javascript:` links removed; relative links
@@ -130,14 +137,20 @@ fn push_decoded(out: &mut String, s: &str) {
 }
 
 fn collapse_space(s: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(s.len());
     for line in s.split('\n') {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if !words.is_empty() {
-            lines.push(words.join(" "));
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(first);
+        for w in words {
+            out.push(' ');
+            out.push_str(w);
         }
     }
-    lines.join("\n")
+    out
 }
 
 #[cfg(test)]
