@@ -84,8 +84,18 @@ impl App {
         if batch.is_empty() {
             return Ok(());
         }
+        let (unchanged, others): (Vec<_>, Vec<_>) = batch.into_iter().partition(|(_, r)| {
+            r.status == FetchStatus::NotModified
+                && r.etag.is_none()
+                && r.last_modified.is_none()
+                && r.cursor.is_none()
+                && r.moved_to.is_none()
+                && r.error.is_none()
+        });
+        let unchanged: Vec<_> = unchanged.into_iter().map(|(id, r)| (id, r.at, r.next_fetch)).collect();
         let mut tx = self.store.write().await?;
-        for (id, record) in &batch {
+        tx.record_unchanged(&unchanged).await?;
+        for (id, record) in &others {
             tx.record_fetch(*id, record).await?;
         }
         tx.commit().await?;

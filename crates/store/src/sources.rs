@@ -185,4 +185,42 @@ impl Tx {
         }
         Ok(())
     }
+
+    /// Records many "not modified" fetches in one statement (the bulk of a poll cycle): each
+    /// `(source, fetched at, next fetch)`. Validators and cursor stay as they are.
+    pub async fn record_unchanged(&mut self, rows: &[(SourceId, Timestamp, Timestamp)]) -> Result<()> {
+        for chunk in rows.chunks(300) {
+            let anonymous = matches!(self, Tx::Sqlite(_));
+            let values = (0..chunk.len())
+                .map(|i| {
+                    if anonymous {
+                        "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))".to_owned()
+                    } else {
+                        format!(
+                            "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
+                            3 * i + 1,
+                            3 * i + 2,
+                            3 * i + 3
+                        )
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!(
+                "WITH v(id, at, next) AS (VALUES {values})
+                 UPDATE sources SET last_status = 'not_modified', last_error = NULL, consecutive_failures = 0,
+                   last_fetch = (SELECT v.at FROM v WHERE v.id = sources.id),
+                   next_fetch = (SELECT v.next FROM v WHERE v.id = sources.id)
+                 WHERE id IN (SELECT v.id FROM v)"
+            );
+            on_tx!(self, c => {
+                let mut q = sqlx::query(&sql);
+                for (id, at, next) in chunk {
+                    q = q.bind(id.0).bind(millis(*at)).bind(millis(*next));
+                }
+                q.execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
 }

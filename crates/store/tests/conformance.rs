@@ -203,6 +203,14 @@ async fn sources_record_health_and_moves(store: Store) {
     tx.record_fetch(s, &failed).await.unwrap();
     let stored = tx.source(a, s).await.unwrap().unwrap();
     assert_eq!((stored.health.consecutive_failures, stored.health.etag.as_deref()), (1, Some("\"v1\"")));
+    // Many unchanged fetches in one statement: health moves, validators stay.
+    tx.record_unchanged(&[(s, at("2026-06-01T14:00:00Z"), at("2026-06-01T15:00:00Z"))]).await.unwrap();
+    let stored = tx.source(a, s).await.unwrap().unwrap();
+    assert_eq!(stored.health.last_status, Some(FetchStatus::NotModified));
+    assert_eq!(stored.health.next_fetch, Some(at("2026-06-01T15:00:00Z")));
+    assert_eq!(stored.health.last_fetch, Some(at("2026-06-01T14:00:00Z")));
+    assert_eq!((stored.health.consecutive_failures, stored.health.last_error.as_deref()), (0, None));
+    assert_eq!(stored.health.etag.as_deref(), Some("\"v1\""));
     tx.set_source_status(paused, SourceStatus::Active, now).await.unwrap();
     assert_eq!(tx.due_sources(now, 10).await.unwrap().len(), 1, "a resumed source is due at once");
     tx.commit().await.unwrap();
