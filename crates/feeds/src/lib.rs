@@ -5,6 +5,7 @@ pub mod canonical;
 pub mod dates;
 mod discover;
 mod encoding;
+mod fast;
 pub mod neardup;
 pub mod opml;
 mod parse;

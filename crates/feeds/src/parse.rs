@@ -116,7 +116,7 @@ fn restore_at_signs(feed: &mut model::Feed) {
     }
 }
 
-fn to_chrono(ts: jiff::Timestamp) -> Option<chrono::DateTime<chrono::Utc>> {
+pub(crate) fn to_chrono(ts: jiff::Timestamp) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::from_timestamp(ts.as_second(), u32::try_from(ts.subsec_nanosecond()).ok()?)
 }
 
@@ -164,6 +164,9 @@ fn feed_rs_lenient(text: &str, warnings: &mut Vec<String>) -> Result<model::Feed
 
 /// feed-rs on XML text; on failure, the document cut after the last complete item.
 fn parse_xml(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, bool), FeedError> {
+    if let Some(feed) = crate::fast::parse_rss2(text) {
+        return Ok((feed, false));
+    }
     let first = match feed_rs_lenient(text, warnings) {
         Ok(feed) => return Ok((feed, false)),
         Err(e) => e,
@@ -262,7 +265,7 @@ fn parse_json(text: &str, warnings: &mut Vec<String>) -> Result<(model::Feed, bo
 }
 
 /// The first element start tag (after the prolog): its offset and text up to `>`.
-fn root_tag(text: &str) -> Option<(usize, &str)> {
+pub(crate) fn root_tag(text: &str) -> Option<(usize, &str)> {
     let mut from = 0;
     loop {
         let lt = from + text.get(from..)?.find('<')?;
@@ -607,6 +610,43 @@ mod tests {
         assert_eq!(attr(tag, "version"), Some("0.94"));
         assert_eq!(attr(tag, "xmlns"), Some("http://backend.userland.com/rss2"));
         assert_eq!(strip_attr(tag, "xmlns"), "<rss  version='0.94'");
+    }
+
+    /// The fast reader (src/fast.rs) must give, on every corpus document it accepts, what feed-rs gives.
+    #[test]
+    fn the_fast_reader_agrees_with_feed_rs_on_the_corpus() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+        let mut stack = vec![root];
+        let (mut accepted, mut total) = (0, 0);
+        let opts = ParseOptions {
+            base_url: Some(Url::parse("http://corpus.example/dir/feed.xml").unwrap()),
+            ..ParseOptions::default()
+        };
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                let decoded = encoding::decode(&bytes, None);
+                let (prepared, hint) = prepare_xml(&decoded.text);
+                total += 1;
+                let Some(fast) = crate::fast::parse_rss2(&prepared) else { continue };
+                accepted += 1;
+                let slow = feed_rs(&prepared).unwrap_or_else(|e| panic!("feed-rs refused {}: {e}", path.display()));
+                let (mut w1, mut w2) = (Vec::new(), Vec::new());
+                assert_eq!(
+                    convert(fast, hint, &opts, &mut w1),
+                    convert(slow, hint, &opts, &mut w2),
+                    "{}",
+                    path.display()
+                );
+                assert_eq!(w1, w2, "{}", path.display());
+            }
+        }
+        assert!(accepted * 10 > total, "the fast reader took only {accepted} of {total} documents");
     }
 
     #[test]

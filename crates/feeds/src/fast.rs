@@ -1,0 +1,478 @@
+//! A direct quick-xml reader for the common case, plain RSS 2.0, building the same `feed_rs::model::Feed`
+//! that feed-rs would (only the fields `convert` reads). Anything it is not sure to read exactly as
+//! feed-rs does (another format, a namespace it does not know, `xml:base`, iTunes/MediaRSS/Podcast
+//! elements, malformed XML, …) makes it give up, and the caller falls back to feed-rs. It skips feed-rs'
+//! per-element `String`s, its buffered re-reading and second UTF-8 validation, and its per-document setup.
+//!
+//! The rules mirrored here are those of feed-rs 3.0 (`parser/rss2`, `parser/common`, `xml`): text is the
+//! text, CDATA and references right after the start tag (up to the first child element), comments and
+//! processing instructions are ignored, and unknown entities are kept escaped.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use feed_rs::model::{Category, Content, Entry, Feed, FeedType, Link, LinkTarget, Person, Text};
+use mediatype::{names, MediaTypeBuf};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use url::Url;
+
+/// Why the fast reader gave up (never shown: the caller falls back to feed-rs).
+struct GiveUp;
+
+type R<T> = Result<T, GiveUp>;
+
+/// The namespaces feed-rs tells apart (its `NS::parse`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    Rss,
+    Atom,
+    Content,
+    DublinCore,
+    MediaRss,
+    Itunes,
+    Podcast,
+    Wfw,
+    Unknown,
+}
+
+fn ns_of(uri: &str) -> Ns {
+    match uri {
+        "http://purl.org/rss/1.0/" => Ns::Rss,
+        "http://www.w3.org/2005/Atom" => Ns::Atom,
+        "http://purl.org/rss/1.0/modules/content/" => Ns::Content,
+        "http://purl.org/dc/elements/1.1/" => Ns::DublinCore,
+        "http://search.yahoo.com/mrss/" => Ns::MediaRss,
+        "http://www.itunes.com/dtds/podcast-1.0.dtd" => Ns::Itunes,
+        "https://podcastindex.org/namespace/1.0" => Ns::Podcast,
+        "http://wellformedweb.org/CommentAPI/" => Ns::Wfw,
+        _ => Ns::Unknown,
+    }
+}
+
+enum Ev<'a> {
+    Start(BytesStart<'a>),
+    End,
+    Text(String),
+    Eof,
+}
+
+struct Doc<'a> {
+    reader: Reader<&'a [u8]>,
+    pending: Option<Ev<'a>>,
+    /// `xmlns:prefix` declarations of the root element.
+    prefixes: Vec<(String, Ns)>,
+}
+
+impl<'a> Doc<'a> {
+    /// The next event as feed-rs sees it: text, CDATA and references coalesced.
+    fn next(&mut self) -> R<Ev<'a>> {
+        if let Some(ev) = self.pending.take() {
+            return Ok(ev);
+        }
+        let mut text: Option<String> = None;
+        loop {
+            let ev = match self.reader.read_event().map_err(|_| GiveUp)? {
+                Event::Start(e) => Ev::Start(e),
+                Event::End(_) => Ev::End,
+                Event::Eof => Ev::Eof,
+                Event::Empty(_) | Event::Decl(_) => return Err(GiveUp),
+                Event::Text(t) => {
+                    if !t.is_empty() {
+                        text.get_or_insert_with(String::new).push_str(&t);
+                    }
+                    continue;
+                }
+                Event::CData(t) => {
+                    if !t.is_empty() {
+                        text.get_or_insert_with(String::new).push_str(&t);
+                    }
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    let buffer = text.get_or_insert_with(String::new);
+                    if let Some(ch) = r.resolve_char_ref().map_err(|_| GiveUp)? {
+                        buffer.push(ch);
+                    } else {
+                        let name: &str = &r;
+                        match quick_xml::escape::resolve_predefined_entity(name) {
+                            Some(resolved) => buffer.push_str(resolved),
+                            None => {
+                                buffer.push('&');
+                                buffer.push_str(name);
+                                buffer.push(';');
+                            }
+                        }
+                    }
+                    continue;
+                }
+                Event::Comment(_) | Event::PI(_) | Event::DocType(_) => continue,
+            };
+            return Ok(match text.take() {
+                Some(text) => {
+                    self.pending = Some(ev);
+                    Ev::Text(text)
+                }
+                None => ev,
+            });
+        }
+    }
+
+    /// The text right after a start tag (feed-rs' `child_as_text`).
+    fn text(&mut self) -> R<Option<String>> {
+        match self.next()? {
+            Ev::Text(t) => Ok(Some(t)),
+            other => {
+                self.pending = Some(other);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Consumes the rest of the current element, up to and including its end tag.
+    fn skip(&mut self) -> R<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.next()? {
+                Ev::Start(e) => {
+                    check_attributes(&e)?;
+                    depth += 1;
+                }
+                Ev::End if depth == 0 => return Ok(()),
+                Ev::End => depth -= 1,
+                Ev::Text(_) => {}
+                Ev::Eof => return Err(GiveUp),
+            }
+        }
+    }
+
+    /// The namespace and local name of an element (no `xmlns` of its own allowed).
+    fn name_of(&self, e: &BytesStart<'a>) -> R<(Ns, String)> {
+        check_attributes(e)?;
+        let name: &str = e.name().into_inner();
+        match name.split_once(':') {
+            None => Ok((Ns::Rss, name.to_string())),
+            Some((prefix, local)) if !local.contains(':') => {
+                let ns = self.prefixes.iter().find(|(p, _)| *p == prefix).map(|(_, ns)| *ns).ok_or(GiveUp)?;
+                Ok((ns, local.to_string()))
+            }
+            Some(_) => Err(GiveUp),
+        }
+    }
+}
+
+/// Gives up on elements whose attributes feed-rs would read in a way not mirrored here.
+fn check_attributes(e: &BytesStart<'_>) -> R<()> {
+    if !e.attributes_raw().contains('=') {
+        return Ok(());
+    }
+    for a in e.attributes().flatten() {
+        let key = a.key.as_ref();
+        if key.starts_with("xmlns") || key == "xml:base" {
+            return Err(GiveUp);
+        }
+    }
+    Ok(())
+}
+
+/// Attributes as feed-rs reads them: bad ones dropped, values unescaped when they can be.
+fn attributes(e: &BytesStart<'_>) -> Vec<(String, String)> {
+    e.attributes()
+        .filter_map(|a| {
+            let a = a.ok()?;
+            let key = a.key.as_ref().to_string();
+            let raw = &a.value;
+            let value = quick_xml::escape::unescape(raw).map(|v| v.into_owned()).unwrap_or_else(|_| raw.to_string());
+            Some((key, value))
+        })
+        .collect()
+}
+
+fn plain_text(content: String) -> Text {
+    Text { content_type: MediaTypeBuf::new(names::TEXT, names::PLAIN), src: None, content: content.trim().to_string() }
+}
+
+fn html_text(content: String) -> Text {
+    Text { content_type: MediaTypeBuf::new(names::TEXT, names::HTML), src: None, content: content.trim().to_string() }
+}
+
+/// feed-rs' `Link::new` without a base.
+fn link(href: &str, target: Option<LinkTarget>) -> Link {
+    let href = match Url::parse(href) {
+        Ok(u) => u.to_string(),
+        Err(_) => href.to_string(),
+    };
+    Link {
+        href: href.trim().to_string(),
+        target,
+        rel: None,
+        media_type: None,
+        href_lang: None,
+        title: None,
+        length: None,
+    }
+}
+
+/// feed-rs' Atom `handle_link` (an `<atom:link>` in RSS).
+fn atom_link(e: &BytesStart<'_>) -> Option<Link> {
+    let attrs = attributes(e);
+    let href = attrs.iter().find(|(k, _)| k == "href")?;
+    let mut l = link(&href.1, None);
+    for (k, v) in &attrs {
+        match k.as_str() {
+            "rel" => l.rel = Some(v.clone()),
+            "type" => l.media_type = Some(v.clone()),
+            "hreflang" => l.href_lang = Some(v.clone()),
+            "title" => l.title = Some(v.clone()),
+            "length" => l.length = v.parse::<u64>().ok(),
+            _ => {}
+        }
+    }
+    if l.rel.is_none() {
+        l.rel = Some(String::from("alternate"));
+    }
+    Some(l)
+}
+
+/// feed-rs' `parse_person_name_email`, giving up where feed-rs would panic (a cut inside a character).
+fn person(raw: &str, role: &str) -> R<Person> {
+    static EMAIL: OnceLock<regex::Regex> = OnceLock::new();
+    let regex = EMAIL.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        regex::Regex::new(r"\b(<\[\()?(mailto:)?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})(>]\))?\b")
+            .expect("a valid regex")
+    });
+    let mut email = None;
+    let mut name = None;
+    if let Some(captures) = regex.captures(raw) {
+        if let Some(email_group) = captures.get(3) {
+            email = Some(email_group.as_str().trim().to_string());
+            if let Some(span) = captures.get(0) {
+                let prefix_len = span.start();
+                let suffix_len = raw.len() - span.end();
+                let name_str = if prefix_len > suffix_len {
+                    raw.get(..span.start() - 1).ok_or(GiveUp)?
+                } else if span.end() < raw.len() {
+                    raw.get(span.end() + 1..).ok_or(GiveUp)?
+                } else {
+                    ""
+                };
+                let name_str = name_str.trim();
+                if !name_str.is_empty() {
+                    name = Some(name_str.to_string());
+                }
+            }
+        }
+    }
+    if email.is_none() {
+        name = Some(raw.trim().to_string());
+    }
+    Ok(Person { name, email, uri: None, role: Some(role.to_string()) })
+}
+
+fn timestamp(text: Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
+    text.and_then(|t| crate::dates::parse_date(&t).and_then(crate::parse::to_chrono))
+}
+
+/// Reads `text` (UTF-8, declaration removed) as RSS 2.0, or gives up.
+pub(crate) fn parse_rss2(text: &str) -> Option<Feed> {
+    // cheap checks first: a root `<rss` whose version feed-rs reads as RSS 2.0
+    let (_, tag) = crate::parse::root_tag(text)?;
+    if !tag.starts_with("<rss") || !tag[4..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
+        return None;
+    }
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.expand_empty_elements = true;
+    config.trim_markup_names_in_closing_tags = true;
+    config.trim_text(false);
+    let mut doc = Doc { reader, pending: None, prefixes: Vec::new() };
+    read_rss2(&mut doc).ok()
+}
+
+fn read_rss2(doc: &mut Doc<'_>) -> R<Feed> {
+    // the root
+    let root = loop {
+        match doc.next()? {
+            Ev::Start(e) => break e,
+            Ev::Text(_) => {}
+            Ev::End | Ev::Eof => return Err(GiveUp),
+        }
+    };
+    if root.name().as_ref() != "rss" {
+        return Err(GiveUp);
+    }
+    let mut version_ok = false;
+    for a in root.attributes() {
+        let a = a.map_err(|_| GiveUp)?;
+        let key = a.key.into_inner();
+        let value: &str = &a.value;
+        if let Some(prefix) = key.strip_prefix("xmlns:") {
+            if value.contains('&') {
+                return Err(GiveUp);
+            }
+            doc.prefixes.push((prefix.to_string(), ns_of(value)));
+        } else if key == "xmlns" || key == "xml:base" {
+            return Err(GiveUp);
+        } else if key == "version" {
+            version_ok = value == "2.0" || value.is_empty();
+        }
+    }
+    if !version_ok {
+        return Err(GiveUp);
+    }
+    // the first <channel> child
+    loop {
+        match doc.next()? {
+            Ev::Start(e) => {
+                let (_, local) = doc.name_of(&e)?;
+                if e.name().as_ref().contains(':') {
+                    return Err(GiveUp);
+                }
+                if local == "channel" {
+                    return channel(doc);
+                }
+                doc.skip()?;
+            }
+            Ev::Text(_) => {}
+            Ev::End | Ev::Eof => return Err(GiveUp),
+        }
+    }
+}
+
+fn channel(doc: &mut Doc<'_>) -> R<Feed> {
+    let mut feed = Feed {
+        feed_type: FeedType::RSS2,
+        id: String::new(),
+        title: None,
+        updated: None,
+        authors: Vec::new(),
+        description: None,
+        links: Vec::new(),
+        categories: Vec::new(),
+        contributors: Vec::new(),
+        generator: None,
+        icon: None,
+        language: None,
+        logo: None,
+        published: None,
+        rating: None,
+        rights: None,
+        ttl: None,
+        people: Vec::new(),
+        entries: Vec::new(),
+    };
+    loop {
+        let e = match doc.next()? {
+            Ev::Start(e) => e,
+            Ev::Text(_) => continue,
+            Ev::End => return Ok(feed),
+            Ev::Eof => return Err(GiveUp),
+        };
+        let (ns, local) = doc.name_of(&e)?;
+        match (ns, local.as_str()) {
+            (Ns::Rss, "title") => feed.title = doc.text()?.map(plain_text),
+            (Ns::Rss, "link") => {
+                if let Some(t) = doc.text()? {
+                    feed.links.push(link(&t, None));
+                }
+            }
+            (Ns::Atom, "link") => {
+                if let Some(l) = atom_link(&e) {
+                    feed.links.push(l);
+                }
+            }
+            (Ns::Rss, "description") => feed.description = doc.text()?.map(plain_text),
+            (Ns::Rss, "language") => {
+                if let Some(t) = doc.text()? {
+                    feed.language = Some(t.to_lowercase());
+                } else {
+                    feed.language = None;
+                }
+            }
+            (Ns::Rss, "ttl") => {
+                if let Some(ttl) = doc.text()?.and_then(|t| t.parse::<u32>().ok()) {
+                    feed.ttl = Some(ttl);
+                }
+            }
+            (Ns::Rss, "item") => {
+                feed.entries.push(item(doc)?);
+                continue; // item() consumed the end tag
+            }
+            (Ns::Itunes | Ns::Podcast | Ns::MediaRss, _) => return Err(GiveUp),
+            _ => {}
+        }
+        doc.skip()?;
+    }
+}
+
+fn item(doc: &mut Doc<'_>) -> R<Entry> {
+    let mut entry = Entry::default();
+    loop {
+        let e = match doc.next()? {
+            Ev::Start(e) => e,
+            Ev::Text(_) => continue,
+            Ev::End => break,
+            Ev::Eof => return Err(GiveUp),
+        };
+        let (ns, local) = doc.name_of(&e)?;
+        match (ns, local.as_str()) {
+            (Ns::Rss, "title") => entry.title = doc.text()?.map(plain_text),
+            (Ns::Rss, "link") => {
+                if let Some(t) = doc.text()? {
+                    entry.links.push(link(&t, None));
+                }
+            }
+            (Ns::Rss, "description") => entry.summary = doc.text()?.map(html_text),
+            (Ns::Rss, "author") => {
+                if let Some(t) = doc.text()? {
+                    entry.authors.push(person(&t, "author")?);
+                }
+            }
+            (Ns::Rss, "category") => {
+                if let Some(t) = doc.text()? {
+                    entry.categories.push(Category::new(&t));
+                }
+            }
+            (Ns::Rss, "guid") => {
+                if let Some(t) = doc.text()? {
+                    entry.id = t.trim().to_string();
+                }
+            }
+            (Ns::Rss, "pubDate") | (Ns::DublinCore, "date") => entry.published = timestamp(doc.text()?),
+            (Ns::Rss, "updated") | (Ns::Atom, "updated") => entry.updated = timestamp(doc.text()?),
+            (Ns::Content, "encoded") => {
+                entry.content = doc.text()?.filter(|s| !s.is_empty()).map(|body| Content {
+                    body: Some(body),
+                    content_type: MediaTypeBuf::new(names::TEXT, names::HTML),
+                    ..Default::default()
+                });
+            }
+            (Ns::DublinCore, "creator") => {
+                if let Some(t) = doc.text()? {
+                    entry.authors.push(person(&t, "creator")?);
+                }
+            }
+            (Ns::Itunes | Ns::MediaRss | Ns::Podcast, _) => return Err(GiveUp),
+            (Ns::Wfw, "commentRss" | "commentRSS") => {
+                if let Some(t) = doc.text()? {
+                    entry.links.push(link(&t, Some(LinkTarget::CommentsFeed)));
+                }
+            }
+            (Ns::Rss, "comments") => {
+                if let Some(t) = doc.text()? {
+                    entry.links.push(link(&t, Some(LinkTarget::Comments)));
+                }
+            }
+            _ => {}
+        }
+        doc.skip()?;
+    }
+    if entry.updated.is_none() && entry.published.is_some() {
+        entry.updated = entry.published;
+    }
+    let non_comment: HashSet<String> =
+        entry.links.iter().filter(|l| l.target != Some(LinkTarget::Comments)).map(|l| l.href.clone()).collect();
+    entry.links.retain(|l| l.target != Some(LinkTarget::Comments) || !non_comment.contains(l.href.as_str()));
+    Ok(entry)
+}
