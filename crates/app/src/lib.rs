@@ -15,6 +15,7 @@ pub mod polling;
 pub mod search_index;
 pub mod secrets;
 pub mod sources;
+pub mod streaming;
 pub mod users;
 pub mod workspace;
 

@@ -17,6 +17,8 @@ use crate::search_index::SearchIndex;
 #[derive(Debug)]
 pub struct Listening {
     pub(crate) http: Option<HttpClient>,
+    /// For long-lived streams: no total time limit, a read time-out.
+    pub(crate) streaming_http: Option<HttpClient>,
     pub(crate) settings: HttpSettings,
     pub(crate) policy: PollPolicy,
     pub(crate) limiter: HostLimiter,
@@ -43,8 +45,10 @@ impl Listening {
                 None
             }
         };
+        let streaming_http = guard::streaming_client(&settings).ok();
         Self {
             http,
+            streaming_http,
             settings,
             policy: PollPolicy {
                 interval: minutes(config.poll_interval_minutes),

@@ -304,7 +304,11 @@ impl App {
     }
 
     /// The handle and secret of the client's connected account on that network, if any.
-    async fn network_credentials(&self, client: ClientId, kind: SourceKind) -> Result<Option<(String, String)>> {
+    pub(crate) async fn network_credentials(
+        &self,
+        client: ClientId,
+        kind: SourceKind,
+    ) -> Result<Option<(String, String)>> {
         let network = match kind {
             SourceKind::Bluesky => Network::Bluesky,
             SourceKind::Mastodon => Network::Mastodon,

@@ -62,6 +62,8 @@ struct Doc<'a> {
     pending: Option<Ev<'a>>,
     /// `xmlns:prefix` declarations of the root element.
     prefixes: Vec<(String, Ns)>,
+    /// The namespace of unprefixed elements.
+    default_ns: Ns,
 }
 
 impl<'a> Doc<'a> {
@@ -151,7 +153,7 @@ impl<'a> Doc<'a> {
         check_attributes(e)?;
         let name: &str = e.name().into_inner();
         match name.split_once(':') {
-            None => Ok((Ns::Rss, name.to_string())),
+            None => Ok((self.default_ns, name.to_string())),
             Some((prefix, local)) if !local.contains(':') => {
                 let ns = self.prefixes.iter().find(|(p, _)| *p == prefix).map(|(_, ns)| *ns).ok_or(GiveUp)?;
                 Ok((ns, local.to_string()))
@@ -274,8 +276,13 @@ fn timestamp(text: Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
     text.and_then(|t| crate::dates::parse_date(&t).and_then(crate::parse::to_chrono))
 }
 
+/// Reads `text` (UTF-8, declaration removed) as RSS 2.0 or Atom 1.0, or gives up (`None`).
+pub(crate) fn parse(text: &str) -> Option<Feed> {
+    parse_rss2(text).or_else(|| parse_atom(text))
+}
+
 /// Reads `text` (UTF-8, declaration removed) as RSS 2.0, or gives up.
-pub(crate) fn parse_rss2(text: &str) -> Option<Feed> {
+fn parse_rss2(text: &str) -> Option<Feed> {
     // cheap checks first: a root `<rss` whose version feed-rs reads as RSS 2.0
     let (_, tag) = crate::parse::root_tag(text)?;
     if !tag.starts_with("<rss") || !tag[4..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
@@ -286,7 +293,7 @@ pub(crate) fn parse_rss2(text: &str) -> Option<Feed> {
     config.expand_empty_elements = true;
     config.trim_markup_names_in_closing_tags = true;
     config.trim_text(false);
-    let mut doc = Doc { reader, pending: None, prefixes: Vec::new() };
+    let mut doc = Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Rss };
     read_rss2(&mut doc).ok()
 }
 
@@ -475,4 +482,308 @@ fn item(doc: &mut Doc<'_>) -> R<Entry> {
         entry.links.iter().filter(|l| l.target != Some(LinkTarget::Comments)).map(|l| l.href.clone()).collect();
     entry.links.retain(|l| l.target != Some(LinkTarget::Comments) || !non_comment.contains(l.href.as_str()));
     Ok(entry)
+}
+
+/// `xml:lang`-style attribute lookup, as feed-rs' `attr_value` (first match).
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    attributes(e).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+impl Doc<'_> {
+    /// feed-rs' `children_as_string`: the children serialised (local names, unescaped attribute
+    /// values, minimally escaped text), up to and including the element's end tag.
+    fn children_as_string(&mut self) -> R<String> {
+        let mut buffer = String::new();
+        let mut open: Vec<String> = Vec::new();
+        loop {
+            match self.next()? {
+                Ev::Start(e) => {
+                    check_attributes(&e)?;
+                    let name: &str = e.name().into_inner();
+                    let local = name.split(':').next_back().unwrap_or_default();
+                    buffer.push('<');
+                    buffer.push_str(local);
+                    for (k, v) in attributes(&e) {
+                        buffer.push(' ');
+                        buffer.push_str(&k);
+                        buffer.push_str("=\"");
+                        buffer.push_str(&v);
+                        buffer.push('"');
+                    }
+                    buffer.push('>');
+                    open.push(local.to_string());
+                }
+                Ev::Text(t) => buffer.push_str(&quick_xml::escape::minimal_escape(&t)),
+                Ev::End => match open.pop() {
+                    Some(name) => {
+                        buffer.push_str("</");
+                        buffer.push_str(&name);
+                        buffer.push('>');
+                    }
+                    None => return Ok(buffer),
+                },
+                Ev::Eof => return Err(GiveUp),
+            }
+        }
+    }
+
+    /// feed-rs' Atom `handle_text`, consuming the element through its end tag.
+    fn atom_text(&mut self, e: &BytesStart<'_>) -> R<Text> {
+        let kind = match attr(e, "type").as_deref() {
+            None | Some("text") => names::PLAIN,
+            Some("html" | "text/html") => names::HTML,
+            Some(_) => return Err(GiveUp),
+        };
+        let s = match self.text()? {
+            Some(t) => {
+                self.skip()?;
+                t
+            }
+            None => self.children_as_string()?,
+        };
+        Ok(Text { content_type: MediaTypeBuf::new(names::TEXT, kind), src: None, content: s.trim().to_string() })
+    }
+
+    /// feed-rs' Atom `handle_person`, consuming the element through its end tag.
+    fn atom_person(&mut self, role: &str) -> R<Option<Person>> {
+        let (mut name, mut uri, mut email) = (None, None, None);
+        loop {
+            let e = match self.next()? {
+                Ev::Start(e) => e,
+                Ev::Text(_) => continue,
+                Ev::End => break,
+                Ev::Eof => return Err(GiveUp),
+            };
+            check_attributes(&e)?;
+            let full: &str = e.name().into_inner();
+            let local = full.split(':').next_back().unwrap_or_default();
+            match local {
+                "name" => {
+                    if let Some(t) = self.text()? {
+                        name = Some(t);
+                    }
+                }
+                "uri" => uri = self.text()?,
+                "email" => email = self.text()?,
+                _ => {}
+            }
+            self.skip()?;
+        }
+        Ok((name.is_some() || email.is_some()).then(|| Person { name, email, uri, role: Some(role.to_string()) }))
+    }
+}
+
+/// feed-rs' Atom `handle_link`.
+fn atom_href_link(e: &BytesStart<'_>) -> Option<Link> {
+    atom_link(e)
+}
+
+/// Reads `text` (UTF-8, declaration removed) as Atom 1.0, or gives up.
+fn parse_atom(text: &str) -> Option<Feed> {
+    let (_, tag) = crate::parse::root_tag(text)?;
+    if !tag.starts_with("<feed") || !tag[5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
+        return None;
+    }
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.expand_empty_elements = true;
+    config.trim_markup_names_in_closing_tags = true;
+    config.trim_text(false);
+    let mut doc = Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Atom };
+    read_atom(&mut doc).ok()
+}
+
+fn read_atom(doc: &mut Doc<'_>) -> R<Feed> {
+    let root = loop {
+        match doc.next()? {
+            Ev::Start(e) => break e,
+            Ev::Text(_) => {}
+            Ev::End | Ev::Eof => return Err(GiveUp),
+        }
+    };
+    if root.name().as_ref() != "feed" {
+        return Err(GiveUp);
+    }
+    let mut language = None;
+    for a in root.attributes() {
+        let a = a.map_err(|_| GiveUp)?;
+        let key = a.key.into_inner();
+        let value: &str = &a.value;
+        if let Some(prefix) = key.strip_prefix("xmlns:") {
+            if value.contains('&') {
+                return Err(GiveUp);
+            }
+            doc.prefixes.push((prefix.to_string(), ns_of(value)));
+        } else if key == "xmlns" {
+            if value != "http://www.w3.org/2005/Atom" {
+                return Err(GiveUp);
+            }
+        } else if key == "xml:base" {
+            return Err(GiveUp);
+        }
+    }
+    if !root.attributes_raw().is_empty() {
+        language = attr(&root, "xml:lang");
+    }
+    let mut feed = Feed {
+        feed_type: FeedType::Atom,
+        id: String::new(),
+        title: None,
+        updated: None,
+        authors: Vec::new(),
+        description: None,
+        links: Vec::new(),
+        categories: Vec::new(),
+        contributors: Vec::new(),
+        generator: None,
+        icon: None,
+        language,
+        logo: None,
+        published: None,
+        rating: None,
+        rights: None,
+        ttl: None,
+        people: Vec::new(),
+        entries: Vec::new(),
+    };
+    loop {
+        let e = match doc.next()? {
+            Ev::Start(e) => e,
+            Ev::Text(_) => continue,
+            Ev::End => return Ok(feed),
+            Ev::Eof => return Err(GiveUp),
+        };
+        let (ns, local) = doc.name_of(&e)?;
+        match (ns, local.as_str()) {
+            (Ns::Atom, "title") => {
+                feed.title = Some(doc.atom_text(&e)?);
+                continue;
+            }
+            (Ns::Atom, "subtitle") => {
+                feed.description = Some(doc.atom_text(&e)?);
+                continue;
+            }
+            (Ns::Atom, "rights") => {
+                // read for its errors only (an unknown type makes feed-rs fail)
+                doc.atom_text(&e)?;
+                continue;
+            }
+            (Ns::Atom, "author") => {
+                if let Some(p) = doc.atom_person("author")? {
+                    feed.authors.push(p);
+                }
+                continue;
+            }
+            (Ns::Atom, "contributor") => {
+                doc.atom_person("contributor")?;
+                continue;
+            }
+            (Ns::Atom, "link") => {
+                if let Some(l) = atom_href_link(&e) {
+                    feed.links.push(l);
+                }
+            }
+            (Ns::Atom, "entry") => {
+                feed.entries.push(atom_entry(doc)?);
+                continue;
+            }
+            (Ns::MediaRss, _) => return Err(GiveUp),
+            _ => {}
+        }
+        doc.skip()?;
+    }
+}
+
+fn atom_entry(doc: &mut Doc<'_>) -> R<Entry> {
+    let mut entry = Entry::default();
+    loop {
+        let e = match doc.next()? {
+            Ev::Start(e) => e,
+            Ev::Text(_) => continue,
+            Ev::End => return Ok(entry),
+            Ev::Eof => return Err(GiveUp),
+        };
+        let (ns, local) = doc.name_of(&e)?;
+        match (ns, local.as_str()) {
+            (Ns::Atom, "id") => {
+                if let Some(t) = doc.text()? {
+                    entry.id = t;
+                }
+            }
+            (Ns::Atom, "title") => {
+                entry.title = Some(doc.atom_text(&e)?);
+                continue;
+            }
+            (Ns::Atom, "summary") => {
+                entry.summary = Some(doc.atom_text(&e)?);
+                continue;
+            }
+            (Ns::Atom, "rights") => {
+                doc.atom_text(&e)?;
+                continue;
+            }
+            (Ns::Atom, "updated") => {
+                if let Some(t) = doc.text()? {
+                    entry.updated = timestamp(Some(t));
+                }
+            }
+            (Ns::Atom, "published" | "pubDate") => {
+                if let Some(t) = doc.text()? {
+                    entry.published = timestamp(Some(t));
+                }
+            }
+            (Ns::Atom, "author") => {
+                if let Some(p) = doc.atom_person("author")? {
+                    entry.authors.push(p);
+                }
+                continue;
+            }
+            (Ns::Atom, "contributor") => {
+                doc.atom_person("contributor")?;
+                continue;
+            }
+            (Ns::Atom, "content") => {
+                entry.base = None;
+                entry.language = attr(&e, "xml:lang");
+                if attr(&e, "src").is_some() {
+                    return Err(GiveUp);
+                }
+                match attr(&e, "type").as_deref() {
+                    None | Some("text" | "html" | "text/html") => {}
+                    Some(_) => return Err(GiveUp),
+                }
+                let text = doc.atom_text(&e)?;
+                entry.content =
+                    Some(Content { body: Some(text.content), content_type: text.content_type, ..Default::default() });
+                continue;
+            }
+            (Ns::Atom, "link") => {
+                if let Some(l) = atom_href_link(&e) {
+                    entry.links.push(l);
+                }
+            }
+            (Ns::Atom, "category") => {
+                let attrs = attributes(&e);
+                if let Some((_, term)) = attrs.iter().find(|(k, _)| k == "term") {
+                    let mut c = Category::new(term);
+                    for (k, v) in &attrs {
+                        match k.as_str() {
+                            "scheme" => c.scheme = Some(v.clone()),
+                            "label" => c.label = Some(v.clone()),
+                            _ => {}
+                        }
+                    }
+                    entry.categories.push(c);
+                }
+            }
+            (Ns::Wfw, "commentRss" | "commentRSS") => {
+                if let Some(t) = doc.text()? {
+                    entry.links.push(link(&t, Some(LinkTarget::CommentsFeed)));
+                }
+            }
+            (Ns::MediaRss, _) => return Err(GiveUp),
+            _ => {}
+        }
+        doc.skip()?;
+    }
 }

@@ -145,6 +145,19 @@ pub fn client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest::Error
         .build()
 }
 
+/// The same guarded client for long-lived streams: no total time limit (a stream lasts hours), but
+/// a read time-out, so a silent connection is noticed.
+pub fn streaming_client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .dns_resolver(Arc::new(GuardedResolver { allow_private: settings.allow_private }))
+        .redirect(reqwest::redirect::Policy::none())
+        .read_timeout(Duration::from_secs(120))
+        .connect_timeout(settings.connect_timeout)
+        .user_agent(settings.user_agent.clone())
+        .no_proxy()
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,9 @@
 use filrouge_domain::source::{SourceKind, SourceSpec};
 use filrouge_networks::bluesky::Bluesky;
 use filrouge_networks::mastodon::Mastodon;
-use filrouge_networks::{NetworkError, Page};
+use filrouge_networks::{FoundPost, NetworkError, Page};
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
 use url::Url;
 
 use crate::guard::{check_url, GuardError, HttpSettings};
@@ -62,4 +64,26 @@ pub async fn search(
             }
         }
     }
+}
+
+/// Whether a source can be followed live: a Mastodon hashtag (instances stream hashtags).
+pub fn streams(spec: &SourceSpec) -> bool {
+    spec.kind == SourceKind::Mastodon && spec.query.starts_with('#')
+}
+
+/// Follows a Mastodon hashtag live (server-sent events). `http` must come from
+/// [`crate::guard::streaming_client`]: a total time limit would cut the stream.
+pub async fn stream(
+    http: &reqwest::Client,
+    settings: &HttpSettings,
+    spec: &SourceSpec,
+    token: Option<String>,
+) -> Result<BoxStream<'static, Result<FoundPost, NetworkError>>, SocialError> {
+    if !streams(spec) {
+        return Err(SocialError::NotSocial("non-streaming"));
+    }
+    let instance = Url::parse(&spec.url)?;
+    check_url(&instance, settings.allow_private)?;
+    let client = Mastodon::new(http.clone(), instance, token);
+    Ok(client.stream_hashtag(&spec.query).await?.boxed())
 }

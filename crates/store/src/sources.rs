@@ -115,6 +115,17 @@ impl Tx {
         row.map(SourceRow::into_source).transpose()
     }
 
+    /// Every active source of clients that are not archived.
+    pub async fn active_sources(&mut self) -> Result<Vec<Source>> {
+        let sql = format!(
+            "SELECT {} FROM sources s JOIN clients c ON c.id = s.client_id
+             WHERE s.status = 'active' AND NOT c.archived ORDER BY s.id",
+            SOURCE_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let rows: Vec<SourceRow> = on_tx!(self, c => sqlx::query_as(&sql).fetch_all(c).await)?;
+        rows.into_iter().map(SourceRow::into_source).collect()
+    }
+
     /// Active sources of clients that are not archived, due at `now`, soonest first.
     pub async fn due_sources(&mut self, now: Timestamp, limit: u32) -> Result<Vec<Source>> {
         let sql = format!(

@@ -315,3 +315,35 @@ async fn a_mastodon_hashtag_source_brings_each_post_once_through_the_poller() {
     assert_eq!(source.health.mentions_total, 3);
     assert!(source.health.cursor.is_some());
 }
+
+#[tokio::test]
+async fn a_mastodon_hashtag_is_followed_live_without_waiting_for_the_next_poll() {
+    let Some(server) = filrouge_testkit::mastodon::MockServer::start().await else {
+        return;
+    };
+    let base = server.base_url().trim_end_matches('/').to_owned();
+    let t = TestApp::new().await;
+    t.client("cafe-lyon", "Café Lyon").await;
+    t.app.add_source(&t.operator, "cafe-lyon", "mastodon", "", &base, "#badbuzz").await.unwrap();
+    t.app.add_source(&t.operator, "cafe-lyon", "mastodon", "", &base, "recherche libre").await.unwrap();
+    let live = t.app.streamable_sources().await.unwrap();
+    assert_eq!(live.len(), 1, "only hashtags stream");
+    let app = t.app.clone();
+    let follower = tokio::spawn(async move { app.follow_stream(live.into_iter().next().unwrap()).await });
+    // Post until the subscription is in place and the post arrives.
+    let mut found = 0;
+    for attempt in 0..40 {
+        if attempt % 10 == 0 {
+            toot(&base, &format!("Service catastrophique ce soir #badbuzz ({attempt})")).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        t.app.index_catch_up().await.unwrap();
+        found = t.app.mentions(&t.operator, "cafe-lyon", &MentionFilter::default()).await.unwrap().total;
+        if found > 0 {
+            break;
+        }
+    }
+    follower.abort();
+    assert!(found >= 1, "the streamed post was stored");
+    assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "catastrophique").await.len() as u64, found);
+}

@@ -88,8 +88,65 @@ async fn shutdown_signal() {
 /// this and other processes stored), session pruning.
 async fn workers(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
     let listening = tokio::spawn(listening(app.clone(), poll, stop.clone()));
+    let streams = poll.then(|| tokio::spawn(streams(app.clone(), stop.clone())));
     sessions(app, &mut stop).await;
     let _ = listening.await;
+    if let Some(s) = streams {
+        let _ = s.await;
+    }
+}
+
+/// Keeps one live stream per streamable source (Mastodon hashtags): started when a source
+/// appears or resumes, stopped when it is paused or removed, restarted when it ends.
+async fn streams(app: App, mut stop: watch::Receiver<bool>) {
+    use std::collections::HashMap;
+    let mut running: HashMap<i64, (String, tokio::task::JoinHandle<()>)> = HashMap::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let sources = match app.streamable_sources().await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot list streamable sources");
+                        continue;
+                    }
+                };
+                // A source whose address or hashtag changed is restarted.
+                let wanted: HashMap<i64, String> =
+                    sources.iter().map(|s| (s.id.0, format!("{}|{}", s.spec.url, s.spec.query))).collect();
+                running.retain(|id, (key, task)| {
+                    let keep = wanted.get(id) == Some(key) && !task.is_finished();
+                    if !keep {
+                        task.abort();
+                    }
+                    keep
+                });
+                for source in sources {
+                    if running.contains_key(&source.id.0) {
+                        continue;
+                    }
+                    let key = format!("{}|{}", source.spec.url, source.spec.query);
+                    let (app, id) = (app.clone(), source.id.0);
+                    let task = tokio::spawn(async move {
+                        match app.follow_stream(source).await {
+                            Ok(n) => tracing::info!(source = id, new_mentions = n, "stream ended"),
+                            Err(e) => tracing::warn!(source = id, error = %e, "stream failed"),
+                        }
+                    });
+                    running.insert(id, (key, task));
+                }
+            }
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+    for (_, (_, task)) in running {
+        task.abort();
+    }
 }
 
 async fn listening(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
