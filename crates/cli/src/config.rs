@@ -43,7 +43,11 @@ pub fn load(file: Option<&Path>, data_override: Option<&Path>) -> Result<Config,
         Env::prefixed("FILROUGE_")
             .filter(|k| {
                 let k = k.as_str().to_ascii_lowercase();
-                !matches!(k.as_str(), "config" | "password" | "pg_bin") && !k.starts_with("test_")
+                // Not configuration: the file, a password, and the test harness's own variables.
+                !matches!(
+                    k.as_str(),
+                    "config" | "password" | "pg_bin" | "mastodon_mock" | "mastodon_venv" | "bluesky_dev_env"
+                ) && !k.starts_with("test_")
             })
             .split("__"),
     );

@@ -71,7 +71,7 @@ fn migrate_applies_once() {
     let cli = Cli::new();
     let first = cli.run(&["migrate"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(first.stdout.contains("1 migration(s) applied"), "{}", first.stdout);
+    assert!(first.stdout.contains("2 migration(s) applied"), "{}", first.stdout);
     let second = cli.run(&["migrate"]);
     assert!(second.stdout.contains("0 migration(s) applied"), "{}", second.stdout);
 }

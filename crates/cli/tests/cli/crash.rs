@@ -10,25 +10,38 @@ use rand::Rng;
 use crate::helpers::Cli;
 
 const ITEMS: usize = 400;
+const FEEDS: usize = 6;
 
-/// A feed of `ITEMS` items served by a tiny HTTP server on loopback, forever.
+/// `FEEDS` feeds (`/feed/0.xml`…) of `ITEMS` items each, served by a tiny HTTP server on loopback.
 fn serve_feed() -> String {
-    let mut feed = String::from(r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Gros blog</title>"#);
-    for i in 0..ITEMS {
-        feed.push_str(&format!(
-            "<item><title>Article {i}</title><link>https://gros-blog.test/{i}</link><guid>{i}</guid>\
-             <pubDate>Mon, 01 Jun 2026 10:{:02}:00 GMT</pubDate><description>Texte de l'article {i} sur la pizza.</description></item>",
-            i % 60
-        ));
-    }
-    feed.push_str("</channel></rss>");
+    let feeds: Vec<String> = (0..FEEDS)
+        .map(|f| {
+            let mut feed = String::from(r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Gros blog</title>"#);
+            for i in 0..ITEMS {
+                feed.push_str(&format!(
+                    "<item><title>Article {f}-{i}</title><link>https://gros-blog-{f}.test/{i}</link><guid>{i}</guid>\
+                     <pubDate>Mon, 01 Jun 2026 10:{:02}:00 GMT</pubDate><description>Texte de l'article {i} sur la pizza.</description></item>",
+                    i % 60
+                ));
+            }
+            feed.push_str("</channel></rss>");
+            feed
+        })
+        .collect();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let f: usize = request
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.trim_start_matches("/feed/").trim_end_matches(".xml").parse().ok())
+                .unwrap_or(0);
+            let feed = &feeds[f.min(FEEDS - 1)];
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 feed.len()
@@ -37,7 +50,7 @@ fn serve_feed() -> String {
             let _ = stream.write_all(feed.as_bytes());
         }
     });
-    format!("http://{addr}/feed.xml")
+    format!("http://{addr}/feed")
 }
 
 #[test]
@@ -46,17 +59,22 @@ fn a_poll_killed_at_any_moment_loses_nothing_and_stores_nothing_twice() {
     let cli = Cli::new().with_env("FILROUGE_LISTEN__ALLOW_PRIVATE_ADDRESSES", "true");
     let ws = cli.write("ws.toml", crate::helpers::WORKSPACE);
     assert_eq!(cli.run(&["client", "import", crate::helpers::s(&ws)]).code, 0);
-    let added = cli.run(&["source", "add", "da-marco", "--url", &url]);
-    assert_eq!(added.code, 0, "{}", added.stderr);
+    for f in 0..FEEDS {
+        let added = cli.run(&["source", "add", "da-marco", "--url", &format!("{url}/{f}.xml")]);
+        assert_eq!(added.code, 0, "{}", added.stderr);
+    }
 
     let mut rng = rand::thread_rng();
     let mut killed = 0;
     for _ in 0..12 {
         let mut child = cli.command(&["source", "poll", "da-marco"]).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(5..150)));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            killed += 1;
+        std::thread::sleep(Duration::from_millis(rng.gen_range(20..500)));
+        match child.try_wait().unwrap() {
+            None => {
+                child.kill().unwrap();
+                killed += 1;
+            }
+            Some(status) => assert!(status.success(), "a poll failed on its own: {status}"),
         }
         let _ = child.wait();
     }
@@ -66,12 +84,15 @@ fn a_poll_killed_at_any_moment_loses_nothing_and_stores_nothing_twice() {
     let done = cli.run(&["source", "poll", "da-marco"]);
     assert_eq!(done.code, 0, "{}", done.stderr);
     let list = cli.run(&["source", "list", "da-marco", "--json"]);
-    let source: serde_json::Value = serde_json::from_str(list.stdout.lines().next().unwrap()).unwrap();
-    assert_eq!(source["health"]["mentions_total"], ITEMS, "{}", list.stdout);
+    for line in list.stdout.lines() {
+        let source: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(source["health"]["mentions_total"], ITEMS, "{}", list.stdout);
+    }
+    assert_eq!(list.stdout.lines().count(), FEEDS);
     let reindex = cli.run(&["reindex"]);
     assert_eq!(reindex.code, 0, "{}", reindex.stderr);
     assert!(
-        reindex.stdout.contains(&format!("{ITEMS} mention(s) indexed, {ITEMS} in the index")),
+        reindex.stdout.contains(&format!("{0} mention(s) indexed, {0} in the index", ITEMS * FEEDS)),
         "{}",
         reindex.stdout
     );
