@@ -68,7 +68,7 @@ fn a_poll_killed_at_any_moment_loses_nothing_and_stores_nothing_twice() {
     let mut killed = 0;
     for _ in 0..12 {
         let mut child = cli.command(&["source", "poll", "da-marco"]).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(20..500)));
+        std::thread::sleep(Duration::from_millis(rng.gen_range(5..90)));
         match child.try_wait().unwrap() {
             None => {
                 child.kill().unwrap();
