@@ -50,6 +50,23 @@ async fn pages_fit_a_phone_screen() {
     std::fs::write(&file, png).expect("write the screenshot");
     eprintln!("screenshot: {}", file.display());
 
+    // The veille and the sources, with long unbroken text that must wrap.
+    let long = "https://www.un-site-avec-une-adresse-tres-longue.example/articles/2026/06/un-titre-sans-espaces";
+    h.mentions(SLUG, &[(long, "<p>Un texte</p>"), ("Pizza", &format!("<p>{}</p>", "mot".repeat(60)))]).await;
+    for (path, what, png_name) in [
+        (format!("/c/{SLUG}/mentions"), "ol.mentions", "mentions-mobile.png"),
+        (format!("/c/{SLUG}/sources"), "table.sources", "sources-mobile.png"),
+    ] {
+        h.goto(&path).await;
+        h.find(what).await;
+        let (main, window) = widths(&h).await;
+        assert!(main <= window, "{path} overflows: main is {main}px wide in a {window}px window");
+        let png = h.browser.screenshot().await.expect("screenshot");
+        let file = dir.join(png_name);
+        std::fs::write(&file, png).expect("write the screenshot");
+        eprintln!("screenshot: {}", file.display());
+    }
+
     h.finish().await;
 }
 
