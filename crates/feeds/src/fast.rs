@@ -66,11 +66,50 @@ struct Doc<'a> {
     prefixes: Vec<(String, Ns)>,
     /// The namespace of unprefixed elements.
     default_ns: Ns,
+    /// Element depth, and the `xml:base` stack as feed-rs keeps it (depth it was set at, URL).
+    depth: usize,
+    bases: Vec<(usize, Url)>,
 }
 
 impl<'a> Doc<'a> {
-    /// The next event as feed-rs sees it: text, CDATA and references coalesced.
+    /// The next event, with its effect on depth and `xml:base` (feed-rs' `xml_base_push`/`pop`).
     fn next(&mut self) -> R<Ev<'a>> {
+        let ev = self.raw_next()?;
+        match &ev {
+            Ev::Start(e) => {
+                self.depth += 1;
+                if e.attributes_raw().contains("xml:base") {
+                    if let Some(v) = attr(e, "xml:base") {
+                        match Url::parse(&v) {
+                            Ok(u) => self.bases.push((self.depth, u)),
+                            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                                if let Some(joined) = self.bases.last().and_then(|(_, b)| b.join(&v).ok()) {
+                                    self.bases.push((self.depth, joined));
+                                }
+                            }
+                            Err(_) => return Err(GiveUp),
+                        }
+                    }
+                }
+            }
+            Ev::End => {
+                self.depth = self.depth.checked_sub(1).ok_or(GiveUp)?;
+                while self.bases.last().is_some_and(|(d, _)| *d > self.depth) {
+                    self.bases.pop();
+                }
+            }
+            Ev::Text(_) | Ev::Eof => {}
+        }
+        Ok(ev)
+    }
+
+    /// The `xml:base` in force for the element just started.
+    fn base(&self) -> Option<&Url> {
+        self.bases.last().map(|(_, u)| u)
+    }
+
+    /// The next event as feed-rs sees it: text, CDATA and references coalesced.
+    fn raw_next(&mut self) -> R<Ev<'a>> {
         if let Some(ev) = self.pending.take() {
             return Ok(ev);
         }
@@ -124,7 +163,7 @@ impl<'a> Doc<'a> {
 
     /// The text right after a start tag (feed-rs' `child_as_text`).
     fn text(&mut self) -> R<Option<String>> {
-        match self.next()? {
+        match self.raw_next()? {
             Ev::Text(t) => Ok(Some(t)),
             other => {
                 self.pending = Some(other);
@@ -139,7 +178,7 @@ impl<'a> Doc<'a> {
         loop {
             match self.next()? {
                 Ev::Start(e) => {
-                    check_attributes(&e)?;
+                    check_serialised_attributes(&e, true)?;
                     depth += 1;
                 }
                 Ev::End if depth == 0 => return Ok(()),
@@ -152,31 +191,81 @@ impl<'a> Doc<'a> {
 
     /// The namespace and local name of an element (no `xmlns` of its own allowed).
     fn name_of(&self, e: &BytesStart<'a>) -> R<(Ns, String)> {
-        check_attributes(e)?;
-        let name: &str = e.name().into_inner();
-        match name.split_once(':') {
-            None => Ok((self.default_ns, name.to_string())),
-            Some((prefix, local)) if !local.contains(':') => {
-                let ns = self.prefixes.iter().find(|(p, _)| *p == prefix).map(|(_, ns)| *ns).ok_or(GiveUp)?;
-                Ok((ns, local.to_string()))
+        // namespaces the element declares for itself (e.g. `<atom10:link xmlns:atom10="…">`)
+        let mut own: Vec<(String, Ns)> = Vec::new();
+        if e.attributes_raw().contains("xmlns") {
+            check_serialised_attributes(e, true)?;
+            for a in e.attributes().flatten() {
+                let key: &str = a.key.as_ref();
+                if key == "xmlns" {
+                    own.push((String::new(), ns_of(&a.value)));
+                } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                    own.push((prefix.to_string(), ns_of(&a.value)));
+                }
             }
-            Some(_) => Err(GiveUp),
         }
+        let name: &str = e.name().into_inner();
+        let (prefix, local) = match name.split_once(':') {
+            None => ("", name),
+            Some((prefix, local)) if !local.contains(':') => (prefix, local),
+            Some(_) => return Err(GiveUp),
+        };
+        let ns = match own.iter().find(|(p, _)| p == prefix) {
+            Some((_, ns)) => *ns,
+            None if prefix.is_empty() => self.default_ns,
+            None => self.prefixes.iter().find(|(p, _)| p == prefix).map(|(_, ns)| *ns).ok_or(GiveUp)?,
+        };
+        // the declarations would also hold for its children: only for elements not descended into
+        if !own.is_empty()
+            && matches!(
+                (ns, local),
+                (Ns::Rss, "channel" | "item") | (Ns::Atom, "entry" | "author" | "contributor" | "feed")
+            )
+        {
+            return Err(GiveUp);
+        }
+        Ok((ns, local.to_string()))
     }
 }
 
-/// Gives up on elements whose attributes feed-rs would read in a way not mirrored here.
-fn check_attributes(e: &BytesStart<'_>) -> R<()> {
+/// Inside skipped or serialised content namespaces do not matter, but quick-xml's resolver still
+/// reads the declarations: only those it cannot refuse are let through.
+fn check_serialised_attributes(e: &BytesStart<'_>, prefixed: bool) -> R<()> {
     if !e.attributes_raw().contains('=') {
         return Ok(());
     }
     for a in e.attributes().flatten() {
-        let key = a.key.as_ref();
-        if key.starts_with("xmlns") || key == "xml:base" {
-            return Err(GiveUp);
+        let key: &str = a.key.as_ref();
+        if key.starts_with("xmlns") {
+            let value: &str = &a.value;
+            let prefix_ok = match key.strip_prefix("xmlns:") {
+                Some(p) => prefixed && p != "xml" && p != "xmlns",
+                None => key == "xmlns",
+            };
+            if !prefix_ok
+                || value.is_empty()
+                || value == "http://www.w3.org/XML/1998/namespace"
+                || value == "http://www.w3.org/2000/xmlns/"
+            {
+                return Err(GiveUp);
+            }
         }
     }
     Ok(())
+}
+
+/// feed-rs' `append_element_start`: local name, attributes with their unescaped values as they are.
+fn append_start(buffer: &mut String, local: &str, e: &BytesStart<'_>) {
+    buffer.push('<');
+    buffer.push_str(local);
+    for (k, v) in attributes(e) {
+        buffer.push(' ');
+        buffer.push_str(&k);
+        buffer.push_str("=\"");
+        buffer.push_str(&v);
+        buffer.push('"');
+    }
+    buffer.push('>');
 }
 
 /// Attributes as feed-rs reads them: bad ones dropped, values unescaped when they can be.
@@ -200,11 +289,16 @@ fn html_text(content: String) -> Text {
     Text { content_type: MediaTypeBuf::new(names::TEXT, names::HTML), src: None, content: content.trim().to_string() }
 }
 
-/// feed-rs' `Link::new` without a base.
-fn link(href: &str, target: Option<LinkTarget>) -> Link {
-    let href = match Url::parse(href) {
-        Ok(u) => u.to_string(),
-        Err(_) => href.to_string(),
+/// feed-rs' `Link::new`.
+fn link(href: &str, base: Option<&Url>, target: Option<LinkTarget>) -> Link {
+    let resolved = match Url::parse(href) {
+        Ok(u) => Some(u),
+        Err(url::ParseError::RelativeUrlWithoutBase) => base.and_then(|b| b.join(href).ok()),
+        Err(_) => None,
+    };
+    let href = match resolved {
+        Some(u) => u.to_string(),
+        None => href.to_string(),
     };
     Link {
         href: href.trim().to_string(),
@@ -218,10 +312,10 @@ fn link(href: &str, target: Option<LinkTarget>) -> Link {
 }
 
 /// feed-rs' Atom `handle_link` (an `<atom:link>` in RSS).
-fn atom_link(e: &BytesStart<'_>) -> Option<Link> {
+fn atom_link(e: &BytesStart<'_>, base: Option<&Url>) -> Option<Link> {
     let attrs = attributes(e);
     let href = attrs.iter().find(|(k, _)| k == "href")?;
-    let mut l = link(&href.1, None);
+    let mut l = link(&href.1, base, None);
     for (k, v) in &attrs {
         match k.as_str() {
             "rel" => l.rel = Some(v.clone()),
@@ -295,7 +389,7 @@ fn parse_rss2(text: &str) -> Option<Feed> {
     config.expand_empty_elements = true;
     config.trim_markup_names_in_closing_tags = true;
     config.trim_text(false);
-    let mut doc = Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Rss };
+    let mut doc = Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Rss, depth: 0, bases: Vec::new() };
     read_rss2(&mut doc).ok()
 }
 
@@ -321,7 +415,7 @@ fn read_rss2(doc: &mut Doc<'_>) -> R<Feed> {
                 return Err(GiveUp);
             }
             doc.prefixes.push((prefix.to_string(), ns_of(value)));
-        } else if key == "xmlns" || key == "xml:base" {
+        } else if key == "xmlns" {
             return Err(GiveUp);
         } else if key == "version" {
             version_ok = value == "2.0" || value.is_empty();
@@ -383,11 +477,11 @@ fn channel(doc: &mut Doc<'_>) -> R<Feed> {
             (Ns::Rss, "title") => feed.title = doc.text()?.map(plain_text),
             (Ns::Rss, "link") => {
                 if let Some(t) = doc.text()? {
-                    feed.links.push(link(&t, None));
+                    feed.links.push(link(&t, doc.base(), None));
                 }
             }
             (Ns::Atom, "link") => {
-                if let Some(l) = atom_link(&e) {
+                if let Some(l) = atom_link(&e, doc.base()) {
                     feed.links.push(l);
                 }
             }
@@ -429,7 +523,7 @@ fn item(doc: &mut Doc<'_>) -> R<Entry> {
             (Ns::Rss, "title") => entry.title = doc.text()?.map(plain_text),
             (Ns::Rss, "link") => {
                 if let Some(t) = doc.text()? {
-                    entry.links.push(link(&t, None));
+                    entry.links.push(link(&t, doc.base(), None));
                 }
             }
             (Ns::Rss, "description") => entry.summary = doc.text()?.map(html_text),
@@ -465,12 +559,12 @@ fn item(doc: &mut Doc<'_>) -> R<Entry> {
             (Ns::Itunes | Ns::MediaRss | Ns::Podcast, _) => return Err(GiveUp),
             (Ns::Wfw, "commentRss" | "commentRSS") => {
                 if let Some(t) = doc.text()? {
-                    entry.links.push(link(&t, Some(LinkTarget::CommentsFeed)));
+                    entry.links.push(link(&t, doc.base(), Some(LinkTarget::CommentsFeed)));
                 }
             }
             (Ns::Rss, "comments") => {
                 if let Some(t) = doc.text()? {
-                    entry.links.push(link(&t, Some(LinkTarget::Comments)));
+                    entry.links.push(link(&t, doc.base(), Some(LinkTarget::Comments)));
                 }
             }
             _ => {}
@@ -500,19 +594,10 @@ impl Doc<'_> {
         loop {
             match self.next()? {
                 Ev::Start(e) => {
-                    check_attributes(&e)?;
+                    check_serialised_attributes(&e, true)?;
                     let name: &str = e.name().into_inner();
                     let local = name.split(':').next_back().unwrap_or_default();
-                    buffer.push('<');
-                    buffer.push_str(local);
-                    for (k, v) in attributes(&e) {
-                        buffer.push(' ');
-                        buffer.push_str(&k);
-                        buffer.push_str("=\"");
-                        buffer.push_str(&v);
-                        buffer.push('"');
-                    }
-                    buffer.push('>');
+                    append_start(&mut buffer, local, &e);
                     open.push(local.to_string());
                 }
                 Ev::Text(t) => buffer.push_str(&quick_xml::escape::minimal_escape(&t)),
@@ -529,11 +614,79 @@ impl Doc<'_> {
         }
     }
 
+    /// feed-rs' `children_as_xhtml`: the children serialised, without the wrapping `<div>` when
+    /// there is exactly one and nothing but blank text beside it; up to and including the end tag.
+    fn children_as_xhtml(&mut self) -> R<String> {
+        let mut buffer = String::new();
+        let mut open: Vec<String> = Vec::new();
+        let mut first_element = true;
+        let (mut div_open, mut div_close): (Option<usize>, Option<usize>) = (None, None);
+        loop {
+            match self.next()? {
+                Ev::Start(e) => {
+                    check_serialised_attributes(&e, true)?;
+                    let name: &str = e.name().into_inner();
+                    let local = name.split(':').next_back().unwrap_or_default();
+                    if open.is_empty() {
+                        if first_element {
+                            if local != "div" {
+                                first_element = false;
+                            }
+                        } else {
+                            div_open = None;
+                            div_close = None;
+                        }
+                    }
+                    append_start(&mut buffer, local, &e);
+                    open.push(local.to_string());
+                    if first_element {
+                        first_element = false;
+                        div_open = Some(buffer.len());
+                    }
+                }
+                Ev::Text(t) => {
+                    if open.is_empty() && t.bytes().any(|c| !c.is_ascii_whitespace()) {
+                        first_element = false;
+                        div_open = None;
+                        div_close = None;
+                    }
+                    buffer.push_str(&quick_xml::escape::minimal_escape(&t));
+                }
+                Ev::End => match open.pop() {
+                    Some(name) => {
+                        let close_start = buffer.len();
+                        buffer.push_str("</");
+                        buffer.push_str(&name);
+                        buffer.push('>');
+                        if open.is_empty() && div_open.is_some() {
+                            div_close = Some(close_start);
+                        }
+                    }
+                    None => break,
+                },
+                Ev::Eof => return Err(GiveUp),
+            }
+        }
+        if let Some((o, c)) = div_open.zip(div_close) {
+            buffer.truncate(c);
+            buffer.drain(..o);
+        }
+        Ok(buffer)
+    }
+
     /// feed-rs' Atom `handle_text`, consuming the element through its end tag.
     fn atom_text(&mut self, e: &BytesStart<'_>) -> R<Text> {
         let kind = match attr(e, "type").as_deref() {
             None | Some("text") => names::PLAIN,
             Some("html" | "text/html") => names::HTML,
+            Some("xhtml") => {
+                let xml = self.children_as_xhtml()?;
+                return Ok(Text {
+                    content_type: MediaTypeBuf::new(names::APPLICATION, names::XHTML),
+                    src: None,
+                    content: xml.trim().to_string(),
+                });
+            }
             Some(_) => return Err(GiveUp),
         };
         let s = match self.text()? {
@@ -556,7 +709,7 @@ impl Doc<'_> {
                 Ev::End => break,
                 Ev::Eof => return Err(GiveUp),
             };
-            check_attributes(&e)?;
+            check_serialised_attributes(&e, true)?;
             let full: &str = e.name().into_inner();
             let local = full.split(':').next_back().unwrap_or_default();
             match local {
@@ -576,8 +729,8 @@ impl Doc<'_> {
 }
 
 /// feed-rs' Atom `handle_link`.
-fn atom_href_link(e: &BytesStart<'_>) -> Option<Link> {
-    atom_link(e)
+fn atom_href_link(e: &BytesStart<'_>, base: Option<&Url>) -> Option<Link> {
+    atom_link(e, base)
 }
 
 /// Reads `text` (UTF-8, declaration removed) as Atom 1.0, or gives up.
@@ -591,7 +744,8 @@ fn parse_atom(text: &str) -> Option<Feed> {
     config.expand_empty_elements = true;
     config.trim_markup_names_in_closing_tags = true;
     config.trim_text(false);
-    let mut doc = Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Atom };
+    let mut doc =
+        Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Atom, depth: 0, bases: Vec::new() };
     read_atom(&mut doc).ok()
 }
 
@@ -616,11 +770,7 @@ fn read_atom(doc: &mut Doc<'_>) -> R<Feed> {
                 return Err(GiveUp);
             }
             doc.prefixes.push((prefix.to_string(), ns_of(value)));
-        } else if key == "xmlns" {
-            if value != "http://www.w3.org/2005/Atom" {
-                return Err(GiveUp);
-            }
-        } else if key == "xml:base" {
+        } else if key == "xmlns" && value != "http://www.w3.org/2005/Atom" {
             return Err(GiveUp);
         }
     }
@@ -681,7 +831,7 @@ fn read_atom(doc: &mut Doc<'_>) -> R<Feed> {
                 continue;
             }
             (Ns::Atom, "link") => {
-                if let Some(l) = atom_href_link(&e) {
+                if let Some(l) = atom_href_link(&e, doc.base()) {
                     feed.links.push(l);
                 }
             }
@@ -745,13 +895,13 @@ fn atom_entry(doc: &mut Doc<'_>) -> R<Entry> {
                 continue;
             }
             (Ns::Atom, "content") => {
-                entry.base = None;
+                entry.base = attr(&e, "xml:base");
                 entry.language = attr(&e, "xml:lang");
                 if attr(&e, "src").is_some() {
                     return Err(GiveUp);
                 }
                 match attr(&e, "type").as_deref() {
-                    None | Some("text" | "html" | "text/html") => {}
+                    None | Some("text" | "html" | "text/html" | "xhtml") => {}
                     Some(_) => return Err(GiveUp),
                 }
                 let text = doc.atom_text(&e)?;
@@ -760,7 +910,7 @@ fn atom_entry(doc: &mut Doc<'_>) -> R<Entry> {
                 continue;
             }
             (Ns::Atom, "link") => {
-                if let Some(l) = atom_href_link(&e) {
+                if let Some(l) = atom_href_link(&e, doc.base()) {
                     entry.links.push(l);
                 }
             }
@@ -780,7 +930,7 @@ fn atom_entry(doc: &mut Doc<'_>) -> R<Entry> {
             }
             (Ns::Wfw, "commentRss" | "commentRSS") => {
                 if let Some(t) = doc.text()? {
-                    entry.links.push(link(&t, Some(LinkTarget::CommentsFeed)));
+                    entry.links.push(link(&t, doc.base(), Some(LinkTarget::CommentsFeed)));
                 }
             }
             (Ns::MediaRss, _) => return Err(GiveUp),
