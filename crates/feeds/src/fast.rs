@@ -374,16 +374,21 @@ fn timestamp(text: Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
 
 /// Reads `text` (UTF-8, declaration removed) as RSS 2.0 or Atom 1.0, or gives up (`None`).
 pub(crate) fn parse(text: &str) -> Option<Feed> {
-    parse_rss2(text).or_else(|| parse_atom(text))
+    let (_, tag) = crate::parse::root_tag(text)?;
+    let is_root = |name: &str| {
+        tag.strip_prefix(name).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '/'))
+    };
+    if is_root("<rss") {
+        parse_rss2(text)
+    } else if is_root("<feed") {
+        parse_atom(text)
+    } else {
+        None
+    }
 }
 
 /// Reads `text` (UTF-8, declaration removed) as RSS 2.0, or gives up.
 fn parse_rss2(text: &str) -> Option<Feed> {
-    // cheap checks first: a root `<rss` whose version feed-rs reads as RSS 2.0
-    let (_, tag) = crate::parse::root_tag(text)?;
-    if !tag.starts_with("<rss") || !tag[4..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
-        return None;
-    }
     let mut reader = Reader::from_str(text);
     let config = reader.config_mut();
     config.expand_empty_elements = true;
@@ -735,10 +740,6 @@ fn atom_href_link(e: &BytesStart<'_>, base: Option<&Url>) -> Option<Link> {
 
 /// Reads `text` (UTF-8, declaration removed) as Atom 1.0, or gives up.
 fn parse_atom(text: &str) -> Option<Feed> {
-    let (_, tag) = crate::parse::root_tag(text)?;
-    if !tag.starts_with("<feed") || !tag[5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
-        return None;
-    }
     let mut reader = Reader::from_str(text);
     let config = reader.config_mut();
     config.expand_empty_elements = true;

@@ -271,12 +271,12 @@ pub(crate) fn root_tag(text: &str) -> Option<(usize, &str)> {
         let lt = from + text.get(from..)?.find('<')?;
         let rest = &text[lt..];
         if rest.starts_with("<!--") {
-            from = lt + rest.find("-->")? + 3;
+            from = lt + memchr::memmem::find(rest.as_bytes(), b"-->")? + 3;
         } else if rest.starts_with("<?") || rest.starts_with("<!") {
             // a DOCTYPE may hold an internal subset in brackets
             let gt = rest.find('>')?;
-            let end = if rest.starts_with("<!DOCTYPE") && rest.find('[').is_some_and(|b| b < gt) {
-                rest.find("]>").map(|i| i + 1)?
+            let end = if rest.starts_with("<!DOCTYPE") && rest[..gt].contains('[') {
+                memchr::memmem::find(rest.as_bytes(), b"]>").map(|i| i + 1)?
             } else {
                 gt
             };
