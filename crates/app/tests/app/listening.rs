@@ -347,3 +347,88 @@ async fn a_mastodon_hashtag_is_followed_live_without_waiting_for_the_next_poll()
     assert!(found >= 1, "the streamed post was stored");
     assert_eq!(search(&t.app, &t.operator, "cafe-lyon", "catastrophique").await.len() as u64, found);
 }
+
+/// Creates an account on the local Bluesky network's PDS; returns (did, access token).
+async fn bluesky_account(pds: &str, name: &str) -> (String, String) {
+    let body = serde_json::json!({ "handle": format!("{name}.test"), "email": format!("{name}@example.com"),
+        "password": format!("{name}-password") });
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{pds}/xrpc/com.atproto.server.createAccount"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (answer["did"].as_str().unwrap().to_owned(), answer["accessJwt"].as_str().unwrap().to_owned())
+}
+
+/// Posts on Bluesky as `did`, dated by the wall clock (the network checks dates against its own).
+async fn skeet(pds: &str, did: &str, jwt: &str, text: &str) {
+    #[allow(clippy::disallowed_methods)]
+    let now = jiff::Timestamp::now();
+    let record = serde_json::json!({ "$type": "app.bsky.feed.post", "text": text, "langs": ["fr"],
+        "createdAt": format!("{:.3}", jiff::Timestamp::from_millisecond(now.as_millisecond()).unwrap()) });
+    let body = serde_json::json!({ "repo": did, "collection": "app.bsky.feed.post", "record": record });
+    let resp = reqwest::Client::new()
+        .post(format!("{pds}/xrpc/com.atproto.repo.createRecord"))
+        .bearer_auth(jwt)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "posting failed: {}", resp.text().await.unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+}
+
+/// Polls (moving the clock so the source is due) until `want` new mentions came, or gives up.
+async fn poll_until(t: &TestApp, want: u64) -> u64 {
+    let mut got = 0;
+    for _ in 0..60 {
+        t.advance(SignedDuration::from_hours(1));
+        got += t.app.poll_due(10).await.unwrap().new_mentions;
+        if got >= want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    got
+}
+
+#[tokio::test]
+async fn a_bluesky_search_source_brings_each_post_once_through_the_poller() {
+    let Some(network) = filrouge_testkit::bluesky::DevNetwork::start().await else {
+        return;
+    };
+    let pds = network.pds.trim_end_matches('/').to_owned();
+    let (did, jwt) = bluesky_account(&pds, "alice").await;
+    let t = TestApp::new().await;
+    t.client("da-marco", "Pizzeria Da Marco").await;
+    // The client's connected Bluesky account authenticates the search.
+    let account = filrouge_domain::account::AccountProfile {
+        network: filrouge_domain::account::Network::Bluesky,
+        handle: "alice.test".into(),
+        display_name: "Alice".into(),
+    };
+    t.app.add_account(&t.operator, "da-marco", account, Some("alice-password".into())).await.unwrap();
+    skeet(&pds, &did, &jwt, "La pizza de Marcoville est incroyable").await;
+    skeet(&pds, &did, &jwt, "Marcoville : service lent ce soir").await;
+    skeet(&pds, &did, &jwt, "Rien à voir").await;
+    let id = t.app.add_source(&t.operator, "da-marco", "bluesky", "", &pds, "Marcoville").await.unwrap();
+
+    assert_eq!(poll_until(&t, 2).await, 2, "both posts found once the AppView indexed them");
+    let page = t.app.mentions(&t.operator, "da-marco", &MentionFilter::default()).await.unwrap();
+    assert_eq!(page.total, 2);
+    for m in &page.mentions {
+        assert_eq!(m.source_kind, filrouge_domain::source::SourceKind::Bluesky);
+        assert_eq!(m.author.handle, "alice.test");
+        assert_eq!(m.lang.as_deref(), Some("fr"));
+        assert!(m.url.starts_with("https://bsky.app/profile/alice.test/post/"), "{}", m.url);
+    }
+    skeet(&pds, &did, &jwt, "Marcoville recrute un pizzaiolo").await;
+    assert_eq!(poll_until(&t, 1).await, 1, "only the new post");
+    let source = t.app.source(&t.operator, "da-marco", id).await.unwrap();
+    assert_eq!(source.health.mentions_total, 3);
+    assert_eq!(search(&t.app, &t.operator, "da-marco", "pizzaiolo").await.len(), 1);
+}
