@@ -1,4 +1,4 @@
-//! A direct quick-xml reader for the common cases, plain RSS 2.0 and Atom 1.0, building the same
+//! A direct quick-xml reader for the common cases, plain RSS 2.0/0.9x and Atom 1.0, building the same
 //! `feed_rs::model::Feed` that feed-rs would (only the fields `convert` reads). Anything it is not sure
 //! to read exactly as feed-rs does (another format, a namespace it does not know, `xml:base`, XHTML or
 //! `src` content, iTunes/MediaRSS/Podcast elements, malformed XML, …) makes it give up, and the caller
@@ -410,7 +410,8 @@ fn read_rss2(doc: &mut Doc<'_>) -> R<Feed> {
     if root.name().as_ref() != "rss" {
         return Err(GiveUp);
     }
-    let mut version_ok = false;
+    // feed-rs reads 2.0 and "" as RSS 2, 0.91 and 0.92 the same way but typed RSS 0
+    let mut feed_type = None;
     for a in root.attributes() {
         let a = a.map_err(|_| GiveUp)?;
         let key = a.key.into_inner();
@@ -423,12 +424,14 @@ fn read_rss2(doc: &mut Doc<'_>) -> R<Feed> {
         } else if key == "xmlns" {
             return Err(GiveUp);
         } else if key == "version" {
-            version_ok = value == "2.0" || value.is_empty();
+            feed_type = match value {
+                "2.0" | "" => Some(FeedType::RSS2),
+                "0.91" | "0.92" => Some(FeedType::RSS0),
+                _ => None,
+            };
         }
     }
-    if !version_ok {
-        return Err(GiveUp);
-    }
+    let feed_type = feed_type.ok_or(GiveUp)?;
     // the first <channel> child
     loop {
         match doc.next()? {
@@ -438,7 +441,7 @@ fn read_rss2(doc: &mut Doc<'_>) -> R<Feed> {
                     return Err(GiveUp);
                 }
                 if local == "channel" {
-                    return channel(doc);
+                    return channel(doc, feed_type);
                 }
                 doc.skip()?;
             }
@@ -448,9 +451,9 @@ fn read_rss2(doc: &mut Doc<'_>) -> R<Feed> {
     }
 }
 
-fn channel(doc: &mut Doc<'_>) -> R<Feed> {
+fn channel(doc: &mut Doc<'_>, feed_type: FeedType) -> R<Feed> {
     let mut feed = Feed {
-        feed_type: FeedType::RSS2,
+        feed_type,
         id: String::new(),
         title: None,
         updated: None,
