@@ -1,7 +1,7 @@
 //! A direct quick-xml reader for the common cases, plain RSS 2.0/0.9x and Atom 1.0, building the same
 //! `feed_rs::model::Feed` that feed-rs would (only the fields `convert` reads). Anything it is not sure
-//! to read exactly as feed-rs does (another format, a namespace it does not know, `xml:base`, XHTML or
-//! `src` content, iTunes/MediaRSS/Podcast elements, malformed XML, …) makes it give up, and the caller
+//! to read exactly as feed-rs does (another format, a namespace it does not know, Atom `src` content,
+//! MediaRSS/Podcast elements, malformed XML, a bad `xml:base`, …) makes it give up, and the caller
 //! falls back to feed-rs. It skips feed-rs' per-element `String`s, its buffered re-reading and second
 //! UTF-8 validation, and its per-document setup.
 //!
@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use feed_rs::model::{Category, Content, Entry, Feed, FeedType, Link, LinkTarget, Person, Text};
+use feed_rs::model::{Category, Content, Entry, Feed, FeedType, Link, LinkTarget, MediaObject, Person, Text};
 use mediatype::{names, MediaTypeBuf};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -510,7 +510,13 @@ fn channel(doc: &mut Doc<'_>, feed_type: FeedType) -> R<Feed> {
                 feed.entries.push(item(doc)?);
                 continue; // item() consumed the end tag
             }
-            (Ns::Itunes | Ns::Podcast | Ns::MediaRss, _) => return Err(GiveUp),
+            (Ns::Itunes, "author") => {
+                if let Some(t) = doc.text()? {
+                    feed.authors.push(person(&t, "author")?);
+                }
+            }
+            // the other iTunes channel elements feed-rs reads touch no field `convert` uses
+            (Ns::Podcast | Ns::MediaRss, _) => return Err(GiveUp),
             _ => {}
         }
         doc.skip()?;
@@ -519,6 +525,8 @@ fn channel(doc: &mut Doc<'_>, feed_type: FeedType) -> R<Feed> {
 
 fn item(doc: &mut Doc<'_>) -> R<Entry> {
     let mut entry = Entry::default();
+    // feed-rs turns the iTunes elements into a media object; `convert` reads only its description
+    let mut itunes_summary: Option<Text> = None;
     loop {
         let e = match doc.next()? {
             Ev::Start(e) => e,
@@ -564,7 +572,16 @@ fn item(doc: &mut Doc<'_>) -> R<Entry> {
                     entry.authors.push(person(&t, "creator")?);
                 }
             }
-            (Ns::Itunes | Ns::MediaRss | Ns::Podcast, _) => return Err(GiveUp),
+            (Ns::Itunes, "title") => {
+                doc.atom_text(&e)?;
+                continue;
+            }
+            (Ns::Itunes, "summary") => {
+                itunes_summary = Some(doc.atom_text(&e)?);
+                continue;
+            }
+            (Ns::Itunes, _) => {}
+            (Ns::MediaRss | Ns::Podcast, _) => return Err(GiveUp),
             (Ns::Wfw, "commentRss" | "commentRSS") => {
                 if let Some(t) = doc.text()? {
                     entry.links.push(link(&t, doc.base(), Some(LinkTarget::CommentsFeed)));
@@ -578,6 +595,11 @@ fn item(doc: &mut Doc<'_>) -> R<Entry> {
             _ => {}
         }
         doc.skip()?;
+    }
+    if let Some(summary) = itunes_summary {
+        let mut media = MediaObject::default();
+        media.description = Some(summary);
+        entry.media.push(media);
     }
     if entry.updated.is_none() && entry.published.is_some() {
         entry.updated = entry.published;
