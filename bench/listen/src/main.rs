@@ -44,7 +44,10 @@ enum What {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::env::var("BENCH_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2))
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         match args.what {
             What::Serve { feeds, hosts, port } => poll::serve(feeds, hosts, port).await,
