@@ -133,6 +133,13 @@ pub async fn poll(feeds: usize, hosts: usize, port: u16) -> anyhow::Result<()> {
     let (nm1, full1) = control(port, 2).await?;
     let requests = (nm1 + full1).max(1);
 
+    // Extra unchanged cycles first, for profiling (BENCH_UNCHANGED_REPEAT=N).
+    let repeat: usize = std::env::var("BENCH_UNCHANGED_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    for _ in 0..repeat {
+        clock.advance(SignedDuration::from_hours(7));
+        app.poll_due(feeds as u32).await?;
+        control(port, 2).await?;
+    }
     // A cycle where nothing changed: the CPU cost of one 304, alone.
     clock.advance(SignedDuration::from_hours(7));
     let cpu2 = crate::cpu_seconds();

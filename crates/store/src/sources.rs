@@ -217,12 +217,13 @@ impl Tx {
                 })
                 .collect::<Vec<_>>()
                 .join(",");
+            // UPDATE … FROM (SQLite ≥ 3.33, PostgreSQL): one join on the key; correlated subqueries
+            // instead made each batch quadratic (measured).
             let sql = format!(
                 "WITH v(id, at, next) AS (VALUES {values})
                  UPDATE sources SET last_status = 'not_modified', last_error = NULL, consecutive_failures = 0,
-                   last_fetch = (SELECT v.at FROM v WHERE v.id = sources.id),
-                   next_fetch = (SELECT v.next FROM v WHERE v.id = sources.id)
-                 WHERE id IN (SELECT v.id FROM v)"
+                   last_fetch = v.at, next_fetch = v.next
+                 FROM v WHERE sources.id = v.id"
             );
             on_tx!(self, c => {
                 let mut q = sqlx::query(&sql);
