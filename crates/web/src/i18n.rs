@@ -220,5 +220,7 @@ texts! {
     reposts: "partages", "reposts";
     replies: "réponses", "replies";
     unread: "non lue", "unread";
+    active_filters: "Filtres actifs", "Active filters";
+    remove_filter: "Retirer le filtre", "Remove the filter";
     server_error: "Une erreur est survenue ; elle a été consignée.", "Something went wrong; it has been logged.";
 }

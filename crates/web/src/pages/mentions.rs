@@ -99,6 +99,41 @@ fn histogram(page: &MentionsPage, t: &Texts) -> Markup {
     }
 }
 
+/// The filter without one facet value.
+fn without(f: &MentionFilter, facet: &str, value: &str) -> MentionFilter {
+    let mut wider = f.clone();
+    let list = match facet {
+        "source" => &mut wider.sources,
+        "lang" => &mut wider.langs,
+        "author" => &mut wider.authors,
+        _ => &mut wider.sites,
+    };
+    list.retain(|v| v != value);
+    wider
+}
+
+/// The facet values in force, each with a link that removes it.
+fn active_filters(slug: &str, f: &MentionFilter, t: &Texts) -> Markup {
+    let chosen: Vec<(&str, &String)> =
+        [("source", &f.sources), ("lang", &f.langs), ("author", &f.authors), ("site", &f.sites)]
+            .into_iter()
+            .flat_map(|(name, values)| values.iter().map(move |v| (name, v)))
+            .collect();
+    html! {
+        @if !chosen.is_empty() {
+            ul.active-filters aria-label=(t.active_filters) {
+                @for (name, value) in chosen {
+                    li {
+                        (value) " "
+                        a href={ "/c/" (slug) "/mentions?" (query_string(&without(f, name, value), 1, f.view)) }
+                            aria-label={ (t.remove_filter) " " (value) } { "✕" }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The filter with one facet value chosen.
 fn narrow(f: &MentionFilter, facet: &str, value: &str) -> MentionFilter {
     let mut narrowed = f.clone();
@@ -190,6 +225,7 @@ pub async fn page(
                 @if filter.view != MentionView::All { input type="hidden" name="view" value=(filter.view.as_str()); }
             }
         }
+        (active_filters(&slug, &filter, t))
         nav.views aria-label=(t.mentions) {
             @for (view, label) in [(MentionView::All, t.view_all), (MentionView::Starred, t.view_starred), (MentionView::Ignored, t.view_ignored)] {
                 a href={ "/c/" (slug) "/mentions?" (query_string(&filter, 1, view)) } aria-current=[(view == filter.view).then_some("page")] { (label) }

@@ -199,6 +199,14 @@ async fn the_veille_searches_filters_marks_and_shows_a_mention_sanitised() {
     assert!(all.body.contains("Pizza froide") && all.body.contains("Le meilleur café"));
     assert!(all.body.contains("class=\"bars\""), "the per-day histogram");
     assert!(all.body.contains("alpha.test"), "the site facet");
+    let narrowed = cm.get("/c/alpha/mentions?site=alpha.test&q=pizza").await;
+    assert!(narrowed.body.contains("Pizza froide") && !narrowed.body.contains("Le meilleur café"));
+    assert!(
+        narrowed.body.contains("href=\"/c/alpha/mentions?q=pizza\""),
+        "a link removes the site filter, keeps the words"
+    );
+    let elsewhere = cm.get("/c/alpha/mentions?site=other.test").await;
+    assert!(elsewhere.body.contains("0 résultats") || elsewhere.body.contains("0 results"), "the site filter applies");
 
     let cafe_id = *ids.iter().find(|id| page.body.contains(&format!("/c/alpha/mentions/{id}\""))).unwrap();
     let detail = cm.get(&format!("/c/alpha/mentions/{cafe_id}")).await;
