@@ -498,7 +498,7 @@ fn convert(raw: model::Feed, hint: Option<FeedKind>, opts: &ParseOptions, warnin
             id => id.to_string(),
         };
         let author = entry.authors.first().or(feed_author).map(|p| Author {
-            name: p.name.as_ref().map(|n| plain(n, true)).filter(|n| !n.is_empty() && n != "Unknown"),
+            name: p.name.as_ref().map(|n| author_name(&plain(n, true))).filter(|n| !n.is_empty() && n != "Unknown"),
             email: p.email.clone(),
             uri: p.uri.as_deref().map(|u| absolute(u, &bases)),
         });
@@ -599,10 +599,32 @@ fn hash_id(title: Option<&str>, date: Option<jiff::Timestamp>, text: &str) -> St
     out
 }
 
+/// RSS writes `email (Name)`; feed-rs keeps the parentheses on the name: `(Marie)` → `Marie`.
+fn author_name(name: &str) -> String {
+    let trimmed = name.trim();
+    match trimmed.strip_prefix('(').and_then(|n| n.strip_suffix(')')) {
+        Some(inner) => inner.trim().to_owned(),
+        None => trimmed.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn an_rss_author_written_email_then_name_gives_the_name() {
+        let feed = super::parse(
+            b"<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><guid>1</guid>\
+              <author>marie@blog.test (Marie)</author></item></channel></rss>",
+            &crate::ParseOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let author = feed.items[0].author.clone().unwrap_or_else(|| panic!("no author"));
+        assert_eq!(author.name.as_deref(), Some("Marie"));
+        assert_eq!(author.email.as_deref(), Some("marie@blog.test"));
+    }
 
     #[test]
     fn attributes_are_found_and_removed() {

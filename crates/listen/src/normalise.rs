@@ -34,11 +34,7 @@ pub fn from_feed_item(item: &FeedItem, feed: &ParsedFeed, feed_url: &Url, now: T
     });
     let site = site_of(&url).or_else(|| site_of(feed_url.as_str())).unwrap_or_default();
     let author = item.author.as_ref();
-    // RSS writes `email (Name)`; some parsers leave the parentheses on the name.
-    let name = author
-        .and_then(|a| a.name.as_deref())
-        .map(|n| n.trim().trim_start_matches('(').trim_end_matches(')').trim().to_owned())
-        .filter(|n| !n.is_empty());
+    let name = author.and_then(|a| a.name.clone());
     let handle = name.clone().or_else(|| author.and_then(|a| a.email.clone())).unwrap_or_default();
     let published = item.published.or(item.updated).unwrap_or(now).min(now);
     NewMention {
