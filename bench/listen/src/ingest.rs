@@ -85,7 +85,8 @@ fn mentions(n: usize, now: Timestamp) -> Vec<NewMention> {
         .collect()
 }
 
-fn profile_named(slug: &str) -> anyhow::Result<ClientProfile> {
+/// A valid client profile for the benchmarks.
+pub fn profile_named(slug: &str) -> anyhow::Result<ClientProfile> {
     Ok(ClientProfile {
         slug: Slug::parse(slug)?,
         name: slug.into(),
@@ -97,12 +98,17 @@ fn profile_named(slug: &str) -> anyhow::Result<ClientProfile> {
     })
 }
 
-pub async fn ingest(n: usize) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let now = Timestamp::from_second(1_780_000_000)?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = filrouge_store::Store::open(&url).await?;
-    let (index, _) = SearchIndex::open(&dir.path().join("index"))?;
+/// A fresh application on SQLite in `dir` with one client and one source to store into.
+struct Bench {
+    store: filrouge_store::Store,
+    app: App,
+    client: filrouge_domain::ids::ClientId,
+    source: filrouge_domain::ids::SourceId,
+}
+
+async fn bench_app(dir: &std::path::Path, now: Timestamp) -> anyhow::Result<Bench> {
+    let store = filrouge_store::Store::open(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
+    let (index, _) = SearchIndex::open(&dir.join("index"))?;
     let app = App::new(
         store.clone(),
         Arc::new(ManualClock::new(now)),
@@ -111,29 +117,40 @@ pub async fn ingest(n: usize) -> anyhow::Result<()> {
     )
     .with_listening(&ListenConfig::default(), Some(Arc::new(index)));
     let op = Actor::operator();
-    let client = app.create_client(&op, profile_named("bench")?).await?;
+    let client = app.create_client(&op, profile_named("bench")?).await?.id;
     let source = app.add_source(&op, "bench", "feed", "", "https://bench.test/feed", "").await?;
+    Ok(Bench { store, app, client, source })
+}
+
+impl Bench {
+    /// Stores `items` in transactions of 1,000, as a busy poll cycle does.
+    async fn store_all(&self, items: &[NewMention], now: Timestamp) -> anyhow::Result<()> {
+        for chunk in items.chunks(1000) {
+            let mut tx = self.store.write().await?;
+            tx.ingest_mentions(self.client, self.source, chunk, now).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+pub async fn ingest(n: usize) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let now = Timestamp::from_second(1_780_000_000)?;
+    let bench = bench_app(dir.path(), now).await?;
     let items = mentions(n, now);
 
     // The archive: one transaction per 1,000 mentions, as a busy poll cycle stores them.
     let t = Instant::now();
-    for chunk in items.chunks(1000) {
-        let mut tx = store.write().await?;
-        tx.ingest_mentions(client.id, source, chunk, now).await?;
-        tx.commit().await?;
-    }
+    bench.store_all(&items, now).await?;
     let archive = t.elapsed().as_secs_f64();
     // The index catches up from the database's change sequence.
     let t = Instant::now();
-    let indexed = app.index_catch_up().await?;
+    let indexed = bench.app.index_catch_up().await?;
     let index_secs = t.elapsed().as_secs_f64();
     // Seen again (a refetch): nothing stored twice.
     let t = Instant::now();
-    for chunk in items.chunks(1000) {
-        let mut tx = store.write().await?;
-        tx.ingest_mentions(client.id, source, chunk, now).await?;
-        tx.commit().await?;
-    }
+    bench.store_all(&items, now).await?;
     let again = t.elapsed().as_secs_f64();
 
     // Raw: the same rows into a bare table (no unique key, no links), multi-row INSERTs.
@@ -192,26 +209,15 @@ pub async fn ingest(n: usize) -> anyhow::Result<()> {
 
     // Sustained, as `serve` runs it: the poller stores while the index worker tails, at once.
     let dir2 = tempfile::tempdir()?;
-    let url2 = format!("sqlite://{}", dir2.path().join("bench.db").display());
-    let store2 = filrouge_store::Store::open(&url2).await?;
-    let (index2, _) = SearchIndex::open(&dir2.path().join("index"))?;
-    let app2 = App::new(
-        store2.clone(),
-        Arc::new(ManualClock::new(now)),
-        SecretBox::from_base64(&SecretBox::generate_key())?,
-        AuthSettings::default(),
-    )
-    .with_listening(&ListenConfig::default(), Some(Arc::new(index2)));
-    let client2 = app2.create_client(&op, profile_named("bench2")?).await?;
-    let source2 = app2.add_source(&op, "bench2", "feed", "", "https://bench.test/feed", "").await?;
+    let live = bench_app(dir2.path(), now).await?;
     let t = Instant::now();
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let indexer = {
-        let (app2, done) = (app2.clone(), done.clone());
+        let (app, done) = (live.app.clone(), done.clone());
         tokio::spawn(async move {
             loop {
                 let finished = done.load(std::sync::atomic::Ordering::Acquire);
-                app2.index_catch_up().await?;
+                app.index_catch_up().await?;
                 if finished {
                     return anyhow::Ok(());
                 }
@@ -219,15 +225,11 @@ pub async fn ingest(n: usize) -> anyhow::Result<()> {
             }
         })
     };
-    for chunk in items.chunks(1000) {
-        let mut tx = store2.write().await?;
-        tx.ingest_mentions(client2.id, source2, chunk, now).await?;
-        tx.commit().await?;
-    }
+    live.store_all(&items, now).await?;
     done.store(true, std::sync::atomic::Ordering::Release);
     indexer.await??;
     let sustained = t.elapsed().as_secs_f64();
-    let in_index = app2.search_index().map_or(0, |i| i.doc_count());
+    let in_index = live.app.search_index().map_or(0, |i| i.doc_count());
 
     let rate = |secs: f64| n as f64 / secs.max(1e-9);
     println!("| step ({n} mentions) | seconds | mentions/s | target |");

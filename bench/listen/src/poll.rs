@@ -13,10 +13,7 @@ use filrouge_app::config::{AuthSettings, ListenConfig};
 use filrouge_app::search_index::SearchIndex;
 use filrouge_app::secrets::SecretBox;
 use filrouge_app::{Actor, App};
-use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, TimeZoneName};
 use filrouge_domain::clock::ManualClock;
-use filrouge_domain::ids::Slug;
-use filrouge_domain::locale::Lang;
 use jiff::{SignedDuration, Timestamp};
 
 fn host(i: usize) -> String {
@@ -104,16 +101,7 @@ pub async fn poll(feeds: usize, hosts: usize, port: u16) -> anyhow::Result<()> {
     let app =
         App::new(store, clock.clone(), secrets, AuthSettings::default()).with_listening(&listen, Some(Arc::new(index)));
     let op = Actor::operator();
-    let profile = ClientProfile {
-        slug: Slug::parse("bench")?,
-        name: "Bench".into(),
-        colour: Colour::parse("#123456")?,
-        time_zone: TimeZoneName::parse("Europe/Paris")?,
-        languages: vec![Lang::Fr],
-        brief: Brief::default(),
-        charter: Charter::default(),
-    };
-    app.create_client(&op, profile).await?;
+    app.create_client(&op, crate::ingest::profile_named("bench")?).await?;
     for n in 0..feeds {
         let url = format!("http://{}:{port}/feed/{n}", host(n % hosts));
         app.add_source(&op, "bench", "feed", &format!("Feed {n}"), &url, "").await?;

@@ -121,10 +121,7 @@ impl Harvest {
             status: FetchStatus::Error,
             error: Some(error),
             mentions: Vec::new(),
-            hints: ServerHints {
-                retry_after: retry_after.and_then(|d| SignedDuration::try_from(d).ok()),
-                ..Default::default()
-            },
+            hints: ServerHints { retry_after: signed(retry_after), ..Default::default() },
             etag: None,
             last_modified: None,
             cursor: None,
@@ -164,7 +161,7 @@ impl App {
                 }
             })
             .await;
-        let rest = std::mem::take(&mut *pending.lock().map_err(|_| AppError::Remote("poller state poisoned".into()))?);
+        let rest = std::mem::take(&mut *pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         self.flush_health(rest).await?;
         let (ok, nm, failed) =
             (report.0.load(Ordering::Relaxed), report.1.load(Ordering::Relaxed), report.2.load(Ordering::Relaxed));
@@ -354,7 +351,7 @@ impl App {
         };
         if let (Some(pending), true) = (pending, harvest.mentions.is_empty()) {
             let full = {
-                let mut queue = pending.lock().map_err(|_| AppError::Remote("poller state poisoned".into()))?;
+                let mut queue = pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 queue.push((source.id, record));
                 (queue.len() >= HEALTH_BATCH).then(|| std::mem::take(&mut *queue))
             };

@@ -2,8 +2,8 @@
 //! OPML import and export. Who may do it is checked here; fetching is the poller's job.
 
 use filrouge_domain::client::Client;
-use filrouge_domain::ids::SourceId;
-use filrouge_domain::journal::JournalAction;
+use filrouge_domain::ids::{ClientId, SourceId};
+use filrouge_domain::journal::{JournalAction, NewJournalEntry};
 use filrouge_domain::permission::Action;
 use filrouge_domain::source::{check_http_url, Source, SourceKind, SourceSpec, SourceStatus};
 use filrouge_domain::Invalid;
@@ -58,12 +58,12 @@ impl App {
             .insert_source(client.id, &spec, SourceStatus::Active, now)
             .await?
             .ok_or_else(|| AppError::Conflict(format!("this client already has the source {}", spec.url)))?;
-        tx.append_journal(&entry(
+        tx.append_journal(&source_entry(
             actor,
             now,
-            Some(client.id),
+            client.id,
+            id,
             JournalAction::SourceAdded,
-            &format!("source:{id}"),
             format!("Source added: {} ({})", spec.name, describe(&spec)),
         ))
         .await?;
@@ -89,12 +89,12 @@ impl App {
         if !tx.update_source_spec(id, &spec, now).await? {
             return Err(AppError::Conflict(format!("this client already has the source {}", spec.url)));
         }
-        tx.append_journal(&entry(
+        tx.append_journal(&source_entry(
             actor,
             now,
-            Some(client.id),
+            client.id,
+            id,
             JournalAction::SourceEdited,
-            &format!("source:{id}"),
             format!("Source edited: {} ({})", spec.name, describe(&spec)),
         ))
         .await?;
@@ -113,12 +113,12 @@ impl App {
             return Ok(());
         }
         tx.set_source_status(id, status, now).await?;
-        tx.append_journal(&entry(
+        tx.append_journal(&source_entry(
             actor,
             now,
-            Some(client.id),
+            client.id,
+            id,
             JournalAction::SourceEdited,
-            &format!("source:{id}"),
             format!("Source {}: {}", if paused { "paused" } else { "resumed" }, source.spec.name),
         ))
         .await?;
@@ -144,12 +144,12 @@ impl App {
         let client = client_for(&mut tx, actor, slug, Action::ManageSources).await?;
         let source = tx.source(client.id, id).await?.ok_or(AppError::NotFound)?;
         tx.delete_source(id).await?;
-        tx.append_journal(&entry(
+        tx.append_journal(&source_entry(
             actor,
             now,
-            Some(client.id),
+            client.id,
+            id,
             JournalAction::SourceRemoved,
-            &format!("source:{id}"),
             format!("Source removed: {} ({})", source.spec.name, describe(&source.spec)),
         ))
         .await?;
@@ -226,6 +226,18 @@ impl App {
             .collect();
         Ok(opml::write(&format!("Fil Rouge — {}", client.profile.name), &outlines))
     }
+}
+
+/// The journal entry about one source of a client.
+fn source_entry(
+    actor: &Actor,
+    now: jiff::Timestamp,
+    client: ClientId,
+    id: SourceId,
+    action: JournalAction,
+    summary: String,
+) -> NewJournalEntry {
+    entry(actor, now, Some(client), action, &format!("source:{id}"), summary)
 }
 
 /// One line saying what a source reads, for the journal.

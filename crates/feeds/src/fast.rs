@@ -72,6 +72,31 @@ struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
+    /// A reader over `text` configured as feed-rs reads (empty elements expanded, text kept as is).
+    fn new(text: &'a str, default_ns: Ns) -> Self {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.trim_markup_names_in_closing_tags = true;
+        config.trim_text(false);
+        Doc { reader, pending: None, prefixes: Vec::new(), default_ns, depth: 0, bases: Vec::new() }
+    }
+
+    /// The root element, when it is `name`; anything else gives up.
+    fn root(&mut self, name: &str) -> R<BytesStart<'a>> {
+        let root = loop {
+            match self.next()? {
+                Ev::Start(e) => break e,
+                Ev::Text(_) => {}
+                Ev::End | Ev::Eof => return Err(GiveUp),
+            }
+        };
+        if root.name().as_ref() != name {
+            return Err(GiveUp);
+        }
+        Ok(root)
+    }
+
     /// The next event, with its effect on depth and `xml:base` (feed-rs' `xml_base_push`/`pop`).
     fn next(&mut self) -> R<Ev<'a>> {
         let ev = self.raw_next()?;
@@ -389,27 +414,11 @@ pub(crate) fn parse(text: &str) -> Option<Feed> {
 
 /// Reads `text` (UTF-8, declaration removed) as RSS 2.0, or gives up.
 fn parse_rss2(text: &str) -> Option<Feed> {
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.expand_empty_elements = true;
-    config.trim_markup_names_in_closing_tags = true;
-    config.trim_text(false);
-    let mut doc = Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Rss, depth: 0, bases: Vec::new() };
-    read_rss2(&mut doc).ok()
+    read_rss2(&mut Doc::new(text, Ns::Rss)).ok()
 }
 
 fn read_rss2(doc: &mut Doc<'_>) -> R<Feed> {
-    // the root
-    let root = loop {
-        match doc.next()? {
-            Ev::Start(e) => break e,
-            Ev::Text(_) => {}
-            Ev::End | Ev::Eof => return Err(GiveUp),
-        }
-    };
-    if root.name().as_ref() != "rss" {
-        return Err(GiveUp);
-    }
+    let root = doc.root("rss")?;
     // feed-rs reads 2.0 and "" as RSS 2, 0.91 and 0.92 the same way but typed RSS 0
     let mut feed_type = None;
     for a in root.attributes() {
@@ -758,34 +767,13 @@ impl Doc<'_> {
     }
 }
 
-/// feed-rs' Atom `handle_link`.
-fn atom_href_link(e: &BytesStart<'_>, base: Option<&Url>) -> Option<Link> {
-    atom_link(e, base)
-}
-
 /// Reads `text` (UTF-8, declaration removed) as Atom 1.0, or gives up.
 fn parse_atom(text: &str) -> Option<Feed> {
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.expand_empty_elements = true;
-    config.trim_markup_names_in_closing_tags = true;
-    config.trim_text(false);
-    let mut doc =
-        Doc { reader, pending: None, prefixes: Vec::new(), default_ns: Ns::Atom, depth: 0, bases: Vec::new() };
-    read_atom(&mut doc).ok()
+    read_atom(&mut Doc::new(text, Ns::Atom)).ok()
 }
 
 fn read_atom(doc: &mut Doc<'_>) -> R<Feed> {
-    let root = loop {
-        match doc.next()? {
-            Ev::Start(e) => break e,
-            Ev::Text(_) => {}
-            Ev::End | Ev::Eof => return Err(GiveUp),
-        }
-    };
-    if root.name().as_ref() != "feed" {
-        return Err(GiveUp);
-    }
+    let root = doc.root("feed")?;
     let mut language = None;
     for a in root.attributes() {
         let a = a.map_err(|_| GiveUp)?;
@@ -857,7 +845,7 @@ fn read_atom(doc: &mut Doc<'_>) -> R<Feed> {
                 continue;
             }
             (Ns::Atom, "link") => {
-                if let Some(l) = atom_href_link(&e, doc.base()) {
+                if let Some(l) = atom_link(&e, doc.base()) {
                     feed.links.push(l);
                 }
             }
@@ -936,7 +924,7 @@ fn atom_entry(doc: &mut Doc<'_>) -> R<Entry> {
                 continue;
             }
             (Ns::Atom, "link") => {
-                if let Some(l) = atom_href_link(&e, doc.base()) {
+                if let Some(l) = atom_link(&e, doc.base()) {
                     entry.links.push(l);
                 }
             }

@@ -131,31 +131,26 @@ impl Resolve for GuardedResolver {
     }
 }
 
-/// The one HTTP client for listening: guarded resolver, no automatic redirects (the fetcher
-/// follows them itself, checking each hop and noticing permanent moves), time-outs, gzip.
-pub fn client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest::Error> {
+/// What both clients share: the guarded resolver, no automatic redirects (the fetcher follows them
+/// itself, checking each hop and noticing permanent moves), no proxy from the environment.
+fn guarded(settings: &HttpSettings) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .dns_resolver(Arc::new(GuardedResolver { allow_private: settings.allow_private }))
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(settings.timeout)
         .connect_timeout(settings.connect_timeout)
         .user_agent(settings.user_agent.clone())
-        .pool_max_idle_per_host(4)
         .no_proxy()
-        .build()
+}
+
+/// The one HTTP client for listening: guarded, with a limit on the whole request, gzip.
+pub fn client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest::Error> {
+    guarded(settings).timeout(settings.timeout).pool_max_idle_per_host(4).build()
 }
 
 /// The same guarded client for long-lived streams: no total time limit (a stream lasts hours), but
 /// a read time-out, so a silent connection is noticed.
 pub fn streaming_client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
-        .dns_resolver(Arc::new(GuardedResolver { allow_private: settings.allow_private }))
-        .redirect(reqwest::redirect::Policy::none())
-        .read_timeout(Duration::from_secs(120))
-        .connect_timeout(settings.connect_timeout)
-        .user_agent(settings.user_agent.clone())
-        .no_proxy()
-        .build()
+    guarded(settings).read_timeout(Duration::from_secs(120)).build()
 }
 
 #[cfg(test)]

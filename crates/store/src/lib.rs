@@ -11,6 +11,7 @@ mod connect;
 mod error;
 mod journal;
 mod mentions;
+mod params;
 mod rows;
 mod sessions;
 mod sources;

@@ -130,45 +130,7 @@ fn bands(fingerprint: u64) -> [i64; 4] {
     out
 }
 
-/// `(…),(…)` placeholders for a multi-row statement. SQLite gets anonymous `?`: sqlx looks each
-/// numbered parameter up by name, which SQLite does in time linear in the number of names, so
-/// numbered placeholders make a 3,600-value insert quadratic (measured: 65% of ingest time).
-fn placeholders(anonymous: bool, rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
-            }
-            if anonymous {
-                s.push('?');
-            } else {
-                s.push('$');
-                s.push_str(&(r * cols + c + 1).to_string());
-            }
-        }
-        s.push(')');
-    }
-    s
-}
-
-/// `$first,…` (or `?,…` on SQLite) for an `IN (…)` list of `n` values.
-fn in_list(anonymous: bool, first: usize, n: usize) -> String {
-    if anonymous {
-        return vec!["?"; n].join(",");
-    }
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
-}
-
 impl Tx {
-    fn is_sqlite(&self) -> bool {
-        matches!(self, Tx::Sqlite(_))
-    }
-
     /// Stores what a source found for a client. A mention already in the archive (same dedup key)
     /// is not stored again: its engagement counts are refreshed and it is tied to this client and
     /// source if it was not yet. New long texts are grouped with their near-duplicates.
@@ -205,7 +167,7 @@ impl Tx {
             "INSERT INTO mentions (dedup_key, source_kind, url, site, author_handle, author_name, author_followers,
              title, body, html, lang, published, fetched, likes, reposts, replies, fingerprint, duplicate_of)
              VALUES {} ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key",
-            placeholders(self.is_sqlite(), chunk.len(), COLS)
+            self.rows_of(chunk.len(), COLS, None)
         );
         let rows: Vec<(i64, String)> = on_tx!(self, c => {
             let mut q = sqlx::query_as(&sql);
@@ -229,10 +191,8 @@ impl Tx {
             chunk.iter().map(|m| m.dedup_key.as_str()).filter(|k| !inserted.contains_key(*k)).collect();
         let mut known = inserted.clone();
         if !missing.is_empty() {
-            let sql = format!(
-                "SELECT id, dedup_key FROM mentions WHERE dedup_key IN ({})",
-                in_list(self.is_sqlite(), 1, missing.len())
-            );
+            let sql =
+                format!("SELECT id, dedup_key FROM mentions WHERE dedup_key IN ({})", self.list_of(missing.len()));
             let rows: Vec<(i64, String)> = on_tx!(self, c => {
                 let mut q = sqlx::query_as(&sql);
                 for k in &missing {
@@ -281,7 +241,7 @@ impl Tx {
         let sql = format!(
             "SELECT m.id, m.fingerprint, m.duplicate_of FROM mention_bands b JOIN mentions m ON m.id = b.mention_id
              WHERE b.band IN ({})",
-            in_list(self.is_sqlite(), 1, all_bands.len())
+            self.list_of(all_bands.len())
         );
         let mut candidates: Vec<(i64, u64, Option<i64>)> = on_tx!(self, c => {
             let mut q = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>)>(&sql);
@@ -307,10 +267,8 @@ impl Tx {
             candidates.push((id, fingerprint, group));
             band_rows.extend(bands(fingerprint).into_iter().map(|b| (b, id)));
         }
-        let sql = format!(
-            "INSERT INTO mention_bands (band, mention_id) VALUES {}",
-            placeholders(self.is_sqlite(), band_rows.len(), 2)
-        );
+        let sql =
+            format!("INSERT INTO mention_bands (band, mention_id) VALUES {}", self.rows_of(band_rows.len(), 2, None));
         on_tx!(self, c => {
             let mut q = sqlx::query(&sql);
             for (b, id) in &band_rows {
@@ -327,7 +285,7 @@ impl Tx {
         }
         let sql = format!(
             "INSERT INTO mention_links (mention_id, client_id, source_id, linked_at) VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(self.is_sqlite(), ids.len(), 4)
+            self.rows_of(ids.len(), 4, None)
         );
         let n = on_tx!(self, c => {
             let mut q = sqlx::query(&sql);
@@ -376,8 +334,11 @@ impl Tx {
             on_tx!(self, c => sqlx::query_as(sql).bind(id.0).bind(client.0).fetch_all(c).await)?;
         rows.into_iter()
             .map(|(sid, name, kind)| {
-                let kind = if kind == "feed" || kind == "rss" { "feed" } else { kind.as_str() };
-                Ok(MentionSourceRef { id: SourceId(sid), name, kind: parsed("sources.kind", SourceKind::parse(kind))? })
+                Ok(MentionSourceRef {
+                    id: SourceId(sid),
+                    name,
+                    kind: parsed("sources.kind", SourceKind::parse(&kind))?,
+                })
             })
             .collect()
     }
@@ -457,7 +418,7 @@ impl Tx {
     }
 
     async fn indexed_mentions(&mut self, ids: &[i64]) -> Result<Vec<IndexedMention>> {
-        let list = in_list(self.is_sqlite(), 1, ids.len());
+        let list = self.list_of(ids.len());
         let sql = format!(
             "SELECT id, source_kind, site, author_handle, lang, title, body, published FROM mentions WHERE id IN ({list})"
         );

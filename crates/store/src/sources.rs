@@ -201,22 +201,7 @@ impl Tx {
     /// `(source, fetched at, next fetch)`. Validators and cursor stay as they are.
     pub async fn record_unchanged(&mut self, rows: &[(SourceId, Timestamp, Timestamp)]) -> Result<()> {
         for chunk in rows.chunks(300) {
-            let anonymous = matches!(self, Tx::Sqlite(_));
-            let values = (0..chunk.len())
-                .map(|i| {
-                    if anonymous {
-                        "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))".to_owned()
-                    } else {
-                        format!(
-                            "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
-                            3 * i + 1,
-                            3 * i + 2,
-                            3 * i + 3
-                        )
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(",");
+            let values = self.rows_of(chunk.len(), 3, Some("BIGINT"));
             // UPDATE … FROM (SQLite ≥ 3.33, PostgreSQL): one join on the key; correlated subqueries
             // instead made each batch quadratic (measured).
             let sql = format!(

@@ -131,10 +131,9 @@ impl Tx {
         if users.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=users.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT user_id, client_id FROM memberships WHERE user_id IN ({}) ORDER BY user_id, client_id",
-            placeholders.join(", ")
+            self.list_of(users.len())
         );
         let rows: Vec<(i64, i64)> = on_tx!(self, c => {
             let mut q = sqlx::query_as(&sql);

@@ -42,7 +42,7 @@ pub(crate) fn after_change<T>(
     match result {
         Ok(_) => Ok(redirect_with_flash(state, back, Flash::Ok(ctx.t().saved.into()))),
         Err(AppError::Invalid(i)) => Ok(redirect_with_flash(state, back, Flash::Error(i.to_string()))),
-        Err(AppError::Conflict(c)) => Ok(redirect_with_flash(state, back, Flash::Error(c))),
+        Err(AppError::Conflict(c) | AppError::Remote(c)) => Ok(redirect_with_flash(state, back, Flash::Error(c))),
         Err(e) => Err(e.into()),
     }
 }

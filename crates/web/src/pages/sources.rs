@@ -254,18 +254,7 @@ pub async fn discover(
     let t = signed.ctx.t();
     let found = match state.app.discover_feeds(&signed.actor, &slug, &f.site).await {
         Ok(found) => found,
-        Err(e @ (filrouge_app::AppError::Remote(_) | filrouge_app::AppError::Invalid(_))) => {
-            return after_change::<()>(
-                &state,
-                &signed.ctx,
-                &format!("/c/{slug}/sources"),
-                Err(match e {
-                    filrouge_app::AppError::Remote(r) => filrouge_app::AppError::Conflict(r),
-                    other => other,
-                }),
-            );
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => return after_change::<()>(&state, &signed.ctx, &format!("/c/{slug}/sources"), Err(e)),
     };
     let markup = html! {
         section.discovered aria-labelledby="discovered-title" {

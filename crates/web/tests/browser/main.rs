@@ -11,6 +11,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod harness;
+#[path = "../shared/seed.rs"]
+mod seed;
 
 mod journeys;
 mod layout;

@@ -106,6 +106,34 @@ fn id_kind(path: &str) -> &'static str {
     }
 }
 
+/// The foreign client's object a `{id}` in this path names ("0" when the path names none).
+fn foreign_id(w: &World, path: &str) -> String {
+    match id_kind(path) {
+        "competitor" => w.foreign_competitor.clone(),
+        "account" => w.foreign_account.clone(),
+        "member" => w.foreign_member.clone(),
+        "source" => w.foreign_source.clone(),
+        "mention" => w.foreign_mention.clone(),
+        _ => "0".into(),
+    }
+}
+
+/// The foreign client's objects are all still there, unchanged.
+async fn assert_foreign_objects_untouched(w: &World) {
+    let operator = filrouge_app::Actor::operator();
+    assert_eq!(w.t.app.competitors(&operator, "bravo").await.unwrap().len(), 1);
+    assert_eq!(w.t.app.accounts(&operator, "bravo").await.unwrap().len(), 1);
+    assert_eq!(w.t.app.members(&operator, "bravo").await.unwrap().len(), 1);
+    let (_, sources) = w.t.app.sources(&operator, "bravo").await.unwrap();
+    assert_eq!(sources.len(), 1, "the foreign source is still there");
+    assert_eq!(sources[0].spec.name, "Blog", "and unchanged");
+    let starred = filrouge_app::mentions::MentionFilter {
+        view: filrouge_app::mentions::MentionView::Starred,
+        ..Default::default()
+    };
+    assert_eq!(w.t.app.mentions(&operator, "bravo", &starred).await.unwrap().total, 0, "no foreign mark");
+}
+
 async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str, email: &str) -> crate::helpers::Answer {
     if spec.method == Method::GET {
         b.get(path).await
@@ -130,14 +158,7 @@ async fn no_role_reaches_a_client_it_does_not_belong_to_on_any_route() {
     let client_routes: Vec<RouteSpec> = specs().into_iter().filter(|s| matches!(s.access, Access::Client(_))).collect();
     assert!(client_routes.len() >= 15, "the table lists the client routes");
     for spec in &client_routes {
-        let id = match id_kind(spec.path) {
-            "competitor" => w.foreign_competitor.clone(),
-            "account" => w.foreign_account.clone(),
-            "member" => w.foreign_member.clone(),
-            "source" => w.foreign_source.clone(),
-            "mention" => w.foreign_mention.clone(),
-            _ => "0".into(),
-        };
+        let id = foreign_id(&w, spec.path);
         let path = fill(spec, "bravo", &id);
         for (role, browser) in &w.roles {
             if *role == Role::Owner {
@@ -161,30 +182,14 @@ async fn no_role_reaches_a_client_it_does_not_belong_to_on_any_route() {
     assert_eq!(bravo.profile.name, FOREIGN_NAME);
     assert_eq!(bravo.profile.brief.activity, FOREIGN_SECRET);
     assert!(!bravo.archived);
-    assert_eq!(w.t.app.competitors(&operator, "bravo").await.unwrap().len(), 1);
-    assert_eq!(w.t.app.accounts(&operator, "bravo").await.unwrap().len(), 1);
-    assert_eq!(w.t.app.members(&operator, "bravo").await.unwrap().len(), 1);
-    let (_, sources) = w.t.app.sources(&operator, "bravo").await.unwrap();
-    assert_eq!(sources.len(), 1, "the foreign source is still there");
-    assert_eq!(sources[0].spec.name, "Blog", "and unchanged");
-    let starred = filrouge_app::mentions::MentionFilter {
-        view: filrouge_app::mentions::MentionView::Starred,
-        ..Default::default()
-    };
-    assert_eq!(w.t.app.mentions(&operator, "bravo", &starred).await.unwrap().total, 0, "no foreign mark");
+    assert_foreign_objects_untouched(&w).await;
 }
 
 #[tokio::test]
 async fn objects_of_another_client_cannot_be_reached_through_ones_own_client() {
     let w = world().await;
     for spec in specs().into_iter().filter(|s| matches!(s.access, Access::Client(_)) && s.path.contains("{id}")) {
-        let id = match id_kind(spec.path) {
-            "competitor" => w.foreign_competitor.clone(),
-            "account" => w.foreign_account.clone(),
-            "source" => w.foreign_source.clone(),
-            "mention" => w.foreign_mention.clone(),
-            _ => w.foreign_member.clone(),
-        };
+        let id = foreign_id(&w, spec.path);
         let path = fill(&spec, "alpha", &id);
         for (role, browser) in &w.roles {
             let answer = call(browser, &spec, &path, &w.foreign_member, "cm@agence.fr").await;
@@ -195,18 +200,7 @@ async fn objects_of_another_client_cannot_be_reached_through_ones_own_client() {
             assert_no_leak(&answer, &what);
         }
     }
-    let operator = filrouge_app::Actor::operator();
-    assert_eq!(w.t.app.competitors(&operator, "bravo").await.unwrap().len(), 1);
-    assert_eq!(w.t.app.accounts(&operator, "bravo").await.unwrap().len(), 1);
-    assert_eq!(w.t.app.members(&operator, "bravo").await.unwrap().len(), 1);
-    let (_, sources) = w.t.app.sources(&operator, "bravo").await.unwrap();
-    assert_eq!(sources.len(), 1, "the foreign source is still there");
-    assert_eq!(sources[0].spec.name, "Blog", "and unchanged");
-    let starred = filrouge_app::mentions::MentionFilter {
-        view: filrouge_app::mentions::MentionView::Starred,
-        ..Default::default()
-    };
-    assert_eq!(w.t.app.mentions(&operator, "bravo", &starred).await.unwrap().total, 0, "no foreign mark");
+    assert_foreign_objects_untouched(&w).await;
 }
 
 /// On their own client, a role gets in exactly when the table's rule says so.

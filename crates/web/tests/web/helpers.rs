@@ -19,8 +19,6 @@ use filrouge_domain::clock::SystemClock;
 use filrouge_domain::ids::{AccountId, ClientId, CompetitorId, Slug, UserId};
 use filrouge_domain::ids::{MentionId, SourceId};
 use filrouge_domain::locale::Lang;
-use filrouge_domain::mention::{Author, Engagement, NewMention};
-use filrouge_domain::source::SourceKind;
 use filrouge_domain::user::Role;
 use filrouge_store::Store;
 use filrouge_testkit::sqlite::TempSqlite;
@@ -89,33 +87,7 @@ impl TestApp {
 
     /// A paused feed source of `slug` holding one mention per (title, html); returns their ids.
     pub async fn mentions(&self, slug: &str, items: &[(&str, &str)]) -> (SourceId, Vec<MentionId>) {
-        let op = Actor::operator();
-        let n = self.app.sources(&op, slug).await.map(|(_, s)| s.len()).unwrap_or(0);
-        let source =
-            self.app.add_source(&op, slug, "feed", "Blog", &format!("https://{slug}.test/feed/{n}"), "").await.unwrap();
-        self.app.set_source_paused(&op, slug, source, true).await.unwrap();
-        let now = self.app.now();
-        let mentions = items
-            .iter()
-            .enumerate()
-            .map(|(i, (title, html))| NewMention {
-                dedup_key: format!("https://{slug}.test/{n}/post/{i}"),
-                source_kind: SourceKind::Feed,
-                url: format!("https://{slug}.test/{n}/post/{i}"),
-                site: format!("{slug}.test"),
-                author: Author { handle: "Camille".into(), name: None, followers: None },
-                title: (*title).into(),
-                text: filrouge_feeds::sanitize::sanitize_html(html, None).text,
-                html: (*html).into(),
-                lang: Some("fr".into()),
-                published: now,
-                engagement: Engagement::default(),
-                fingerprint: None,
-            })
-            .collect();
-        self.app.ingest_mentions(&op, slug, source, mentions).await.unwrap();
-        let page = self.app.mentions(&op, slug, &Default::default()).await.unwrap();
-        (source, page.mentions.into_iter().map(|m| m.id).collect())
+        crate::seed::mentions(&self.app, slug, items).await
     }
 
     pub async fn account(&self, slug: &str, handle: &str) -> AccountId {

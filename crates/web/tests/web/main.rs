@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
+#[path = "../shared/seed.rs"]
+mod seed;
 
 mod authorization;
 mod pages;
