@@ -1,0 +1,1 @@
+//! Analysis of short social text: language, sentiment and intent.
