@@ -80,6 +80,7 @@ fn mentions(n: usize, now: Timestamp) -> Vec<NewMention> {
                 published: now - SignedDuration::from_secs(rng.gen_range(0..90 * 86_400)),
                 engagement: Engagement { likes: Some(rng.gen_range(0..50)), reposts: None, replies: None },
                 fingerprint: None,
+                analysis: None,
             }
         })
         .collect()

@@ -19,6 +19,8 @@ pub struct Config {
     pub secrets: SecretsConfig,
     pub log: LogConfig,
     pub listen: ListenConfig,
+    pub analysis: AnalysisConfig,
+    pub mail: MailConfig,
 }
 
 impl Default for Config {
@@ -32,6 +34,8 @@ impl Default for Config {
             secrets: SecretsConfig::default(),
             log: LogConfig::default(),
             listen: ListenConfig::default(),
+            analysis: AnalysisConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -192,6 +196,63 @@ impl Default for ListenConfig {
             per_host_concurrency: 2,
             concurrency: 64,
             poll: true,
+        }
+    }
+}
+
+/// Analysis of incoming mentions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnalysisConfig {
+    /// The languages mentions may be detected in (ISO 639-1 codes); detection picks among these only.
+    pub languages: Vec<String>,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        Self { languages: ["fr", "en", "es", "de", "it", "pt", "nl"].map(String::from).to_vec() }
+    }
+}
+
+/// How the mail server is reached for alert e-mails.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailSecurity {
+    /// Plain SMTP (a relay on the same machine or network).
+    None,
+    /// Plain connection upgraded with STARTTLS (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// The mail server alert e-mails are handed to. Without a host, alerts stay in the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    pub host: Option<String>,
+    pub port: u16,
+    pub security: MailSecurity,
+    pub username: Option<String>,
+    /// Never logged; `config print` shows it redacted.
+    pub password: Option<String>,
+    /// The sender, e.g. `Fil Rouge <alertes@agence.fr>`.
+    pub from: String,
+    /// Seconds one SMTP exchange may take.
+    pub timeout_secs: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            host: None,
+            port: 587,
+            security: MailSecurity::Starttls,
+            username: None,
+            password: None,
+            from: "Fil Rouge <filrouge@localhost>".into(),
+            timeout_secs: 20,
         }
     }
 }

@@ -88,6 +88,9 @@ pub fn redacted(config: &Config) -> Result<String, ConfigError> {
     if shown.secrets.key.is_some() {
         shown.secrets.key = Some("<redacted>".into());
     }
+    if shown.mail.password.is_some() {
+        shown.mail.password = Some("<redacted>".into());
+    }
     if let Some(url) = &shown.database.url {
         shown.database.url = Some(filrouge_store::redact_url(url));
     }

@@ -135,3 +135,7 @@ id_type!(/// A listening source of a client (a feed, a Bluesky search, a Mastodo
     SourceId);
 id_type!(/// A mention in the archive (stored once, whatever the number of clients and sources).
     MentionId);
+id_type!(/// A listening query of a client (its brand, a product, a competitor, a hashtag).
+    QueryId);
+id_type!(/// One match of a listening query on a mention; the ids are the order matches were found in.
+    HitId);

@@ -35,10 +35,14 @@ pub enum JournalAction {
     SourceEdited,
     SourceRemoved,
     SourcesImported,
+    QueryAdded,
+    QueryEdited,
+    QueryRemoved,
+    QueryFeedChanged,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 24] = [
+    pub const ALL: [JournalAction; 28] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -63,6 +67,10 @@ impl JournalAction {
         Self::SourceEdited,
         Self::SourceRemoved,
         Self::SourcesImported,
+        Self::QueryAdded,
+        Self::QueryEdited,
+        Self::QueryRemoved,
+        Self::QueryFeedChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +99,10 @@ impl JournalAction {
             Self::SourceEdited => "source_edited",
             Self::SourceRemoved => "source_removed",
             Self::SourcesImported => "sources_imported",
+            Self::QueryAdded => "query_added",
+            Self::QueryEdited => "query_edited",
+            Self::QueryRemoved => "query_removed",
+            Self::QueryFeedChanged => "query_feed_changed",
         }
     }
 

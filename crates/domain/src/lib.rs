@@ -2,10 +2,12 @@
 //! permissions, journal entries and the clock. No IO, no async, no SQL, no HTTP.
 
 pub mod account;
+pub mod analysis;
 pub mod client;
 pub mod clock;
 pub mod ids;
 pub mod journal;
+pub mod listening_query;
 pub mod locale;
 pub mod mention;
 pub mod permission;

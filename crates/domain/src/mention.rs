@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::MentionAnalysis;
 use crate::ids::{ClientId, MentionId, SourceId};
 use crate::source::SourceKind;
 
@@ -32,6 +33,8 @@ pub struct NewMention {
     pub engagement: Engagement,
     /// Near-duplicate fingerprint of the text (simhash), when the text is long enough to tell.
     pub fingerprint: Option<u64>,
+    /// Sentiment and intent, filled in by the application before storing.
+    pub analysis: Option<MentionAnalysis>,
 }
 
 /// Who said it, as far as the source tells.
@@ -69,6 +72,8 @@ pub struct Mention {
     /// The first mention of its near-duplicate group (the same article syndicated elsewhere), if
     /// this one is a copy.
     pub duplicate_of: Option<MentionId>,
+    /// Sentiment and intent (`None` for mentions stored before analysis existed).
+    pub analysis: Option<MentionAnalysis>,
     pub marks: Marks,
 }
 
@@ -78,15 +83,18 @@ pub struct Marks {
     pub read: bool,
     pub starred: bool,
     pub ignored: bool,
+    /// Someone should answer it: the inbox picks these up.
+    pub needs_reply: bool,
 }
 
 /// One of the marks, to set or clear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Mark {
     Read,
     Starred,
     Ignored,
+    NeedsReply,
 }
 
 impl Mark {
@@ -95,6 +103,7 @@ impl Mark {
             "read" => Some(Mark::Read),
             "starred" => Some(Mark::Starred),
             "ignored" => Some(Mark::Ignored),
+            "needs_reply" => Some(Mark::NeedsReply),
             _ => None,
         }
     }
@@ -104,6 +113,7 @@ impl Mark {
             Mark::Read => "read",
             Mark::Starred => "starred",
             Mark::Ignored => "ignored",
+            Mark::NeedsReply => "needs_reply",
         }
     }
 }

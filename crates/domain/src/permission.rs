@@ -41,6 +41,8 @@ pub enum Action {
     MarkMentions,
     /// Add, edit, pause and remove listening sources; import OPML.
     ManageSources,
+    /// Write, edit and remove listening queries, their alerts and their private feeds.
+    ManageQueries,
 }
 
 impl Action {
@@ -75,6 +77,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ViewMentions
                 | MarkMentions
                 | ManageSources
+                | ManageQueries
         ),
         Role::Analyst => {
             matches!(action, ViewClient | ViewClientSettings | ViewJournal | ViewCalendar | ViewMentions)

@@ -50,6 +50,7 @@ pub fn from_feed_item(item: &FeedItem, feed: &ParsedFeed, feed_url: &Url, now: T
         published,
         engagement: Engagement::default(),
         fingerprint: fingerprint(&item.text),
+        analysis: None,
     }
     .bounded()
 }
@@ -78,6 +79,7 @@ pub fn from_post(post: &FoundPost, now: Timestamp) -> NewMention {
         published: post.published.min(now),
         engagement: Engagement { likes: post.likes, reposts: post.reposts, replies: post.replies },
         fingerprint: fingerprint(&post.text),
+        analysis: None,
     }
     .bounded()
 }

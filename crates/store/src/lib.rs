@@ -6,12 +6,14 @@
 //! engine the transaction belongs to. This crate knows SQL and nothing of HTTP or permissions.
 
 mod accounts;
+mod alerts;
 mod clients;
 mod connect;
 mod error;
 mod journal;
 mod mentions;
 mod params;
+mod queries;
 mod rows;
 mod sessions;
 mod sources;
@@ -19,11 +21,13 @@ mod tx;
 mod users;
 
 pub use accounts::SealedSecret;
+pub use alerts::{DeliveryKind, DigestDue, PendingDelivery};
 pub use connect::redact_url;
 pub use connect::{Engine, Store};
 pub use error::StoreError;
 pub use journal::JournalQuery;
-pub use mentions::{IndexedMention, IngestOutcome, MentionSourceRef, NEAR_DUPLICATE_BITS};
+pub use mentions::{IndexedMention, IngestOutcome, MatchableMention, MentionSourceRef, NEAR_DUPLICATE_BITS};
+pub use queries::{ActiveQuery, NewHit};
 pub use sessions::SessionRecord;
 pub use sources::FetchRecord;
 pub use tx::{Handle, Tx};

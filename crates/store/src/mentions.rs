@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use filrouge_domain::analysis::{Intent, MentionAnalysis, Sentiment};
 use filrouge_domain::ids::{ClientId, MentionId, SourceId};
 use filrouge_domain::mention::{Author, Engagement, Mark, Marks, Mention, NewMention};
 use filrouge_domain::source::SourceKind;
@@ -13,7 +14,7 @@ use crate::error::Result;
 use crate::rows::{millis, parsed, timestamp};
 use crate::tx::{on_tx, Tx};
 
-/// Rows per INSERT statement: 18 bindings each, well under both engines' limits.
+/// Rows per INSERT statement: 21 bindings each, well under both engines' limits.
 const BATCH: usize = 200;
 
 /// Near-duplicate texts differ in at most this many bits of their 64-bit fingerprints. Four
@@ -21,12 +22,15 @@ const BATCH: usize = 200;
 pub const NEAR_DUPLICATE_BITS: u32 = 3;
 
 /// What an ingestion did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestOutcome {
     /// Mentions new to the archive.
     pub inserted: u64,
     /// Mentions newly tied to this client and source (new ones included).
     pub linked: u64,
+    /// The mentions newly tied to this client (through any source), as (index in the items given,
+    /// id): what the client's listening queries have not seen yet.
+    pub new_for_client: Vec<(usize, MentionId)>,
 }
 
 /// A mention as the search index needs it, with every client and source it is tied to.
@@ -41,6 +45,23 @@ pub struct IndexedMention {
     pub lang: Option<String>,
     pub title: String,
     pub text: String,
+    pub published: Timestamp,
+    pub sentiment: Option<Sentiment>,
+    pub intent: Option<Intent>,
+}
+
+/// A stored mention with what a listening query looks at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchableMention {
+    pub id: MentionId,
+    pub source_kind: SourceKind,
+    pub url: String,
+    pub author_handle: String,
+    pub author_name: Option<String>,
+    pub title: String,
+    pub text: String,
+    pub lang: Option<String>,
+    pub sentiment: Option<Sentiment>,
     pub published: Timestamp,
 }
 
@@ -71,14 +92,18 @@ struct MentionRow {
     reposts: Option<i64>,
     replies: Option<i64>,
     duplicate_of: Option<i64>,
+    sentiment: Option<String>,
+    sentiment_score: Option<f64>,
+    intent: Option<String>,
     is_read: Option<bool>,
     starred: Option<bool>,
     ignored: Option<bool>,
+    needs_reply: Option<bool>,
 }
 
 const MENTION_COLUMNS: &str = "m.id, m.source_kind, m.url, m.site, m.author_handle, m.author_name, \
      m.author_followers, m.title, m.body, m.html, m.lang, m.published, m.fetched, m.likes, m.reposts, m.replies, \
-     m.duplicate_of, k.is_read, k.starred, k.ignored";
+     m.duplicate_of, m.sentiment, m.sentiment_score, m.intent, k.is_read, k.starred, k.ignored, k.needs_reply";
 
 fn count(v: Option<i64>) -> Option<u64> {
     v.and_then(|v| u64::try_from(v).ok())
@@ -112,12 +137,32 @@ impl MentionRow {
                 replies: count(self.replies),
             },
             duplicate_of: self.duplicate_of.map(MentionId),
+            analysis: analysis(self.sentiment.as_deref(), self.sentiment_score, self.intent.as_deref()),
             marks: Marks {
                 read: self.is_read.unwrap_or(false),
                 starred: self.starred.unwrap_or(false),
                 ignored: self.ignored.unwrap_or(false),
+                needs_reply: self.needs_reply.unwrap_or(false),
             },
         })
+    }
+}
+
+/// The stored analysis, when all of it is there and readable.
+fn analysis(sentiment: Option<&str>, score: Option<f64>, intent: Option<&str>) -> Option<MentionAnalysis> {
+    Some(MentionAnalysis {
+        sentiment: Sentiment::parse(sentiment?)?,
+        sentiment_score: score? as f32,
+        intent: Intent::parse(intent?)?,
+    })
+}
+
+fn mark_column(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Read => "is_read",
+        Mark::Starred => "starred",
+        Mark::Ignored => "ignored",
+        Mark::NeedsReply => "needs_reply",
     }
 }
 
@@ -142,15 +187,27 @@ impl Tx {
         now: Timestamp,
     ) -> Result<IngestOutcome> {
         let mut outcome = IngestOutcome::default();
-        for chunk in items.chunks(BATCH) {
+        for (n, chunk) in items.chunks(BATCH).enumerate() {
             let mut seen = std::collections::HashSet::new();
-            let chunk: Vec<&NewMention> = chunk.iter().filter(|m| seen.insert(m.dedup_key.as_str())).collect();
+            let (positions, chunk): (Vec<usize>, Vec<&NewMention>) = chunk
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| seen.insert(m.dedup_key.as_str()))
+                .map(|(i, m)| (n * BATCH + i, m))
+                .unzip();
             let inserted = self.insert_new_mentions(&chunk, now).await?;
             outcome.inserted += inserted.len() as u64;
             let ids = self.ids_of_keys(&chunk, &inserted).await?;
             self.refresh_engagement(&chunk, &inserted, &ids).await?;
             self.group_near_duplicates(&chunk, &inserted).await?;
-            outcome.linked += self.link_mentions(client, source, &ids, now).await?;
+            let known_to_client = self.linked_to_client(client, &ids).await?;
+            let newly_linked = self.link_mentions(client, source, &ids, now).await?;
+            outcome.linked += newly_linked.len() as u64;
+            for (position, id) in positions.iter().zip(&ids) {
+                if newly_linked.contains(id) && !known_to_client.contains(id) {
+                    outcome.new_for_client.push((*position, MentionId(*id)));
+                }
+            }
         }
         if outcome.linked > 0 {
             on_tx!(self, c => sqlx::query("UPDATE sources SET mentions_total = mentions_total + $2 WHERE id = $1")
@@ -162,10 +219,11 @@ impl Tx {
 
     /// Inserts the mentions whose key is new; returns key → id of those inserted.
     async fn insert_new_mentions(&mut self, chunk: &[&NewMention], now: Timestamp) -> Result<HashMap<String, i64>> {
-        const COLS: usize = 18;
+        const COLS: usize = 21;
         let sql = format!(
             "INSERT INTO mentions (dedup_key, source_kind, url, site, author_handle, author_name, author_followers,
-             title, body, html, lang, published, fetched, likes, reposts, replies, fingerprint, duplicate_of)
+             title, body, html, lang, published, fetched, likes, reposts, replies, fingerprint, duplicate_of,
+             sentiment, sentiment_score, intent)
              VALUES {} ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key",
             self.rows_of(chunk.len(), COLS, None)
         );
@@ -178,7 +236,10 @@ impl Tx {
                     .bind(&m.title).bind(&m.text).bind(&m.html).bind(m.lang.as_deref())
                     .bind(millis(m.published)).bind(millis(now))
                     .bind(signed(m.engagement.likes)).bind(signed(m.engagement.reposts)).bind(signed(m.engagement.replies))
-                    .bind(m.fingerprint.map(|f| f as i64)).bind(None::<i64>);
+                    .bind(m.fingerprint.map(|f| f as i64)).bind(None::<i64>)
+                    .bind(m.analysis.map(|a| a.sentiment.as_str()))
+                    .bind(m.analysis.map(|a| f64::from(a.sentiment_score)))
+                    .bind(m.analysis.map(|a| a.intent.as_str()));
             }
             q.fetch_all(c).await
         })?;
@@ -279,22 +340,50 @@ impl Tx {
         Ok(())
     }
 
-    async fn link_mentions(&mut self, client: ClientId, source: SourceId, ids: &[i64], now: Timestamp) -> Result<u64> {
+    /// Of `ids`, those already tied to the client (through any source).
+    async fn linked_to_client(&mut self, client: ClientId, ids: &[i64]) -> Result<std::collections::HashSet<i64>> {
         if ids.is_empty() {
-            return Ok(0);
+            return Ok(Default::default());
         }
         let sql = format!(
-            "INSERT INTO mention_links (mention_id, client_id, source_id, linked_at) VALUES {} ON CONFLICT DO NOTHING",
+            "SELECT DISTINCT mention_id FROM mention_links WHERE client_id = {} AND mention_id IN ({})",
+            self.list_of(1),
+            self.list_of_from(2, ids.len())
+        );
+        let rows: Vec<i64> = on_tx!(self, c => {
+            let mut q = sqlx::query_scalar(&sql).bind(client.0);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Ties the mentions to the client and source; returns the ids of the links that are new.
+    async fn link_mentions(
+        &mut self,
+        client: ClientId,
+        source: SourceId,
+        ids: &[i64],
+        now: Timestamp,
+    ) -> Result<std::collections::HashSet<i64>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let sql = format!(
+            "INSERT INTO mention_links (mention_id, client_id, source_id, linked_at) VALUES {} ON CONFLICT DO NOTHING
+             RETURNING mention_id",
             self.rows_of(ids.len(), 4, None)
         );
-        let n = on_tx!(self, c => {
-            let mut q = sqlx::query(&sql);
+        let rows: Vec<i64> = on_tx!(self, c => {
+            let mut q = sqlx::query_scalar(&sql);
             for id in ids {
                 q = q.bind(*id).bind(client.0).bind(source.0).bind(millis(now));
             }
-            q.execute(c).await.map(|r| r.rows_affected())
+            q.fetch_all(c).await
         })?;
-        Ok(n)
+        Ok(rows.into_iter().collect())
     }
 
     /// These mentions as `client` sees them, in the order of `ids`; ids not tied to the client are
@@ -364,11 +453,7 @@ impl Tx {
         on: bool,
         now: Timestamp,
     ) -> Result<()> {
-        let column = match mark {
-            Mark::Read => "is_read",
-            Mark::Starred => "starred",
-            Mark::Ignored => "ignored",
-        };
+        let column = mark_column(mark);
         let sql = format!(
             "INSERT INTO mention_marks (client_id, mention_id, {column}, updated_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (client_id, mention_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at"
@@ -381,11 +466,7 @@ impl Tx {
     /// Ids of the client's mentions carrying a mark (for the "starred" and "unread" views, which the
     /// index does not know).
     pub async fn marked_mentions(&mut self, client: ClientId, mark: Mark) -> Result<Vec<MentionId>> {
-        let column = match mark {
-            Mark::Read => "is_read",
-            Mark::Starred => "starred",
-            Mark::Ignored => "ignored",
-        };
+        let column = mark_column(mark);
         let sql = format!("SELECT mention_id FROM mention_marks WHERE client_id = $1 AND {column} ORDER BY mention_id");
         let rows: Vec<i64> = on_tx!(self, c => sqlx::query_scalar(&sql).bind(client.0).fetch_all(c).await)?;
         Ok(rows.into_iter().map(MentionId).collect())
@@ -420,9 +501,10 @@ impl Tx {
     async fn indexed_mentions(&mut self, ids: &[i64]) -> Result<Vec<IndexedMention>> {
         let list = self.list_of(ids.len());
         let sql = format!(
-            "SELECT id, source_kind, site, author_handle, lang, title, body, published FROM mentions WHERE id IN ({list})"
+            "SELECT id, source_kind, site, author_handle, lang, title, body, published, sentiment, intent
+             FROM mentions WHERE id IN ({list})"
         );
-        type Row = (i64, String, String, String, Option<String>, String, String, i64);
+        type Row = (i64, String, String, String, Option<String>, String, String, i64, Option<String>, Option<String>);
         let rows: Vec<Row> = on_tx!(self, c => {
             let mut q = sqlx::query_as(&sql);
             for id in ids {
@@ -449,7 +531,7 @@ impl Tx {
             }
         }
         rows.into_iter()
-            .map(|(id, kind, site, author, lang, title, text, published)| {
+            .map(|(id, kind, site, author, lang, title, text, published, sentiment, intent)| {
                 let (client_ids, source_ids) = ties.remove(&id).unwrap_or_default();
                 Ok(IndexedMention {
                     id: MentionId(id),
@@ -462,6 +544,8 @@ impl Tx {
                     title,
                     text,
                     published: timestamp(published)?,
+                    sentiment: sentiment.as_deref().and_then(Sentiment::parse),
+                    intent: intent.as_deref().and_then(Intent::parse),
                 })
             })
             .collect()
@@ -472,5 +556,60 @@ impl Tx {
         let n: i64 = on_tx!(self, c => sqlx::query_scalar(
             "SELECT COUNT(DISTINCT mention_id) FROM mention_links WHERE client_id = $1").bind(client.0).fetch_one(c).await)?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// A client's mentions published since `since`, newest first, at most `limit`: what a query is
+    /// tried on when it is saved or tested.
+    pub async fn matchable_mentions(
+        &mut self,
+        client: ClientId,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<MatchableMention>> {
+        let sql = "SELECT m.id, m.source_kind, m.url, m.author_handle, m.author_name, m.title, m.body, m.lang,
+                   m.sentiment, m.published FROM mentions m
+                   WHERE m.published >= $2 AND m.id IN (SELECT mention_id FROM mention_links WHERE client_id = $1)
+                   ORDER BY m.published DESC, m.id DESC LIMIT $3";
+        type Row = (i64, String, String, String, Option<String>, String, String, Option<String>, Option<String>, i64);
+        let rows: Vec<Row> = on_tx!(self, c => sqlx::query_as(sql)
+            .bind(client.0).bind(millis(since)).bind(i64::from(limit)).fetch_all(c).await)?;
+        rows.into_iter()
+            .map(|(id, kind, url, handle, name, title, text, lang, sentiment, published)| {
+                Ok(MatchableMention {
+                    id: MentionId(id),
+                    source_kind: parsed("mentions.source_kind", SourceKind::parse(&kind))?,
+                    url,
+                    author_handle: handle,
+                    author_name: name,
+                    title,
+                    text,
+                    lang,
+                    sentiment: sentiment.as_deref().and_then(Sentiment::parse),
+                    published: timestamp(published)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Mentions stored before they were analysed: (id, title, text, lang), at most `limit`.
+    pub async fn unanalysed_mentions(&mut self, limit: u32) -> Result<Vec<(MentionId, String, String, Option<String>)>> {
+        let sql = "SELECT id, title, body, lang FROM mentions WHERE sentiment IS NULL ORDER BY id LIMIT $1";
+        let rows: Vec<(i64, String, String, Option<String>)> =
+            on_tx!(self, c => sqlx::query_as(sql).bind(i64::from(limit)).fetch_all(c).await)?;
+        Ok(rows.into_iter().map(|(id, t, b, l)| (MentionId(id), t, b, l)).collect())
+    }
+
+    /// Records a mention's analysis and language.
+    pub async fn set_mention_analysis(
+        &mut self,
+        id: MentionId,
+        lang: Option<&str>,
+        analysis: MentionAnalysis,
+    ) -> Result<()> {
+        on_tx!(self, c => sqlx::query(
+            "UPDATE mentions SET lang = COALESCE($2, lang), sentiment = $3, sentiment_score = $4, intent = $5 WHERE id = $1")
+            .bind(id.0).bind(lang).bind(analysis.sentiment.as_str()).bind(f64::from(analysis.sentiment_score))
+            .bind(analysis.intent.as_str()).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
     }
 }

@@ -34,9 +34,15 @@ impl Tx {
 
     /// `?,?,…` or `$1,$2,…` for an `IN (…)` list of `n` values, the statement's first parameters.
     pub(crate) fn list_of(&self, n: usize) -> String {
+        self.list_of_from(1, n)
+    }
+
+    /// The same for `n` values that come after `first - 1` other parameters (all placeholders of the
+    /// statement must then be written with these helpers, in order).
+    pub(crate) fn list_of_from(&self, first: usize, n: usize) -> String {
         if self.anonymous_params() {
             return vec!["?"; n].join(",");
         }
-        (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+        (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
     }
 }

@@ -12,7 +12,9 @@ use filrouge_domain::locale::{Lang, UiLang};
 use filrouge_domain::mention::{Author, Engagement, NewMention};
 use filrouge_domain::source::{FetchStatus, SourceKind, SourceSpec, SourceStatus};
 use filrouge_domain::user::{Email, Role};
-use filrouge_store::{FetchRecord, IngestOutcome, JournalQuery, NewUser, Store, StoreError};
+use filrouge_domain::ids::{HitId, MentionId};
+use filrouge_domain::listening_query::{AlertMode, QueryDraft};
+use filrouge_store::{DeliveryKind, FetchRecord, IngestOutcome, JournalQuery, NewHit, NewUser, Store, StoreError};
 use filrouge_testkit::{postgres as pg, sqlite::TempSqlite};
 use jiff::Timestamp;
 
@@ -78,6 +80,7 @@ on_both_engines!(
     mentions_are_stored_once_and_linked_to_every_client_and_source,
     near_duplicates_are_grouped_under_the_first,
     sources_record_health_and_moves,
+    queries_keep_their_hits_alerts_and_notifications,
 );
 
 fn mention(key: &str, text: &str, fingerprint: Option<u64>) -> NewMention {
@@ -94,6 +97,7 @@ fn mention(key: &str, text: &str, fingerprint: Option<u64>) -> NewMention {
         published: at("2026-06-01T10:00:00Z"),
         engagement: Engagement { likes: Some(1), reposts: None, replies: None },
         fingerprint,
+        analysis: None,
     }
 }
 
@@ -112,14 +116,17 @@ async fn mentions_are_stored_once_and_linked_to_every_client_and_source(store: S
     let batch = vec![mention("https://x.test/1", "un", None), mention("https://x.test/2", "deux", None)];
     let first = tx.ingest_mentions(a, sa, &batch, now).await.unwrap();
     assert_eq!((first.inserted, first.linked), (2, 2));
+    let positions: Vec<usize> = first.new_for_client.iter().map(|(i, _)| *i).collect();
+    assert_eq!(positions, vec![0, 1], "both are new to the client");
     // The same batch again, with a duplicate inside it and more likes: nothing new, counts move.
     let mut again = batch.clone();
     again.push(mention("https://x.test/1", "un", None));
     again[1].engagement.likes = Some(9);
-    assert_eq!(tx.ingest_mentions(a, sa, &again, now).await.unwrap(), IngestOutcome { inserted: 0, linked: 0 });
+    assert_eq!(tx.ingest_mentions(a, sa, &again, now).await.unwrap(), IngestOutcome::default());
     // Another client's source finds one of them: linked, not stored again.
     let other = tx.ingest_mentions(b, sb, &batch[..1], now).await.unwrap();
     assert_eq!((other.inserted, other.linked), (0, 1));
+    assert_eq!(other.new_for_client, vec![(0, first.new_for_client[0].1)], "new to b, though not to the archive");
     tx.commit().await.unwrap();
 
     let mut tx = store.read().await.unwrap();
@@ -493,4 +500,72 @@ async fn uncommitted_writes_are_not_seen(store: Store) {
 async fn migrations_are_idempotent(store: Store) {
     assert_eq!(store.migrate().await.unwrap(), 0, "already applied by open()");
     store.ping().await.unwrap();
+}
+
+async fn queries_keep_their_hits_alerts_and_notifications(store: Store) {
+    let now = at("2026-06-01T12:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("alpha", "Alpha"), now).await.unwrap();
+    let b = tx.insert_client(&profile("bravo", "Bravo"), now).await.unwrap();
+    let v0 = tx.query_book_version().await.unwrap();
+    let draft = QueryDraft::parse("Marque", "alpha OR \"alpha pizza\"", true, "instant", "cm@agence.fr").unwrap();
+    let q = tx.insert_query(a, &draft, now).await.unwrap().unwrap();
+    assert_eq!(tx.insert_query(a, &draft, now).await.unwrap(), None, "names are unique per client");
+    let other = tx.insert_query(b, &QueryDraft { alert: AlertMode::Daily, ..draft.clone() }, now).await.unwrap().unwrap();
+    assert!(tx.query_book_version().await.unwrap() > v0, "every change moves the book version");
+    assert!(tx.query(b, q).await.unwrap().is_none(), "a query is found only through its client");
+    let active = tx.active_queries().await.unwrap();
+    assert_eq!(active.len(), 2);
+    assert!(active.iter().all(|aq| aq.has_recipients));
+
+    let s = tx.insert_source(a, &feed("https://a.test/feed"), SourceStatus::Active, now).await.unwrap().unwrap();
+    let m = tx.ingest_mentions(a, s, &[mention("https://x.test/1", "alpha", None)], now).await.unwrap();
+    let mention_id: MentionId = m.new_for_client[0].1;
+    let hit = NewHit { query_id: q, mention_id, client_id: a, published: now, live: true };
+    let new = tx.insert_hits(&[hit, hit], now).await.unwrap();
+    assert_eq!(new.len(), 1, "a mention matches a query once");
+    assert!(tx.insert_hits(&[hit], now).await.unwrap().is_empty());
+    tx.enqueue_instant_alerts(&new, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.write().await.unwrap();
+    let pending = tx.pending_deliveries(now, 10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].kind, DeliveryKind::Instant(new[0].0));
+    tx.delivery_failed(pending[0].id, "server said 451", at("2026-06-01T12:05:00Z")).await.unwrap();
+    assert!(tx.pending_deliveries(now, 10).await.unwrap().is_empty(), "a failed delivery waits for its retry time");
+    let retry = tx.pending_deliveries(at("2026-06-01T12:05:00Z"), 10).await.unwrap();
+    assert_eq!(retry[0].attempts, 1);
+    tx.deliveries_sent(&[retry[0].id], now).await.unwrap();
+    assert_eq!(tx.unsent_deliveries().await.unwrap(), 0);
+
+    // Digests: only queries in a digest mode, due or never scheduled.
+    let due = tx.digests_due(now).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.query_id).collect::<Vec<_>>(), vec![other]);
+    tx.set_digest_schedule(other, at("2026-06-02T06:00:00Z"), now).await.unwrap();
+    assert!(tx.digests_due(now).await.unwrap().is_empty());
+    tx.enqueue_digest(other, at("2026-06-01T00:00:00Z"), now, now).await.unwrap();
+    let digest = tx.pending_deliveries(now, 10).await.unwrap();
+    assert!(matches!(digest[0].kind, DeliveryKind::Digest { .. }));
+    assert_eq!(tx.count_hits_between(q, at("2026-06-01T00:00:00Z"), at("2026-06-02T00:00:00Z")).await.unwrap(), 1);
+
+    // Notifications: live hits of alerting queries of the clients one sees; read marks move forward only.
+    let user = tx.insert_user(&new_user("cm@agence.fr", Role::CommunityManager), now).await.unwrap();
+    assert_eq!(tx.notifications(&[a], 10).await.unwrap().len(), 1);
+    assert!(tx.notifications(&[b], 10).await.unwrap().is_empty());
+    let seen = tx.notifications_seen(user).await.unwrap();
+    assert_eq!(tx.unread_notifications(&[a], seen).await.unwrap(), 1);
+    tx.set_notifications_seen(user, new[0].0).await.unwrap();
+    tx.set_notifications_seen(user, HitId(0)).await.unwrap();
+    assert_eq!(tx.notifications_seen(user).await.unwrap(), new[0].0);
+    assert_eq!(tx.unread_notifications(&[a], new[0].0).await.unwrap(), 0);
+
+    // Editing keeps the id; deleting takes the hits along.
+    let edited = QueryDraft { query: "alpha".into(), ..draft };
+    assert!(tx.update_query(a, q, &edited, now).await.unwrap());
+    assert!(!tx.update_query(b, q, &edited, now).await.unwrap(), "not through another client");
+    assert_eq!(tx.query(a, q).await.unwrap().unwrap().query, "alpha");
+    assert!(tx.delete_query(a, q).await.unwrap());
+    assert!(tx.hit(new[0].0).await.unwrap().is_none());
+    tx.commit().await.unwrap();
 }

@@ -1353,6 +1353,7 @@ impl Gen<'_> {
             published: ts,
             engagement: Engagement::default(),
             fingerprint: None,
+            analysis: None,
         };
         self.push(fi, mention);
     }
@@ -1408,6 +1409,7 @@ impl Gen<'_> {
             published: ts,
             engagement,
             fingerprint: None,
+            analysis: None,
         };
         self.push(slot, mention);
     }

@@ -30,6 +30,7 @@ pub async fn mentions(app: &App, slug: &str, items: &[(&str, &str)]) -> (SourceI
             published: now,
             engagement: Engagement::default(),
             fingerprint: None,
+            analysis: None,
         })
         .collect();
     app.ingest_mentions(&op, slug, source, mentions).await.unwrap();
