@@ -8,10 +8,10 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{ColumnValues, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::schema::{F_AUTHOR, F_LANG, F_PUBLISHED, F_SITE, F_SOURCE_KIND};
+use crate::schema::{F_AUTHOR, F_INTENT, F_LANG, F_PUBLISHED, F_SENTIMENT, F_SITE, F_SOURCE_KIND};
 
 /// The facet fields, in the order of [`Stats::facets`].
-pub(crate) const FACET_FIELDS: [&str; 4] = [F_SOURCE_KIND, F_LANG, F_SITE, F_AUTHOR];
+pub(crate) const FACET_FIELDS: [&str; 6] = [F_SOURCE_KIND, F_LANG, F_SITE, F_AUTHOR, F_SENTIMENT, F_INTENT];
 
 pub(crate) struct StatsCollector {
     pub facets: bool,

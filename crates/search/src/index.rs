@@ -160,6 +160,8 @@ impl MentionIndex {
                 langs: facets.next().unwrap_or_default(),
                 sites: facets.next().unwrap_or_default(),
                 authors: facets.next().unwrap_or_default(),
+                sentiments: facets.next().unwrap_or_default(),
+                intents: facets.next().unwrap_or_default(),
             }
         } else {
             Facets::default()
@@ -282,6 +284,12 @@ impl IndexWriter {
         d.add_text(f.author, &doc.author);
         if let Some(lang) = doc.lang.as_deref().map(schema::keyword).filter(|l| !l.is_empty()) {
             d.add_text(f.lang, lang);
+        }
+        if let Some(sentiment) = doc.sentiment.as_deref().map(schema::keyword).filter(|l| !l.is_empty()) {
+            d.add_text(f.sentiment, sentiment);
+        }
+        if let Some(intent) = doc.intent.as_deref().map(schema::keyword).filter(|l| !l.is_empty()) {
+            d.add_text(f.intent, intent);
         }
         d.add_text(f.body, &doc.title);
         d.add_text(f.body, &doc.text);

@@ -33,6 +33,10 @@ pub struct IndexDoc {
     pub author: String,
     /// A language tag such as `fr` or `en`, compared lowercase; `None` when unknown.
     pub lang: Option<String>,
+    /// `positive`, `negative`, `neutral`; `None` when not analysed.
+    pub sentiment: Option<String>,
+    /// `question`, `complaint`, `praise`, `spam`, `other`; `None` when not analysed.
+    pub intent: Option<String>,
     pub title: String,
     pub text: String,
     /// Milliseconds since the epoch, UTC.
@@ -71,6 +75,12 @@ pub struct SearchQuery {
     pub langs: Vec<String>,
     /// Authors, any of, exactly as indexed (as the author facet shows them).
     pub authors: Vec<String>,
+    /// Sentiments, any of.
+    #[serde(default)]
+    pub sentiments: Vec<String>,
+    /// Intents, any of.
+    #[serde(default)]
+    pub intents: Vec<String>,
     /// Sites, any of; `example.com` matches `example.com` and every subdomain such as `blog.example.com`.
     pub sites: Vec<String>,
     pub sort: Sort,
@@ -100,6 +110,8 @@ pub struct Facets {
     pub langs: Vec<(String, u64)>,
     pub sites: Vec<(String, u64)>,
     pub authors: Vec<(String, u64)>,
+    pub sentiments: Vec<(String, u64)>,
+    pub intents: Vec<(String, u64)>,
 }
 
 /// How many values each facet lists.

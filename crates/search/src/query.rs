@@ -139,6 +139,8 @@ pub(crate) fn build(q: &SearchQuery, f: &Fields, analyzer: &mut TextAnalyzer) ->
     for filter in [
         any_keyword(f.source_kind, &q.sources),
         any_keyword(f.lang, &q.langs),
+        any_keyword(f.sentiment, &q.sentiments),
+        any_keyword(f.intent, &q.intents),
         any_keyword(f.site_suffix, &q.sites.iter().map(|s| s.trim_end_matches('.').to_string()).collect::<Vec<_>>()),
         any_exact(f.author, &q.authors),
     ]

@@ -6,7 +6,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
 /// Bump when the schema or the analysis changes: an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The file beside the index that records [`SCHEMA_VERSION`].
 pub(crate) const VERSION_FILE: &str = "filrouge-search.version";
@@ -20,6 +20,8 @@ pub(crate) const F_SOURCE_KIND: &str = "source_kind";
 pub(crate) const F_LANG: &str = "lang";
 pub(crate) const F_SITE: &str = "site";
 pub(crate) const F_AUTHOR: &str = "author";
+pub(crate) const F_SENTIMENT: &str = "sentiment";
+pub(crate) const F_INTENT: &str = "intent";
 
 /// The fields, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +35,8 @@ pub(crate) struct Fields {
     pub site_suffix: Field,
     pub author: Field,
     pub lang: Field,
+    pub sentiment: Field,
+    pub intent: Field,
     /// Title and text, as two values of one field (a phrase does not run from one into the other).
     pub body: Field,
     pub published: Field,
@@ -70,7 +74,9 @@ pub(crate) fn build() -> (Schema, Fields) {
         site: b.add_text_field(F_SITE, keyword.clone()),
         site_suffix: b.add_text_field("site_suffix", keyword_not_fast),
         author: b.add_text_field(F_AUTHOR, keyword.clone()),
-        lang: b.add_text_field(F_LANG, keyword),
+        lang: b.add_text_field(F_LANG, keyword.clone()),
+        sentiment: b.add_text_field(F_SENTIMENT, keyword.clone()),
+        intent: b.add_text_field(F_INTENT, keyword),
         body: b.add_text_field("body", body),
         published: b.add_i64_field(F_PUBLISHED, FAST),
     };

@@ -103,27 +103,47 @@ impl Tx {
     pub async fn pending_deliveries(&mut self, now: Timestamp, limit: u32) -> Result<Vec<PendingDelivery>> {
         let sql = "SELECT id, query_id, kind, hit_id, from_ms, to_ms, created_at, attempts FROM alert_deliveries
                    WHERE sent_at IS NULL AND next_attempt <= $1 ORDER BY id LIMIT $2";
-        type Row = (i64, i64, String, Option<i64>, Option<i64>, Option<i64>, i64, i64);
-        let rows: Vec<Row> =
+        let rows: Vec<DeliveryRow> =
             on_tx!(self, c => sqlx::query_as(sql).bind(millis(now)).bind(i64::from(limit)).fetch_all(c).await)?;
-        rows.into_iter()
-            .map(|(id, query, kind, hit, from, to, created, attempts)| {
-                let kind = match (kind.as_str(), hit, from, to) {
-                    ("instant", Some(hit), _, _) => DeliveryKind::Instant(HitId(hit)),
-                    ("digest", _, Some(from), Some(to)) => DeliveryKind::Digest { from: timestamp(from)?, to: timestamp(to)? },
-                    _ => return Err(crate::StoreError::Corrupt(format!("alert_deliveries {id}: kind {kind}"))),
-                };
-                Ok(PendingDelivery {
-                    id,
-                    query_id: QueryId(query),
-                    kind,
-                    created_at: timestamp(created)?,
-                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-                })
-            })
-            .collect()
+        deliveries(rows)
     }
 
+    /// Takes the deliveries due by `now` for this process: they are not due again before
+    /// `lease_until`, so another process does not send them too (unless this one dies first).
+    pub async fn claim_deliveries(&mut self, now: Timestamp, lease_until: Timestamp, limit: u32) -> Result<Vec<PendingDelivery>> {
+        let sql = "UPDATE alert_deliveries SET next_attempt = $2
+                   WHERE sent_at IS NULL AND next_attempt <= $1
+                   AND id IN (SELECT id FROM alert_deliveries WHERE sent_at IS NULL AND next_attempt <= $1 ORDER BY id LIMIT $3)
+                   RETURNING id, query_id, kind, hit_id, from_ms, to_ms, created_at, attempts";
+        let mut rows: Vec<DeliveryRow> = on_tx!(self, c => sqlx::query_as(sql)
+            .bind(millis(now)).bind(millis(lease_until)).bind(i64::from(limit)).fetch_all(c).await)?;
+        rows.sort_by_key(|r| r.0);
+        deliveries(rows)
+    }
+}
+
+type DeliveryRow = (i64, i64, String, Option<i64>, Option<i64>, Option<i64>, i64, i64);
+
+fn deliveries(rows: Vec<DeliveryRow>) -> Result<Vec<PendingDelivery>> {
+    rows.into_iter()
+        .map(|(id, query, kind, hit, from, to, created, attempts)| {
+            let kind = match (kind.as_str(), hit, from, to) {
+                ("instant", Some(hit), _, _) => DeliveryKind::Instant(HitId(hit)),
+                ("digest", _, Some(from), Some(to)) => DeliveryKind::Digest { from: timestamp(from)?, to: timestamp(to)? },
+                _ => return Err(crate::StoreError::Corrupt(format!("alert_deliveries {id}: kind {kind}"))),
+            };
+            Ok(PendingDelivery {
+                id,
+                query_id: QueryId(query),
+                kind,
+                created_at: timestamp(created)?,
+                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+            })
+        })
+        .collect()
+}
+
+impl Tx {
     /// Marks deliveries as handed to the mail server.
     pub async fn deliveries_sent(&mut self, ids: &[i64], now: Timestamp) -> Result<()> {
         if ids.is_empty() {

@@ -145,6 +145,13 @@ impl Tx {
         row.map(QueryRow::into_query).transpose()
     }
 
+    /// A query whatever its client (workers only: never on a person's behalf).
+    pub async fn query_by_id(&mut self, id: QueryId) -> Result<Option<ListeningQuery>> {
+        let sql = format!("SELECT {QUERY_COLUMNS} FROM listening_queries WHERE id = $1");
+        let row: Option<QueryRow> = on_tx!(self, c => sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+        row.map(QueryRow::into_query).transpose()
+    }
+
     pub async fn query_named(&mut self, client: ClientId, name: &str) -> Result<Option<ListeningQuery>> {
         let sql = format!("SELECT {QUERY_COLUMNS} FROM listening_queries WHERE client_id = $1 AND name = $2");
         let row: Option<QueryRow> =
