@@ -38,7 +38,7 @@ fn explain_serialises_to_json() {
 fn highlights_cover_the_matched_terms_in_title_and_text() {
     let doc = Document { title: "Orange: panne", text: "L'équipe #Orange dit \"service client\" ok", ..text("") };
     let h = parse("orange OR \"service client\" -spam").unwrap().highlights(&doc);
-    assert_eq!(h.title, [0..6]);
+    assert_eq!(h.title, vec![0..6]);
     let words: Vec<&str> = h.text.iter().map(|r| &doc.text[r.clone()]).collect();
     assert_eq!(words, ["#Orange", "service client"]);
 }
@@ -46,7 +46,7 @@ fn highlights_cover_the_matched_terms_in_title_and_text() {
 #[test]
 fn highlights_skip_excluded_terms() {
     let h = parse("orange -panne").unwrap().highlights(&text("orange en panne"));
-    assert_eq!(h.text, [0..6]);
+    assert_eq!(h.text, vec![0..6]);
 }
 
 #[test]
