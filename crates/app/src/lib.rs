@@ -4,19 +4,24 @@
 
 pub mod access;
 pub mod accounts;
+pub mod alerts;
 pub mod auth;
 pub mod clients;
 pub mod config;
 mod error;
 pub mod journal;
 pub mod listening;
+pub mod mailer;
+pub mod matching;
 pub mod mentions;
 pub mod polling;
+pub mod queries;
 pub mod search_index;
 pub mod secrets;
 pub mod sources;
 pub mod streaming;
 pub mod users;
+pub mod veille;
 pub mod workspace;
 
 use std::sync::Arc;
@@ -36,6 +41,7 @@ pub struct App {
     pub(crate) secrets: secrets::SecretBox,
     pub(crate) settings: Arc<config::AuthSettings>,
     pub(crate) listening: Arc<listening::Listening>,
+    pub(crate) veille: Arc<veille::Veille>,
 }
 
 impl App {
@@ -46,7 +52,15 @@ impl App {
         settings: config::AuthSettings,
     ) -> Self {
         let listening = Arc::new(listening::Listening::new(&config::ListenConfig::default(), None));
-        Self { store, clock, secrets, settings: Arc::new(settings), listening }
+        let veille = Arc::new(veille::Veille::defaults());
+        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille }
+    }
+
+    /// The same application with this analysis, these queries' mailer and this public address.
+    #[must_use]
+    pub fn with_veille(mut self, veille: veille::Veille) -> Self {
+        self.veille = Arc::new(veille);
+        self
     }
 
     /// The same application with these listening settings and this search index.

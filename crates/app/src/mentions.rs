@@ -31,6 +31,8 @@ pub enum MentionView {
     All,
     Starred,
     Ignored,
+    /// Marked "needs a reply" (the inbox picks these up).
+    NeedsReply,
 }
 
 impl MentionView {
@@ -38,6 +40,7 @@ impl MentionView {
         match value {
             "starred" => MentionView::Starred,
             "ignored" => MentionView::Ignored,
+            "needs_reply" => MentionView::NeedsReply,
             _ => MentionView::All,
         }
     }
@@ -47,6 +50,7 @@ impl MentionView {
             MentionView::All => "all",
             MentionView::Starred => "starred",
             MentionView::Ignored => "ignored",
+            MentionView::NeedsReply => "needs_reply",
         }
     }
 }
@@ -62,6 +66,10 @@ pub struct MentionFilter {
     pub langs: Vec<String>,
     pub authors: Vec<String>,
     pub sites: Vec<String>,
+    /// `positive`, `negative`, `neutral`, any of.
+    pub sentiments: Vec<String>,
+    /// `question`, `complaint`, `praise`, `spam`, `other`, any of.
+    pub intents: Vec<String>,
     pub sort: Sort,
     /// From 1.
     pub page: usize,
@@ -151,6 +159,8 @@ impl App {
             langs: filter.langs.clone(),
             authors: filter.authors.clone(),
             sites: filter.sites.clone(),
+            sentiments: filter.sentiments.clone(),
+            intents: filter.intents.clone(),
             sort: filter.sort,
             offset: (page - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,
@@ -164,7 +174,11 @@ impl App {
                 (tx.mentions_by_ids(client.id, &ids).await?, result.total, result.facets)
             }
             view => {
-                let mark = if view == MentionView::Starred { Mark::Starred } else { Mark::Ignored };
+                let mark = match view {
+                    MentionView::Starred => Mark::Starred,
+                    MentionView::NeedsReply => Mark::NeedsReply,
+                    _ => Mark::Ignored,
+                };
                 let ids = tx.marked_mentions(client.id, mark).await?;
                 let mut all = tx.mentions_by_ids(client.id, &ids).await?;
                 all.sort_by_key(|m| std::cmp::Reverse(m.published));

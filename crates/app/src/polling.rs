@@ -57,7 +57,7 @@ impl App {
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::ManageSources).await?;
         tx.source(client.id, source).await?.ok_or(AppError::NotFound)?;
-        let mentions: Vec<NewMention> = mentions
+        let mut mentions: Vec<NewMention> = mentions
             .into_iter()
             .map(|mut m| {
                 if m.fingerprint.is_none() && m.text.chars().count() >= normalise::MIN_FINGERPRINT_CHARS {
@@ -66,10 +66,13 @@ impl App {
                 m.bounded()
             })
             .collect();
-        let outcome = tx.ingest_mentions(client.id, source, &mentions, now).await?;
+        let stored = self.store_mentions(&mut tx, client.id, source, &mut mentions, now).await?;
         tx.commit().await?;
+        if stored.alerts > 0 {
+            self.alerts_committed();
+        }
         self.index_catch_up().await?;
-        Ok(outcome)
+        Ok(stored.outcome)
     }
 }
 
@@ -366,17 +369,21 @@ impl App {
             });
         }
         let mut tx = self.store.write().await?;
-        let ingested = if harvest.mentions.is_empty() {
+        let mut mentions = harvest.mentions;
+        let stored = if mentions.is_empty() {
             Default::default()
         } else {
-            tx.ingest_mentions(source.client_id, source.id, &harvest.mentions, now).await?
+            self.store_mentions(&mut tx, source.client_id, source.id, &mut mentions, now).await?
         };
         tx.record_fetch(source.id, &record).await?;
         tx.commit().await?;
+        if stored.alerts > 0 {
+            self.alerts_committed();
+        }
         Ok(SourceOutcome {
             source: source.id,
             status: harvest.status,
-            new_mentions: ingested.linked,
+            new_mentions: stored.outcome.linked,
             error: harvest.error,
         })
     }

@@ -65,6 +65,8 @@ fn to_doc(m: IndexedMention) -> IndexDoc {
         site: m.site,
         author: m.author,
         lang: m.lang,
+        sentiment: m.sentiment.map(|s| s.as_str().to_owned()),
+        intent: m.intent.map(|i| i.as_str().to_owned()),
         title: m.title,
         text: m.text,
         published_ms: m.published.as_millisecond(),

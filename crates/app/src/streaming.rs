@@ -38,11 +38,14 @@ impl App {
                 }
             };
             let now = self.now();
-            let mention = normalise::from_post(&post, now);
+            let mut mention = [normalise::from_post(&post, now)];
             let mut tx = self.store.write().await?;
-            let outcome = tx.ingest_mentions(source.client_id, source.id, std::slice::from_ref(&mention), now).await?;
+            let stored = self.store_mentions(&mut tx, source.client_id, source.id, &mut mention, now).await?;
             tx.commit().await?;
-            new += outcome.linked;
+            if stored.alerts > 0 {
+                self.alerts_committed();
+            }
+            new += stored.outcome.linked;
         }
         Ok(new)
     }

@@ -64,8 +64,25 @@ pub enum Command {
     /// Manage a client's listening sources.
     #[command(subcommand)]
     Source(SourceCommand),
-    /// Rebuild the search index from the database.
+    /// Rebuild the search index from the database (analysing mentions stored before analysis first).
     Reindex,
+    /// Add language, sentiment, sentiment_score and intent to JSON lines read on standard input.
+    Analyze,
+    /// Check or explain a listening query.
+    #[command(subcommand)]
+    Query(QueryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
+    /// Read mentions as JSON lines (text, and optional title, author, url, lang, source) and write
+    /// those the query matches. A syntax error shows where it is; exit status 2.
+    Check {
+        /// The query, e.g. '"bella napoli" NEAR/3 pizza* -recrutement'.
+        query: String,
+    },
+    /// Print the parsed query and the literals its prefilter looks for.
+    Explain { query: String },
 }
 
 #[derive(Debug, Subcommand)]

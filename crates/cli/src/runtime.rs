@@ -76,8 +76,11 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     if recreated {
         tracing::info!(dir = %index_dir.display(), "search index (re)created; it is rebuilt from the database");
     }
+    let veille = filrouge_app::veille::Veille::new(&config.analysis, &config.mail, &config.web.public_url)
+        .map_err(|e| crate::config::ConfigError(e.to_string()))?;
     Ok(App::new(store, Arc::new(SystemClock), secrets, config.auth.clone())
-        .with_listening(&config.listen, Some(Arc::new(index))))
+        .with_listening(&config.listen, Some(Arc::new(index)))
+        .with_veille(veille))
 }
 
 /// Held by a running server for as long as it runs: a second server on the same data directory,

@@ -66,8 +66,8 @@ impl Tx {
                    FROM listening_queries q JOIN clients c ON c.id = q.client_id
                    WHERE q.active AND NOT c.archived AND q.alert IN ('hourly', 'daily')
                    AND (q.next_digest_at IS NULL OR q.next_digest_at <= $1) ORDER BY q.id";
-        let rows: Vec<(i64, i64, String, String, Option<i64>, Option<i64>)> =
-            on_tx!(self, c => sqlx::query_as(sql).bind(millis(now)).fetch_all(c).await)?;
+        type Row = (i64, i64, String, String, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = on_tx!(self, c => sqlx::query_as(sql).bind(millis(now)).fetch_all(c).await)?;
         rows.into_iter()
             .map(|(id, client, alert, tz, next, until)| {
                 Ok(DigestDue {
@@ -90,7 +90,13 @@ impl Tx {
     }
 
     /// Queues a digest of the query's matches in `[from, to)`.
-    pub async fn enqueue_digest(&mut self, query: QueryId, from: Timestamp, to: Timestamp, now: Timestamp) -> Result<()> {
+    pub async fn enqueue_digest(
+        &mut self,
+        query: QueryId,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
         on_tx!(self, c => sqlx::query(
             "INSERT INTO alert_deliveries (query_id, kind, from_ms, to_ms, created_at, next_attempt)
              VALUES ($1, 'digest', $2, $3, $4, $4)")
@@ -110,7 +116,12 @@ impl Tx {
 
     /// Takes the deliveries due by `now` for this process: they are not due again before
     /// `lease_until`, so another process does not send them too (unless this one dies first).
-    pub async fn claim_deliveries(&mut self, now: Timestamp, lease_until: Timestamp, limit: u32) -> Result<Vec<PendingDelivery>> {
+    pub async fn claim_deliveries(
+        &mut self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<PendingDelivery>> {
         let sql = "UPDATE alert_deliveries SET next_attempt = $2
                    WHERE sent_at IS NULL AND next_attempt <= $1
                    AND id IN (SELECT id FROM alert_deliveries WHERE sent_at IS NULL AND next_attempt <= $1 ORDER BY id LIMIT $3)
@@ -129,7 +140,9 @@ fn deliveries(rows: Vec<DeliveryRow>) -> Result<Vec<PendingDelivery>> {
         .map(|(id, query, kind, hit, from, to, created, attempts)| {
             let kind = match (kind.as_str(), hit, from, to) {
                 ("instant", Some(hit), _, _) => DeliveryKind::Instant(HitId(hit)),
-                ("digest", _, Some(from), Some(to)) => DeliveryKind::Digest { from: timestamp(from)?, to: timestamp(to)? },
+                ("digest", _, Some(from), Some(to)) => {
+                    DeliveryKind::Digest { from: timestamp(from)?, to: timestamp(to)? }
+                }
                 _ => return Err(crate::StoreError::Corrupt(format!("alert_deliveries {id}: kind {kind}"))),
             };
             Ok(PendingDelivery {

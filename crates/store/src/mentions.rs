@@ -592,7 +592,10 @@ impl Tx {
     }
 
     /// Mentions stored before they were analysed: (id, title, text, lang), at most `limit`.
-    pub async fn unanalysed_mentions(&mut self, limit: u32) -> Result<Vec<(MentionId, String, String, Option<String>)>> {
+    pub async fn unanalysed_mentions(
+        &mut self,
+        limit: u32,
+    ) -> Result<Vec<(MentionId, String, String, Option<String>)>> {
         let sql = "SELECT id, title, body, lang FROM mentions WHERE sentiment IS NULL ORDER BY id LIMIT $1";
         let rows: Vec<(i64, String, String, Option<String>)> =
             on_tx!(self, c => sqlx::query_as(sql).bind(i64::from(limit)).fetch_all(c).await)?;

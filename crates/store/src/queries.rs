@@ -93,8 +93,14 @@ impl Tx {
     }
 
     /// Adds a query; `None` when the client already has one of that name.
-    pub async fn insert_query(&mut self, client: ClientId, draft: &QueryDraft, now: Timestamp) -> Result<Option<QueryId>> {
-        let sql = "INSERT INTO listening_queries (client_id, name, query, active, alert, recipients, created_at, updated_at)
+    pub async fn insert_query(
+        &mut self,
+        client: ClientId,
+        draft: &QueryDraft,
+        now: Timestamp,
+    ) -> Result<Option<QueryId>> {
+        let sql =
+            "INSERT INTO listening_queries (client_id, name, query, active, alert, recipients, created_at, updated_at)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (client_id, name) DO NOTHING RETURNING id";
         let id: Option<i64> = on_tx!(self, c => sqlx::query_scalar(sql)
             .bind(client.0).bind(&draft.name).bind(&draft.query).bind(draft.active).bind(draft.alert.as_str())
@@ -171,8 +177,7 @@ impl Tx {
         let sql = "SELECT q.id, q.client_id, q.query, q.alert, q.recipients FROM listening_queries q
                    JOIN clients c ON c.id = q.client_id
                    WHERE q.active AND NOT c.archived ORDER BY q.id";
-        let rows: Vec<(i64, i64, String, String, String)> =
-            on_tx!(self, c => sqlx::query_as(sql).fetch_all(c).await)?;
+        let rows: Vec<(i64, i64, String, String, String)> = on_tx!(self, c => sqlx::query_as(sql).fetch_all(c).await)?;
         Ok(rows
             .into_iter()
             .map(|(id, client, query, alert, recipients)| ActiveQuery {
@@ -196,8 +201,7 @@ impl Tx {
     /// The query whose private feed token has this hash.
     pub async fn query_by_feed(&mut self, token_hash: &str) -> Result<Option<ListeningQuery>> {
         let sql = format!("SELECT {QUERY_COLUMNS} FROM listening_queries WHERE feed_token_hash = $1");
-        let row: Option<QueryRow> =
-            on_tx!(self, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(c).await)?;
+        let row: Option<QueryRow> = on_tx!(self, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(c).await)?;
         row.map(QueryRow::into_query).transpose()
     }
 
@@ -255,7 +259,13 @@ impl Tx {
     }
 
     /// A query's live matches found in `[from, to)`, oldest first (a digest).
-    pub async fn hits_between(&mut self, query: QueryId, from: Timestamp, to: Timestamp, limit: u32) -> Result<Vec<QueryHit>> {
+    pub async fn hits_between(
+        &mut self,
+        query: QueryId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<QueryHit>> {
         let sql = "SELECT id, query_id, mention_id, client_id, matched_at, live FROM query_hits
                    WHERE query_id = $1 AND live AND matched_at >= $2 AND matched_at < $3 ORDER BY id LIMIT $4";
         let rows: Vec<HitRow> = on_tx!(self, c => sqlx::query_as(sql)
@@ -265,7 +275,8 @@ impl Tx {
 
     /// How many live matches a query found in `[from, to)`.
     pub async fn count_hits_between(&mut self, query: QueryId, from: Timestamp, to: Timestamp) -> Result<u64> {
-        let sql = "SELECT COUNT(*) FROM query_hits WHERE query_id = $1 AND live AND matched_at >= $2 AND matched_at < $3";
+        let sql =
+            "SELECT COUNT(*) FROM query_hits WHERE query_id = $1 AND live AND matched_at >= $2 AND matched_at < $3";
         let n: i64 = on_tx!(self, c => sqlx::query_scalar(sql)
             .bind(query.0).bind(millis(from)).bind(millis(to)).fetch_one(c).await)?;
         Ok(u64::try_from(n).unwrap_or(0))

@@ -7,13 +7,13 @@
 use filrouge_domain::account::{AccountProfile, AccountStatus, Network};
 use filrouge_domain::client::{Brief, Charter, ClientProfile, Colour, CompetitorProfile, TimeZoneName};
 use filrouge_domain::ids::{ClientId, Slug, UserId};
+use filrouge_domain::ids::{HitId, MentionId};
 use filrouge_domain::journal::{JournalAction, NewJournalEntry};
+use filrouge_domain::listening_query::{AlertMode, QueryDraft};
 use filrouge_domain::locale::{Lang, UiLang};
 use filrouge_domain::mention::{Author, Engagement, NewMention};
 use filrouge_domain::source::{FetchStatus, SourceKind, SourceSpec, SourceStatus};
 use filrouge_domain::user::{Email, Role};
-use filrouge_domain::ids::{HitId, MentionId};
-use filrouge_domain::listening_query::{AlertMode, QueryDraft};
 use filrouge_store::{DeliveryKind, FetchRecord, IngestOutcome, JournalQuery, NewHit, NewUser, Store, StoreError};
 use filrouge_testkit::{postgres as pg, sqlite::TempSqlite};
 use jiff::Timestamp;
@@ -511,7 +511,8 @@ async fn queries_keep_their_hits_alerts_and_notifications(store: Store) {
     let draft = QueryDraft::parse("Marque", "alpha OR \"alpha pizza\"", true, "instant", "cm@agence.fr").unwrap();
     let q = tx.insert_query(a, &draft, now).await.unwrap().unwrap();
     assert_eq!(tx.insert_query(a, &draft, now).await.unwrap(), None, "names are unique per client");
-    let other = tx.insert_query(b, &QueryDraft { alert: AlertMode::Daily, ..draft.clone() }, now).await.unwrap().unwrap();
+    let other =
+        tx.insert_query(b, &QueryDraft { alert: AlertMode::Daily, ..draft.clone() }, now).await.unwrap().unwrap();
     assert!(tx.query_book_version().await.unwrap() > v0, "every change moves the book version");
     assert!(tx.query(b, q).await.unwrap().is_none(), "a query is found only through its client");
     let active = tx.active_queries().await.unwrap();

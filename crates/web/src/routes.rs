@@ -11,7 +11,8 @@ use axum::Router;
 use filrouge_domain::permission::Action;
 
 use crate::pages::{
-    accounts, auth, clients, competitors, journal, members, mentions, profile, settings, sources, statics, users,
+    accounts, auth, clients, competitors, journal, members, mentions, notifications, profile, queries, settings,
+    sources, statics, users,
 };
 use crate::WebState;
 
@@ -50,6 +51,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
     vec![
         (spec(Method::GET, "/healthz", Public), get(statics::healthz)),
         (spec(Method::GET, "/static/style.css", Public), get(statics::stylesheet)),
+        (spec(Method::GET, "/static/htmx-2.0.11.min.js", Public), get(statics::htmx)),
+        (spec(Method::GET, "/feeds/q/{token}", Public), get(queries::atom)),
+        (spec(Method::GET, "/notifications", SignedIn), get(notifications::page)),
+        (spec(Method::POST, "/notifications/seen", SignedIn), post(notifications::seen)),
         (spec(Method::GET, "/login", Public), get(auth::login_page)),
         (spec(Method::POST, "/login", Public), post(auth::login)),
         (spec(Method::GET, "/login/totp", SecondFactor), get(auth::totp_page)),
@@ -81,6 +86,15 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::GET, "/c/{slug}/mentions", Client(ViewMentions)), get(mentions::page)),
         (spec(Method::GET, "/c/{slug}/mentions/{id}", Client(ViewMentions)), get(mentions::detail)),
         (spec(Method::POST, "/c/{slug}/mentions/{id}/marks", Client(MarkMentions)), post(mentions::mark)),
+        (spec(Method::GET, "/c/{slug}/queries", Client(ViewMentions)), get(queries::page)),
+        (spec(Method::POST, "/c/{slug}/queries", Client(ManageQueries)), post(queries::create)),
+        (spec(Method::GET, "/c/{slug}/queries/check", Client(ViewMentions)), get(queries::check)),
+        (spec(Method::GET, "/c/{slug}/queries/backtest", Client(ViewMentions)), get(queries::backtest)),
+        (spec(Method::GET, "/c/{slug}/queries/{id}", Client(ViewMentions)), get(queries::detail)),
+        (spec(Method::POST, "/c/{slug}/queries/{id}", Client(ManageQueries)), post(queries::edit)),
+        (spec(Method::POST, "/c/{slug}/queries/{id}/delete", Client(ManageQueries)), post(queries::remove)),
+        (spec(Method::POST, "/c/{slug}/queries/{id}/feed", Client(ManageQueries)), post(queries::renew_feed)),
+        (spec(Method::POST, "/c/{slug}/queries/{id}/feed/delete", Client(ManageQueries)), post(queries::revoke_feed)),
         (spec(Method::GET, "/c/{slug}/sources", Client(ViewMentions)), get(sources::page)),
         (spec(Method::POST, "/c/{slug}/sources", Client(ManageSources)), post(sources::add)),
         (spec(Method::POST, "/c/{slug}/sources/discover", Client(ManageSources)), post(sources::discover)),

@@ -5,6 +5,7 @@ mod clients;
 mod demo;
 mod demo_veille;
 mod feeds;
+mod queries;
 mod serve;
 mod sources;
 mod users;
@@ -47,6 +48,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Feed(cmd) => feeds::run(config, cmd).await,
         Command::Source(cmd) => sources::run(config, cmd).await,
         Command::Reindex => sources::reindex(config).await,
+        Command::Analyze => queries::analyze(&config),
+        Command::Query(cmd) => queries::run(&config, cmd),
         Command::Config(ConfigCommand::Print) => {
             print!("{}", config::redacted(&config)?);
             Ok(())

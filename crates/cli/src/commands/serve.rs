@@ -89,8 +89,10 @@ async fn shutdown_signal() {
 async fn workers(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
     let listening = tokio::spawn(listening(app.clone(), poll, stop.clone()));
     let streams = poll.then(|| tokio::spawn(streams(app.clone(), stop.clone())));
+    let alerts = tokio::spawn(alerts(app.clone(), stop.clone()));
     sessions(app, &mut stop).await;
     let _ = listening.await;
+    let _ = alerts.await;
     if let Some(s) = streams {
         let _ = s.await;
     }
@@ -149,7 +151,40 @@ async fn streams(app: App, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// Alerts: the mailer wakes when this process commits alerts (and every second, for the other
+/// processes' ones); digests are looked at every 30 seconds.
+async fn alerts(app: App, mut stop: watch::Receiver<bool>) {
+    let mut digest_tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tokio::select! {
+            _ = app.alerts_wait(Duration::from_secs(1)) => {
+                match app.deliver_alerts().await {
+                    Ok(r) if r.deliveries_done + r.failed > 0 => tracing::info!(emails = r.emails_sent,
+                        deliveries = r.deliveries_done, failed = r.failed, "alert e-mails"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "alert delivery failed"),
+                }
+            }
+            _ = digest_tick.tick() => {
+                if let Err(e) = app.schedule_digests().await {
+                    tracing::warn!(error = %e, "digest scheduling failed");
+                }
+            }
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
 async fn listening(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
+    match app.analyse_backlog(&|_| {}).await {
+        Ok(n) if n > 0 => tracing::info!(mentions = n, "mentions stored before analysis existed are analysed"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "analysing the backlog failed"),
+    }
     let mut poll_tick = tokio::time::interval(Duration::from_secs(10));
     let mut index_tick = tokio::time::interval(Duration::from_secs(2));
     loop {

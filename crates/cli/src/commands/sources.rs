@@ -138,6 +138,13 @@ pub async fn reindex(config: Config) -> anyhow::Result<()> {
     let dir = config.data_dir.join("index");
     remove_index(&dir)?;
     let app = runtime::open_app(&config).await?;
+    let spinner = ProgressBar::new_spinner().with_message("analysing mentions stored before analysis");
+    let analysed = app.analyse_backlog(&|n| spinner.set_position(n)).await;
+    spinner.finish_and_clear();
+    let analysed = analysed?;
+    if analysed > 0 {
+        println!("{analysed} mention(s) analysed");
+    }
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} changes  {per_sec}  eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),

@@ -19,6 +19,7 @@ pub enum Section {
     Members,
     Journal,
     Mentions,
+    Queries,
     Sources,
 }
 
@@ -32,6 +33,7 @@ impl Section {
             Section::Members => "/members",
             Section::Journal => "/journal",
             Section::Mentions => "/mentions",
+            Section::Queries => "/queries",
             Section::Sources => "/sources",
         }
     }
@@ -40,7 +42,7 @@ impl Section {
         match self {
             Section::Home => Action::ViewClient,
             Section::Journal => Action::ViewJournal,
-            Section::Mentions | Section::Sources => Action::ViewMentions,
+            Section::Mentions | Section::Queries | Section::Sources => Action::ViewMentions,
             _ => Action::ViewClientSettings,
         }
     }
@@ -54,14 +56,16 @@ impl Section {
             Section::Members => t.members,
             Section::Journal => t.journal,
             Section::Mentions => t.veille,
+            Section::Queries => t.queries,
             Section::Sources => t.sources,
         }
     }
 }
 
-const SECTIONS: [Section; 8] = [
+const SECTIONS: [Section; 9] = [
     Section::Home,
     Section::Mentions,
+    Section::Queries,
     Section::Sources,
     Section::Settings,
     Section::Accounts,
@@ -79,17 +83,25 @@ pub struct Shell<'a> {
     pub title: &'a str,
 }
 
-/// The `<head>` of every page: one stylesheet, no script.
-fn head(title: &str) -> Markup {
+/// The `<head>` of every page: one stylesheet; htmx (self-hosted) only where a page needs it.
+fn head(title: &str, htmx: bool) -> Markup {
     html! {
         head {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · Fil Rouge" }
             link rel="stylesheet" href="/static/style.css";
+            @if htmx {
+                // No inline indicator styles: the CSP allows none.
+                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
+                script src=(HTMX_PATH) defer {}
+            }
         }
     }
 }
+
+/// Where the vendored htmx is served.
+pub const HTMX_PATH: &str = "/static/htmx-2.0.11.min.js";
 
 /// A full page for a signed-in user.
 pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
@@ -104,7 +116,7 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang) {
-            (head(&title))
+            (head(&title, section == Section::Queries))
             body {
                 a.skip href="#main" { (t.skip_to_content) }
                 header.top style={ "--client:" (current_colour) } {
@@ -118,6 +130,7 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
                         }
                     }
                     nav.user aria-label=(t.menu) {
+                        a href="/notifications" { (t.notifications) }
                         @if shell.actor.may(Action::ViewUsers, None) { a href="/users" { (t.users) } }
                         a href="/profile" { (shell.actor.display()) }
                         form method="post" action="/logout" {
@@ -175,7 +188,7 @@ pub fn public_page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) {
-            (head(title))
+            (head(title, false))
             body.public {
                 main #main {
                     h1 { "Fil Rouge" }
@@ -192,7 +205,7 @@ pub fn bare_page(title: &str, fr: &str, en: &str) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
-            (head(title))
+            (head(title, false))
             body.public {
                 main #main {
                     h1 { (title) }

@@ -34,6 +34,8 @@ fn filter_from(pairs: &[(String, String)]) -> MentionFilter {
         langs: list("lang"),
         authors: list("author"),
         sites: list("site"),
+        sentiments: list("sentiment"),
+        intents: list("intent"),
         sort: match field(pairs, "sort") {
             "oldest" => Sort::Oldest,
             "relevance" => Sort::Relevance,
@@ -55,7 +57,7 @@ fn query_string(f: &MentionFilter, page: usize, view: MentionView) -> String {
     if let Some(d) = f.to {
         s.append_pair("to", &d.to_string());
     }
-    for (name, values) in [("source", &f.sources), ("lang", &f.langs), ("author", &f.authors), ("site", &f.sites)] {
+    for (name, values) in facet_lists(f) {
         for v in values {
             s.append_pair(name, v);
         }
@@ -76,6 +78,61 @@ fn query_string(f: &MentionFilter, page: usize, view: MentionView) -> String {
         s.append_pair("page", &page.to_string());
     }
     s.finish()
+}
+
+/// Every facet filter of the form, by its name in the address.
+fn facet_lists(f: &MentionFilter) -> [(&'static str, &Vec<String>); 6] {
+    [
+        ("source", &f.sources),
+        ("lang", &f.langs),
+        ("author", &f.authors),
+        ("site", &f.sites),
+        ("sentiment", &f.sentiments),
+        ("intent", &f.intents),
+    ]
+}
+
+fn facet_list_mut<'a>(f: &'a mut MentionFilter, facet: &str) -> &'a mut Vec<String> {
+    match facet {
+        "source" => &mut f.sources,
+        "lang" => &mut f.langs,
+        "author" => &mut f.authors,
+        "sentiment" => &mut f.sentiments,
+        "intent" => &mut f.intents,
+        _ => &mut f.sites,
+    }
+}
+
+/// The words for an analysis label (sentiment or intent).
+pub(crate) fn label_text(t: &Texts, value: &str) -> String {
+    match value {
+        "positive" => t.sentiment_positive,
+        "negative" => t.sentiment_negative,
+        "neutral" => t.sentiment_neutral,
+        "question" => t.intent_question,
+        "complaint" => t.intent_complaint,
+        "praise" => t.intent_praise,
+        "spam" => t.intent_spam,
+        "other" => t.intent_other,
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The sentiment, language and intent badges of a mention.
+pub(crate) fn analysis_badges(m: &Mention, t: &Texts) -> Markup {
+    html! {
+        @if let Some(a) = m.analysis {
+            span class={ "badge sentiment-" (a.sentiment.as_str()) } title=(format!("{:+.2}", a.sentiment_score)) {
+                (label_text(t, a.sentiment.as_str())) }
+            " "
+            @if a.intent != filrouge_domain::analysis::Intent::Other {
+                span class={ "badge intent-" (a.intent.as_str()) } { (label_text(t, a.intent.as_str())) } " "
+            }
+        }
+        @if let Some(lang) = &m.lang { span.badge.lang lang="en" { (lang) } " " }
+        @if m.marks.needs_reply { span.badge.needs-reply { (t.needs_reply) } " " }
+    }
 }
 
 fn parse_pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -102,29 +159,20 @@ fn histogram(page: &MentionsPage, t: &Texts) -> Markup {
 /// The filter without one facet value.
 fn without(f: &MentionFilter, facet: &str, value: &str) -> MentionFilter {
     let mut wider = f.clone();
-    let list = match facet {
-        "source" => &mut wider.sources,
-        "lang" => &mut wider.langs,
-        "author" => &mut wider.authors,
-        _ => &mut wider.sites,
-    };
-    list.retain(|v| v != value);
+    facet_list_mut(&mut wider, facet).retain(|v| v != value);
     wider
 }
 
 /// The facet values in force, each with a link that removes it.
 fn active_filters(slug: &str, f: &MentionFilter, t: &Texts) -> Markup {
     let chosen: Vec<(&str, &String)> =
-        [("source", &f.sources), ("lang", &f.langs), ("author", &f.authors), ("site", &f.sites)]
-            .into_iter()
-            .flat_map(|(name, values)| values.iter().map(move |v| (name, v)))
-            .collect();
+        facet_lists(f).into_iter().flat_map(|(name, values)| values.iter().map(move |v| (name, v))).collect();
     html! {
         @if !chosen.is_empty() {
             ul.active-filters aria-label=(t.active_filters) {
                 @for (name, value) in chosen {
                     li {
-                        (value) " "
+                        (label_text(t, value)) " "
                         a href={ "/c/" (slug) "/mentions?" (query_string(&without(f, name, value), 1, f.view)) }
                             aria-label={ (t.remove_filter) " " (value) } { "✕" }
                     }
@@ -137,17 +185,11 @@ fn active_filters(slug: &str, f: &MentionFilter, t: &Texts) -> Markup {
 /// The filter with one facet value chosen.
 fn narrow(f: &MentionFilter, facet: &str, value: &str) -> MentionFilter {
     let mut narrowed = f.clone();
-    let chosen = vec![value.to_owned()];
-    match facet {
-        "source" => narrowed.sources = chosen,
-        "lang" => narrowed.langs = chosen,
-        "author" => narrowed.authors = chosen,
-        _ => narrowed.sites = chosen,
-    }
+    *facet_list_mut(&mut narrowed, facet) = vec![value.to_owned()];
     narrowed
 }
 
-fn facet(slug: &str, f: &MentionFilter, name: &str, title: &str, values: &[(String, u64)]) -> Markup {
+fn facet(slug: &str, f: &MentionFilter, name: &str, title: &str, values: &[(String, u64)], t: &Texts) -> Markup {
     html! {
         @if !values.is_empty() {
             section.facet {
@@ -155,7 +197,7 @@ fn facet(slug: &str, f: &MentionFilter, name: &str, title: &str, values: &[(Stri
                 ul {
                     @for (value, n) in values.iter().take(10) {
                         @let narrowed = narrow(f, name, value);
-                        li { a href={ "/c/" (slug) "/mentions?" (query_string(&narrowed, 1, f.view)) } { (value) } " " small { (n) } }
+                        li { a href={ "/c/" (slug) "/mentions?" (query_string(&narrowed, 1, f.view)) } { (label_text(t, value)) } " " small { (n) } }
                     }
                 }
             }
@@ -181,6 +223,15 @@ fn mark_button(ctx: &Ctx, slug: &str, m: &Mention, mark: Mark, on: bool, label: 
             input type="hidden" name="back" value=(back);
             button.link type="submit" { (label) }
         }
+    }
+}
+
+/// "Needs a reply", or its undoing.
+fn reply_button(ctx: &Ctx, slug: &str, m: &Mention, t: &Texts, back: &str) -> Markup {
+    if m.marks.needs_reply {
+        mark_button(ctx, slug, m, Mark::NeedsReply, false, t.reply_done, back)
+    } else {
+        mark_button(ctx, slug, m, Mark::NeedsReply, true, t.needs_reply, back)
     }
 }
 
@@ -219,7 +270,7 @@ pub async fn page(
                         option value="relevance" selected[filter.sort == Sort::Relevance] { (t.sort_relevance) }
                     }
                 }
-                @for (name, values) in [("source", &filter.sources), ("lang", &filter.langs), ("author", &filter.authors), ("site", &filter.sites)] {
+                @for (name, values) in facet_lists(&filter) {
                     @for v in values { input type="hidden" name=(name) value=(v); }
                 }
                 @if filter.view != MentionView::All { input type="hidden" name="view" value=(filter.view.as_str()); }
@@ -227,17 +278,19 @@ pub async fn page(
         }
         (active_filters(&slug, &filter, t))
         nav.views aria-label=(t.mentions) {
-            @for (view, label) in [(MentionView::All, t.view_all), (MentionView::Starred, t.view_starred), (MentionView::Ignored, t.view_ignored)] {
+            @for (view, label) in [(MentionView::All, t.view_all), (MentionView::NeedsReply, t.needs_reply), (MentionView::Starred, t.view_starred), (MentionView::Ignored, t.view_ignored)] {
                 a href={ "/c/" (slug) "/mentions?" (query_string(&filter, 1, view)) } aria-current=[(view == filter.view).then_some("page")] { (label) }
             }
         }
         (histogram(&result, t))
         div.veille {
             aside.facets {
-                (facet(&slug, &filter, "source", t.source_filter, &result.facets.sources))
-                (facet(&slug, &filter, "lang", t.language, &result.facets.langs))
-                (facet(&slug, &filter, "site", t.site, &result.facets.sites))
-                (facet(&slug, &filter, "author", t.author, &result.facets.authors))
+                (facet(&slug, &filter, "sentiment", t.sentiment, &result.facets.sentiments, t))
+                (facet(&slug, &filter, "intent", t.intent, &result.facets.intents, t))
+                (facet(&slug, &filter, "source", t.source_filter, &result.facets.sources, t))
+                (facet(&slug, &filter, "lang", t.language, &result.facets.langs, t))
+                (facet(&slug, &filter, "site", t.site, &result.facets.sites, t))
+                (facet(&slug, &filter, "author", t.author, &result.facets.authors, t))
             }
             section.stream aria-label=(t.mentions) {
                 p.count { (result.total) " " (t.results) }
@@ -247,6 +300,7 @@ pub async fn page(
                         li.mention.unread[!m.marks.read].ignored[m.marks.ignored] {
                             p.meta {
                                 span.badge { (m.source_kind.as_str()) } " "
+                                (analysis_badges(m, t))
                                 (m.site) " · "
                                 @if !m.author.handle.is_empty() { (m.author.handle) " · " }
                                 time datetime=(m.published) { (m.published.to_zoned(tz.clone()).strftime("%d/%m/%Y %H:%M")) }
@@ -263,6 +317,7 @@ pub async fn page(
                                     @else { (mark_button(ctx, &slug, m, Mark::Starred, true, t.star, &back)) }
                                     @if m.marks.ignored { (mark_button(ctx, &slug, m, Mark::Ignored, false, t.unignore, &back)) }
                                     @else { (mark_button(ctx, &slug, m, Mark::Ignored, true, t.ignore, &back)) }
+                                    (reply_button(ctx, &slug, m, t, &back))
                                 }
                             }
                         }
@@ -310,7 +365,7 @@ pub async fn detail(
             p { a href={ "/c/" (slug) "/mentions" } { "← " (t.veille) } }
             h1 { (title) }
             p.meta {
-                span.badge { (m.source_kind.as_str()) } " " (m.site)
+                span.badge { (m.source_kind.as_str()) } " " (analysis_badges(m, t)) (m.site)
                 @if !m.author.handle.is_empty() { " · " (m.author.handle) }
                 @if let Some(name) = &m.author.name { @if name != &m.author.handle { " (" (name) ")" } }
                 @if let Some(f) = m.author.followers { " · " (f) " " (t.followers) }
@@ -334,6 +389,7 @@ pub async fn detail(
                     @else { (mark_button(ctx, &slug, m, Mark::Starred, true, t.star, &back)) }
                     @if m.marks.ignored { (mark_button(ctx, &slug, m, Mark::Ignored, false, t.unignore, &back)) }
                     @else { (mark_button(ctx, &slug, m, Mark::Ignored, true, t.ignore, &back)) }
+                    (reply_button(ctx, &slug, m, t, &back))
                     (mark_button(ctx, &slug, m, Mark::Read, false, t.mark_unread, &format!("/c/{slug}/mentions")))
                 }
             }

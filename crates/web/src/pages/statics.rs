@@ -1,4 +1,4 @@
-//! Health check, the stylesheet and the not-found page.
+//! Health check, the stylesheet, the vendored script and the not-found page.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -21,6 +21,18 @@ pub async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../assets/style.css"),
+    )
+        .into_response()
+}
+
+/// htmx, vendored from npm (see assets/vendor/README.md); its name carries its version, so it is cached long.
+pub async fn htmx() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        include_str!("../../assets/vendor/htmx-2.0.11.min.js"),
     )
         .into_response()
 }
