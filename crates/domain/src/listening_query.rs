@@ -168,16 +168,28 @@ mod tests {
 
     #[test]
     fn hourly_digests_fall_on_the_next_top_of_the_hour() {
-        assert_eq!(next_digest(ts("2026-03-10T09:15:00Z"), AlertMode::Hourly, &paris()), Some(ts("2026-03-10T10:00:00Z")));
-        assert_eq!(next_digest(ts("2026-03-10T09:00:00Z"), AlertMode::Hourly, &paris()), Some(ts("2026-03-10T10:00:00Z")));
+        assert_eq!(
+            next_digest(ts("2026-03-10T09:15:00Z"), AlertMode::Hourly, &paris()),
+            Some(ts("2026-03-10T10:00:00Z"))
+        );
+        assert_eq!(
+            next_digest(ts("2026-03-10T09:00:00Z"), AlertMode::Hourly, &paris()),
+            Some(ts("2026-03-10T10:00:00Z"))
+        );
     }
 
     #[test]
     fn daily_digests_fall_at_eight_in_the_clients_time_zone() {
         // 06:30 UTC is 07:30 in Paris in winter: today at 08:00 Paris = 07:00 UTC.
-        assert_eq!(next_digest(ts("2026-01-10T06:30:00Z"), AlertMode::Daily, &paris()), Some(ts("2026-01-10T07:00:00Z")));
+        assert_eq!(
+            next_digest(ts("2026-01-10T06:30:00Z"), AlertMode::Daily, &paris()),
+            Some(ts("2026-01-10T07:00:00Z"))
+        );
         // After 08:00 Paris: tomorrow; in summer 08:00 Paris is 06:00 UTC.
-        assert_eq!(next_digest(ts("2026-07-10T07:00:00Z"), AlertMode::Daily, &paris()), Some(ts("2026-07-11T06:00:00Z")));
+        assert_eq!(
+            next_digest(ts("2026-07-10T07:00:00Z"), AlertMode::Daily, &paris()),
+            Some(ts("2026-07-11T06:00:00Z"))
+        );
     }
 
     #[test]

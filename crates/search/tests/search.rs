@@ -487,18 +487,37 @@ fn the_index_can_be_shared_between_threads() {
 #[test]
 fn sentiment_and_intent_filter_and_count() {
     let docs = vec![
-        IndexDoc { sentiment: Some("negative".into()), intent: Some("complaint".into()), ..doc(1, 1, "livraison en retard") },
-        IndexDoc { sentiment: Some("positive".into()), intent: Some("praise".into()), ..doc(2, 1, "livraison parfaite") },
+        IndexDoc {
+            sentiment: Some("negative".into()),
+            intent: Some("complaint".into()),
+            ..doc(1, 1, "livraison en retard")
+        },
+        IndexDoc {
+            sentiment: Some("positive".into()),
+            intent: Some("praise".into()),
+            ..doc(2, 1, "livraison parfaite")
+        },
         IndexDoc { sentiment: None, intent: None, ..doc(3, 1, "livraison") },
     ];
     let index = index_of(&docs);
-    let q = SearchQuery { client_id: 1, limit: 10, facets: true, sentiments: vec!["negative".into()], ..SearchQuery::default() };
+    let q = SearchQuery {
+        client_id: 1,
+        limit: 10,
+        facets: true,
+        sentiments: vec!["negative".into()],
+        ..SearchQuery::default()
+    };
     let r = index.search(&q).unwrap();
     assert_eq!(r.hits.iter().map(|h| h.mention_id).collect::<Vec<_>>(), vec![1]);
     let q = SearchQuery { client_id: 1, limit: 10, facets: true, ..SearchQuery::default() };
     let r = index.search(&q).unwrap();
     assert!(r.facets.sentiments.contains(&("positive".to_string(), 1)));
     assert!(r.facets.intents.contains(&("complaint".to_string(), 1)));
-    let q = SearchQuery { client_id: 1, limit: 10, intents: vec!["praise".into(), "complaint".into()], ..SearchQuery::default() };
+    let q = SearchQuery {
+        client_id: 1,
+        limit: 10,
+        intents: vec!["praise".into(), "complaint".into()],
+        ..SearchQuery::default()
+    };
     assert_eq!(index.search(&q).unwrap().total, 2);
 }
