@@ -7,6 +7,7 @@
 pub mod bluesky;
 pub mod mastodon;
 pub mod postgres;
+pub mod smtp;
 pub mod sqlite;
 
 /// Whether we run in CI, where every real component must be present.

@@ -20,4 +20,6 @@ mod listening;
 #[cfg(test)]
 mod permissions;
 #[cfg(test)]
+mod veille;
+#[cfg(test)]
 mod workspace;
