@@ -174,3 +174,39 @@ async fn mentions_carrying_script_payloads_are_shown_and_nothing_runs() {
     }
     h.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_query_editor_checks_the_syntax_as_one_types_and_tries_the_query() {
+    let Some(h) = Harness::start().await else {
+        return;
+    };
+    let a = h.client(A_SLUG, A_NAME, "#2563eb").await;
+    h.user("cm@agence.fr", Role::CommunityManager, &[a]).await;
+    h.mentions(
+        A_SLUG,
+        &[("Bella Napoli", "<p>La pizza de la Bella Napoli est parfaite.</p>"), ("Autre", "<p>Rien.</p>")],
+    )
+    .await;
+    h.sign_in("cm@agence.fr", "/").await;
+    let queries = format!("/c/{A_SLUG}/queries");
+    h.goto(&queries).await;
+    // Typing an unbalanced query shows the error with its caret, without submitting anything.
+    h.fill("#qq-new", "pizza AND (napoli").await;
+    h.find("#qc-new [role=alert] pre.caret").await;
+    assert!(h.text("#qc-new [role=alert]").await.contains('^'));
+    assert_eq!(h.path().await, queries, "nothing was submitted");
+    // Fixing it turns the message into a confirmation naming the prefilter's words.
+    h.fill("#qq-new", "pizza AND (napoli OR napolitaine)").await;
+    h.find("#qc-new [role=status]").await;
+    // Trying it on the archive shows how many mentions it would have matched, with the terms marked.
+    h.click("#qb-new + *, button[hx-get$='/queries/backtest']").await;
+    h.find("#qb-new section.backtest mark").await;
+    assert!(h.text("#qb-new section.backtest").await.contains("1"));
+    // Saving it leads to its page.
+    h.fill("#qn-new", "Marque").await;
+    h.click("form.query-editor button[type=submit]").await;
+    h.find("h1").await;
+    assert_eq!(h.text("h1").await, "Marque");
+    assert_eq!(h.js("return window.__pwned === undefined").await, serde_json::json!(true));
+    h.finish().await;
+}

@@ -14,6 +14,7 @@ const FOREIGN_SECRET: &str = "bravo-only-activity";
 const FOREIGN_COMPETITOR: &str = "Bravo Rival";
 const FOREIGN_HANDLE: &str = "bravo.handle";
 const FOREIGN_MENTION: &str = "Bravo confidential mention";
+const FOREIGN_QUERY: &str = "Bravo secret campaign";
 
 /// Plausible values for every form field any route reads; access is decided before the values
 /// matter.
@@ -40,6 +41,11 @@ fn form_for(user_id: &str, email: &str) -> Vec<(&'static str, String)> {
         ("new", "another long password".into()),
         ("mark", "starred".into()),
         ("on", "true".into()),
+        ("query", "pizza OR napoli".into()),
+        ("alert", "off".into()),
+        ("recipients", "".into()),
+        ("active", "true".into()),
+        ("up_to", "1".into()),
     ]
 }
 
@@ -52,6 +58,7 @@ struct World {
     foreign_member: String,
     foreign_source: String,
     foreign_mention: String,
+    foreign_query: String,
 }
 
 async fn world() -> World {
@@ -63,6 +70,10 @@ async fn world() -> World {
     let foreign_competitor = t.competitor("bravo", FOREIGN_COMPETITOR).await.to_string();
     let foreign_account = t.account("bravo", FOREIGN_HANDLE).await.to_string();
     let foreign_member = t.user("bravo-member@agence.fr", Role::CommunityManager, &[bravo]).await.to_string();
+    // An alerting query first, so that the foreign mention is also a (foreign) notification.
+    let draft = filrouge_domain::listening_query::QueryDraft::parse(FOREIGN_QUERY, "confidential", true, "instant", "")
+        .unwrap();
+    let foreign_query = t.app.create_query(&filrouge_app::Actor::operator(), "bravo", draft).await.unwrap().to_string();
     let (source, mentions) = t.mentions("bravo", &[(FOREIGN_MENTION, "<p>only for bravo</p>")]).await;
     let (foreign_source, foreign_mention) = (source.to_string(), mentions[0].to_string());
     t.user("owner@agence.fr", Role::Owner, &[]).await;
@@ -80,7 +91,22 @@ async fn world() -> World {
     ] {
         roles.push((role, t.browser(email).await));
     }
-    World { t, roles, foreign_competitor, foreign_account, foreign_member, foreign_source, foreign_mention }
+    World {
+        t,
+        roles,
+        foreign_competitor,
+        foreign_account,
+        foreign_member,
+        foreign_source,
+        foreign_mention,
+        foreign_query,
+    }
+}
+
+/// A listening query of `slug` named `name`, by id.
+async fn query_of(t: &TestApp, slug: &str, name: &str) -> String {
+    let draft = filrouge_domain::listening_query::QueryDraft::parse(name, "pizza", true, "off", "").unwrap();
+    t.app.create_query(&filrouge_app::Actor::operator(), slug, draft).await.unwrap().to_string()
 }
 
 fn fill(spec: &RouteSpec, slug: &str, id: &str) -> String {
@@ -99,6 +125,8 @@ fn id_kind(path: &str) -> &'static str {
         "source"
     } else if path.contains("/mentions/") {
         "mention"
+    } else if path.contains("/queries/") {
+        "query"
     } else if path.contains("/users/") {
         "user"
     } else {
@@ -114,6 +142,7 @@ fn foreign_id(w: &World, path: &str) -> String {
         "member" => w.foreign_member.clone(),
         "source" => w.foreign_source.clone(),
         "mention" => w.foreign_mention.clone(),
+        "query" => w.foreign_query.clone(),
         _ => "0".into(),
     }
 }
@@ -127,6 +156,9 @@ async fn assert_foreign_objects_untouched(w: &World) {
     let (_, sources) = w.t.app.sources(&operator, "bravo").await.unwrap();
     assert_eq!(sources.len(), 1, "the foreign source is still there");
     assert_eq!(sources[0].spec.name, "Blog", "and unchanged");
+    let queries = w.t.app.queries(&operator, "bravo").await.unwrap().queries;
+    assert_eq!(queries.len(), 1, "the foreign query is still there");
+    assert_eq!((queries[0].query.name.as_str(), queries[0].query.has_feed), (FOREIGN_QUERY, false), "and unchanged");
     let starred = filrouge_app::mentions::MentionFilter {
         view: filrouge_app::mentions::MentionView::Starred,
         ..Default::default()
@@ -145,7 +177,7 @@ async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str, email: &
 }
 
 fn assert_no_leak(answer: &crate::helpers::Answer, what: &str) {
-    for secret in [FOREIGN_NAME, FOREIGN_SECRET, FOREIGN_COMPETITOR, FOREIGN_HANDLE, FOREIGN_MENTION] {
+    for secret in [FOREIGN_NAME, FOREIGN_SECRET, FOREIGN_COMPETITOR, FOREIGN_HANDLE, FOREIGN_MENTION, FOREIGN_QUERY] {
         assert!(!answer.body.contains(secret), "{what}: the answer mentions '{secret}'");
         let location = answer.location();
         assert!(!location.contains(secret), "{what}: redirect mentions '{secret}'");
@@ -217,6 +249,7 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 "competitor" => w.t.competitor("alpha", "Alpha Rival").await.to_string(),
                 "source" => w.t.mentions("alpha", &[]).await.0.to_string(),
                 "mention" => w.t.mentions("alpha", &[("Alpha news", "<p>news</p>")]).await.1[0].to_string(),
+                "query" if spec.path.contains("{id}") => query_of(&w.t, "alpha", &format!("Q{}", rand_suffix())).await,
                 "account" => w.t.account("alpha", &format!("alpha{}.test", rand_suffix())).await.to_string(),
                 "member" | "user" => {
                     let alpha =
@@ -231,7 +264,14 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 _ => "0".into(),
             };
             let email = if id.contains('@') { id.clone() } else { format!("new{}@matrix.test", rand_suffix()) };
-            let path = fill(&spec, "alpha", &id);
+            let mut path = fill(&spec, "alpha", &id);
+            if path.contains("{token}") {
+                // A private feed address: its secret is the access.
+                let q = query_of(&w.t, "alpha", &format!("F{}", rand_suffix())).await;
+                let q = filrouge_domain::ids::QueryId(q.parse().unwrap());
+                let token = w.t.app.renew_query_feed(&filrouge_app::Actor::operator(), "alpha", q).await.unwrap();
+                path = path.replace("{token}", &token);
+            }
             let answer = call(browser, &spec, &path, &id, &email).await;
             let what = format!("{role:?} {} {path}", spec.method);
             let allowed = match spec.access {

@@ -238,3 +238,80 @@ async fn the_veille_searches_filters_marks_and_shows_a_mention_sanitised() {
     let sources = analyst.get("/c/alpha/sources").await;
     assert!(sources.body.contains("Blog") && !sources.body.contains("name=\"kind\""), "read-only sources for analysts");
 }
+
+#[tokio::test]
+async fn queries_are_written_checked_tried_and_followed_by_feed_and_notifications() {
+    let t = spawn_app().await;
+    let alpha = t.client("alpha", "Alpha Pizza", "#c0392b").await;
+    t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
+    t.user("analyst@agence.fr", Role::Analyst, &[alpha]).await;
+    let cm = t.browser("cm@agence.fr").await;
+
+    // The syntax check fragment names the column, with a caret line.
+    let bad = cm.get("/c/alpha/queries/check?query=pizza%20AND%20(napoli").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("role=\"alert\"") && bad.body.contains('^'), "{}", bad.body);
+    let good = cm.get("/c/alpha/queries/check?query=%22bella%20napoli%22%20OR%20pizz*").await;
+    assert!(good.body.contains("role=\"status\""), "{}", good.body);
+
+    // Saving refuses a bad query with the reason, and keeps a good one.
+    let refused = cm.post("/c/alpha/queries", &[("name", "Cassée"), ("query", "(pizza"), ("alert", "off")]).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(flash(&refused).contains("column"), "{}", flash(&refused));
+    let saved = cm
+        .post("/c/alpha/queries", &[("name", "Marque"), ("query", "pizza"), ("alert", "instant"), ("active", "true")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let detail_path = saved.location();
+    assert!(detail_path.starts_with("/c/alpha/queries/"), "{detail_path}");
+
+    // Mentions arrive: the query counts them, the stream shows analysis badges, notifications list them.
+    t.mentions(
+        "alpha",
+        &[
+            ("Pizza <froide>", "<p>La pizza était froide, livraison en retard, je suis déçu.</p>"),
+            ("Nouveau menu", "<p>Le menu change lundi.</p>"),
+        ],
+    )
+    .await;
+    let list = cm.get("/c/alpha/queries").await;
+    assert!(list.body.contains("Marque") && list.body.contains("class=\"sparkline\""), "the list with its bars");
+    let stream = cm.get("/c/alpha/mentions?sentiment=negative").await;
+    assert!(
+        stream.body.contains("Pizza &lt;froide&gt;") && !stream.body.contains("Nouveau menu"),
+        "the sentiment filter: {}",
+        stream.body
+    );
+    assert!(stream.body.contains("sentiment-negative"), "the badge");
+    let notifications = cm.get("/notifications").await;
+    assert!(notifications.body.contains("Pizza &lt;froide&gt;") && notifications.body.contains("Marque"));
+    let backtest = cm.get("/c/alpha/queries/backtest?query=pizza&days=30").await;
+    assert!(
+        backtest.body.contains("<mark>Pizza</mark>") || backtest.body.contains("<mark>pizza</mark>"),
+        "{}",
+        backtest.body
+    );
+    assert!(!backtest.body.contains("<froide>"), "titles are escaped");
+
+    // A private Atom feed: shown once, readable without a session, gone when revoked.
+    let made = cm.post(&format!("{detail_path}/feed"), &[]).await;
+    assert_eq!(made.status, StatusCode::OK);
+    let start = made.body.find("/feeds/q/").expect("the address is shown once") + "/feeds/q/".len();
+    let token: String =
+        made.body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let anonymous = t.anonymous();
+    let atom = anonymous.get(&format!("/feeds/q/{token}")).await;
+    assert_eq!(atom.status, StatusCode::OK);
+    assert!(
+        atom.body.starts_with("<?xml") && atom.body.contains("<entry>") && atom.body.contains("Pizza &lt;froide&gt;")
+    );
+    assert!(!atom.body.contains("Nouveau menu"), "only the query's matches");
+    assert!(!cm.get(&detail_path).await.body.contains(&token), "never shown again");
+    cm.post(&format!("{detail_path}/feed/delete"), &[]).await;
+    assert_eq!(anonymous.get(&format!("/feeds/q/{token}")).await.status, StatusCode::NOT_FOUND);
+
+    // An analyst reads queries but has no editor.
+    let analyst = t.browser("analyst@agence.fr").await;
+    let seen = analyst.get("/c/alpha/queries").await;
+    assert!(seen.body.contains("Marque") && !seen.body.contains("name=\"recipients\""));
+}
