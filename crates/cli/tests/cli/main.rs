@@ -9,5 +9,6 @@ mod backup;
 mod config;
 mod crash;
 mod feeds;
+mod queries;
 mod serve;
 mod workspace;
