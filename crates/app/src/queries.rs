@@ -39,6 +39,8 @@ pub const FEED_ENTRIES: u32 = 50;
 pub struct QuerySummary {
     pub query: ListeningQuery,
     pub total: u64,
+    /// Alert e-mails not handed to the mail server yet.
+    pub alerts_waiting: u64,
     /// Matches per day over the last [`HISTORY_DAYS`] days (by publication, client's days), oldest first.
     pub per_day: Vec<u64>,
 }
@@ -132,6 +134,7 @@ impl App {
         let tz = TimeZone::get(client.profile.time_zone.as_str()).unwrap_or(TimeZone::UTC);
         let queries = tx.queries(client.id).await?;
         let totals: HashMap<QueryId, u64> = tx.hit_totals(client.id).await?.into_iter().collect();
+        let waiting: HashMap<QueryId, u64> = tx.unsent_deliveries_by_query(client.id).await?.into_iter().collect();
         let since = now.checked_sub(jiff::SignedDuration::from_hours(24 * (HISTORY_DAYS + 1))).unwrap_or(now);
         let mut times: HashMap<QueryId, Vec<Timestamp>> = HashMap::new();
         for (q, t) in tx.hit_times(client.id, since).await? {
@@ -141,6 +144,7 @@ impl App {
             .into_iter()
             .map(|q| QuerySummary {
                 total: totals.get(&q.id).copied().unwrap_or(0),
+                alerts_waiting: waiting.get(&q.id).copied().unwrap_or(0),
                 per_day: per_day(times.get(&q.id).map_or(&[][..], Vec::as_slice), HISTORY_DAYS, now, &tz),
                 query: q,
             })

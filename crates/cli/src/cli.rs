@@ -83,6 +83,27 @@ pub enum QueryCommand {
     },
     /// Print the parsed query and the literals its prefilter looks for.
     Explain { query: String },
+    /// Add a listening query to a client (its matches in the last 90 days are found at once).
+    Add {
+        /// The client's slug.
+        client: String,
+        /// A name, unique for the client.
+        name: String,
+        query: String,
+        /// off, instant, hourly or daily.
+        #[arg(long, default_value = "off")]
+        alert: String,
+        /// E-mail addresses for the alerts, separated by commas.
+        #[arg(long, default_value = "")]
+        recipients: String,
+    },
+    /// List a client's queries with their matches.
+    List {
+        client: String,
+        /// JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -185,6 +185,14 @@ impl Tx {
         Ok(())
     }
 
+    /// Deliveries not sent yet per query of a client.
+    pub async fn unsent_deliveries_by_query(&mut self, client: ClientId) -> Result<Vec<(QueryId, u64)>> {
+        let sql = "SELECT d.query_id, COUNT(*) FROM alert_deliveries d JOIN listening_queries q ON q.id = d.query_id
+                   WHERE d.sent_at IS NULL AND q.client_id = $1 GROUP BY d.query_id";
+        let rows: Vec<(i64, i64)> = on_tx!(self, c => sqlx::query_as(sql).bind(client.0).fetch_all(c).await)?;
+        Ok(rows.into_iter().map(|(q, n)| (QueryId(q), u64::try_from(n).unwrap_or(0))).collect())
+    }
+
     /// Deliveries not sent yet (for operations and tests).
     pub async fn unsent_deliveries(&mut self) -> Result<u64> {
         let n: i64 = on_tx!(self, c => sqlx::query_scalar(

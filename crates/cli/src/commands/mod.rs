@@ -49,7 +49,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Source(cmd) => sources::run(config, cmd).await,
         Command::Reindex => sources::reindex(config).await,
         Command::Analyze => queries::analyze(&config),
-        Command::Query(cmd) => queries::run(&config, cmd),
+        Command::Query(cmd) => queries::run(config, cmd).await,
         Command::Config(ConfigCommand::Print) => {
             print!("{}", config::redacted(&config)?);
             Ok(())

@@ -85,8 +85,51 @@ pub fn analyze(config: &Config) -> anyhow::Result<()> {
     write_lines(&objects)
 }
 
-pub fn run(config: &Config, cmd: QueryCommand) -> anyhow::Result<()> {
+pub async fn run(config: Config, cmd: QueryCommand) -> anyhow::Result<()> {
+    let config = &config;
     match cmd {
+        QueryCommand::Add { client, name, query, alert, recipients } => {
+            let draft = filrouge_domain::listening_query::QueryDraft::parse(&name, &query, true, &alert, &recipients)
+                .map_err(|e| UsageError(e.to_string()))?;
+            if let Err(e) = filrouge_query::parse(&query) {
+                return Err(UsageError(format!("{e}\n{}", e.caret(&query))).into());
+            }
+            let app = crate::runtime::open_app(config).await?;
+            let id = app.create_query(&filrouge_app::Actor::operator(), &client, draft).await?;
+            let page = app.queries(&filrouge_app::Actor::operator(), &client).await?;
+            let total = page.queries.iter().find(|s| s.query.id == id).map_or(0, |s| s.total);
+            println!("query {id} added to {client}: {total} match(es) in the last 90 days");
+            app.store().close().await;
+            Ok(())
+        }
+        QueryCommand::List { client, json } => {
+            let app = crate::runtime::open_app(config).await?;
+            let page = app.queries(&filrouge_app::Actor::operator(), &client).await?;
+            let mut out = std::io::stdout().lock();
+            for s in &page.queries {
+                let q = &s.query;
+                if json {
+                    let line = serde_json::json!({
+                        "id": q.id, "name": q.name, "query": q.query, "active": q.active, "alert": q.alert,
+                        "recipients": q.recipients.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+                        "matches": s.total, "alerts_waiting": s.alerts_waiting, "per_day": s.per_day,
+                    });
+                    writeln!(out, "{line}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "{:>5}  {:<24} {:>7} matches  {:<8} {}",
+                        q.id,
+                        q.name,
+                        s.total,
+                        q.alert.as_str(),
+                        q.query
+                    )?;
+                }
+            }
+            app.store().close().await;
+            Ok(())
+        }
         QueryCommand::Explain { query } => {
             let parsed = parse(&query)?;
             let e = parsed.explain();

@@ -1,5 +1,6 @@
 //! Crash safety of listening: `source poll` killed (SIGKILL) at random moments while it fetches,
-//! stores and indexes; afterwards every item is stored exactly once and the index agrees.
+//! analyses, stores, matches and indexes; afterwards every item is stored exactly once, the
+//! listening query matched each exactly once with exactly one alert queued, and the index agrees.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -63,6 +64,19 @@ fn a_poll_killed_at_any_moment_loses_nothing_and_stores_nothing_twice() {
         let added = cli.run(&["source", "add", "da-marco", "--url", &format!("{url}/{f}.xml")]);
         assert_eq!(added.code, 0, "{}", added.stderr);
     }
+    // Every item speaks of pizza.
+    let q = cli.run(&[
+        "query",
+        "add",
+        "da-marco",
+        "Pizza",
+        "pizza",
+        "--alert",
+        "instant",
+        "--recipients",
+        "cm@agence.test",
+    ]);
+    assert_eq!(q.code, 0, "{}", q.stderr);
 
     let mut rng = rand::thread_rng();
     let mut killed = 0;
@@ -89,6 +103,11 @@ fn a_poll_killed_at_any_moment_loses_nothing_and_stores_nothing_twice() {
         assert_eq!(source["health"]["mentions_total"], ITEMS, "{}", list.stdout);
     }
     assert_eq!(list.stdout.lines().count(), FEEDS);
+    let queries = cli.run(&["query", "list", "da-marco", "--json"]);
+    let queries: Vec<serde_json::Value> = queries.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let pizza = queries.iter().find(|q| q["name"] == "Pizza").unwrap();
+    assert_eq!(pizza["matches"], ITEMS * FEEDS, "each mention matched once");
+    assert_eq!(pizza["alerts_waiting"], ITEMS * FEEDS, "one alert each, queued with its match (no mail server here)");
     let reindex = cli.run(&["reindex"]);
     assert_eq!(reindex.code, 0, "{}", reindex.stderr);
     assert!(
