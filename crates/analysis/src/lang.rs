@@ -2,6 +2,7 @@
 //! (function-word and spelling cues first, whatlang's trigrams when the cues do not settle it).
 use whatlang::{Detector, Lang};
 
+use crate::lexicon::Lexicons;
 use crate::text::{Kind, Token};
 
 /// ISO 639-1 codes this crate accepts, with whatlang's language.
@@ -278,6 +279,7 @@ const CUES: &[(&str, &[&str])] = &[
 /// Letters that mostly belong to one language of the default set.
 const LETTER_CUES: &[(char, &str)] = &[
     ('ç', "fr"),
+    ('à', "fr"),
     ('œ', "fr"),
     ('ê', "fr"),
     ('è', "fr"),
@@ -324,7 +326,7 @@ impl LanguageDetector {
     }
 
     /// The language of a text: `None` when it has no letters or is in a script no configured language uses.
-    pub fn detect(&self, text: &str, tokens: &[Token]) -> Option<&'static str> {
+    pub fn detect(&self, text: &str, tokens: &[Token], lexicons: &Lexicons) -> Option<&'static str> {
         if !text.chars().any(char::is_alphabetic) {
             return None;
         }
@@ -337,6 +339,16 @@ impl LanguageDetector {
                     if words.contains(&token.text.as_str()) {
                         scores[i] += 1.0;
                     }
+                }
+            }
+        }
+        // A sentiment word of one lexicon only ("amazing", "génial") is a cue too.
+        if let (Some(fr), Some(en)) = (slot("fr"), slot("en")) {
+            for token in tokens.iter().filter(|t| t.kind == Kind::Word && t.text.chars().count() > 2) {
+                match (lexicons.fr.has(&token.text), lexicons.en.has(&token.text)) {
+                    (true, false) => scores[fr] += 0.5,
+                    (false, true) => scores[en] += 0.5,
+                    _ => {}
                 }
             }
         }
@@ -367,7 +379,8 @@ impl LanguageDetector {
         match guessed {
             Some((code, true)) => Some(code),
             _ if best.1 > second => configured.get(best.0).copied(),
-            Some((code, false)) => Some(code),
+            Some((code, false)) if tokens.iter().filter(|t| t.kind == Kind::Word).count() > 3 => Some(code),
+            Some(_) => configured.first().copied(),
             None if text.chars().any(|c| c.is_ascii_alphabetic()) => configured.first().copied(),
             None => None,
         }
