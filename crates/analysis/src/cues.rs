@@ -457,8 +457,11 @@ const ANTICIPATION: &[&str] = &[
     "enfin le",
 ];
 
+/// The words after the first, the cue, and the cue's number.
+type Entry = (Vec<&'static str>, Cue, usize);
+
 pub struct CueIndex {
-    by_first: HashMap<&'static str, Vec<(Vec<&'static str>, Cue, usize)>>,
+    by_first: HashMap<&'static str, Vec<Entry>>,
 }
 
 /// What one pass over a post found.
@@ -477,7 +480,7 @@ const GREETINGS: &[&str] = &["bonjour", "bonsoir", "salut", "hello", "hi", "hey"
 
 impl CueIndex {
     pub fn new() -> CueIndex {
-        let mut by_first: HashMap<&'static str, Vec<(Vec<&'static str>, Cue, usize)>> = HashMap::new();
+        let mut by_first: HashMap<&'static str, Vec<Entry>> = HashMap::new();
         let lists: [(&[&str], Cue); 8] = [
             (SPAM_STRONG, Cue::SpamStrong),
             (SPAM_WEAK, Cue::SpamWeak),

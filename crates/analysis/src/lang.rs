@@ -1,5 +1,7 @@
 //! Language: the supported codes, reading a declared language, and detection restricted to the configured ones
 //! (function-word and spelling cues first, whatlang's trigrams when the cues do not settle it).
+use std::collections::HashMap;
+
 use whatlang::{Detector, Lang};
 
 use crate::lexicon::Lexicons;
@@ -317,12 +319,22 @@ pub fn declared(tag: &str, configured: &[&'static str]) -> Option<&'static str> 
 pub struct LanguageDetector {
     configured: Vec<&'static str>,
     whatlang: Detector,
+    /// Cue word → bit set of the configured slots (at most 8) whose language uses it.
+    cues: HashMap<&'static str, u8>,
 }
 
 impl LanguageDetector {
     pub fn new(configured: &[&'static str]) -> LanguageDetector {
         let langs = SUPPORTED.iter().filter(|(c, _)| configured.contains(c)).map(|(_, l)| *l).collect();
-        LanguageDetector { configured: configured.to_vec(), whatlang: Detector::with_allowlist(langs) }
+        let mut cues: HashMap<&'static str, u8> = HashMap::new();
+        for (code, words) in CUES {
+            if let Some(slot) = configured.iter().position(|c| c == code).filter(|i| *i < 8) {
+                for w in *words {
+                    *cues.entry(w).or_default() |= 1 << slot;
+                }
+            }
+        }
+        LanguageDetector { configured: configured.to_vec(), whatlang: Detector::with_allowlist(langs), cues }
     }
 
     /// The language of a text: `None` when it has no letters or is in a script no configured language uses.
@@ -334,10 +346,10 @@ impl LanguageDetector {
         let configured = &self.configured;
         let slot = |code: &str| configured.iter().position(|c| *c == code).filter(|i| *i < 8);
         for token in tokens.iter().filter(|t| t.kind == Kind::Word) {
-            for (code, words) in CUES {
-                if let Some(i) = slot(code) {
-                    if words.contains(&token.text.as_str()) {
-                        scores[i] += 1.0;
+            if let Some(bits) = self.cues.get(token.text.as_str()) {
+                for (i, score) in scores.iter_mut().enumerate() {
+                    if bits & (1 << i) != 0 {
+                        *score += 1.0;
                     }
                 }
             }

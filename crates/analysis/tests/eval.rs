@@ -1,4 +1,5 @@
 //! Accuracy of the analyser on the labelled sets (tests/data): the figures are printed, and the test fails when
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! they fall below the thresholds. `ANALYSIS_EVAL_SHOW=1` also prints every miss.
 use std::collections::HashMap;
 

@@ -1,4 +1,5 @@
 //! The phenomena the analyser must handle, one example each (the examples of the issue), and the API contract.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use filrouge_analysis::{AnalysisError, Analyzer, Intent, Sentiment};
 
 fn analyzer() -> Analyzer {
