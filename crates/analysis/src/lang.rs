@@ -385,7 +385,9 @@ impl LanguageDetector {
         }
         let info = self.whatlang.detect(text);
         let guessed = info.and_then(|info| {
+            // whatlang answers by script alone for one-language scripts (Hebrew, Greek…), whatever the allowlist.
             let code = SUPPORTED.iter().find(|(_, l)| *l == info.lang()).map(|(c, _)| *c)?;
+            let code = configured.iter().copied().find(|c| *c == code)?;
             Some((code, info.is_reliable()))
         });
         match guessed {

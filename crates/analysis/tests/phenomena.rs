@@ -105,6 +105,15 @@ fn the_language_is_detected_among_the_configured_ones() {
 }
 
 #[test]
+fn text_in_a_script_no_configured_language_uses_gets_none_of_them() {
+    let a = analyzer();
+    for text in ["שלום לכולם", "Καλημέρα σας", "ვ", "こんにちは"] {
+        let lang = a.analyze(text, None).lang;
+        assert!(lang.is_none_or(|l| a.languages().contains(&l)), "{text}: {lang:?}");
+    }
+}
+
+#[test]
 fn a_declared_language_is_trusted_when_configured() {
     let a = analyzer();
     assert_eq!(a.analyze("top", Some("en_US")).lang, Some("en"));
