@@ -12,8 +12,6 @@ pub enum Cue {
     SpamWeak,
     /// A complaint even when the sentiment is mild.
     Complaint,
-    /// A customer's experience: a negative post with one is a complaint.
-    Experience,
     /// News or misfortune: a negative post with one is not a complaint.
     News,
     /// A question when it opens a clause.
@@ -80,6 +78,8 @@ const SPAM_STRONG: &[&str] = &[
     "entre particuliers",
     "cliquez vite",
     "click fast",
+    "en cliquant",
+    "cliquant ici",
 ];
 
 const SPAM_WEAK: &[&str] = &[
@@ -161,6 +161,12 @@ const SPAM_WEAK: &[&str] = &[
     "follow me",
     "demande moi",
     "ask me how",
+    "luxe",
+    "luxury",
+    "site officiel",
+    "official site",
+    "offres",
+    "offers",
 ];
 
 const COMPLAINT: &[&str] = &[
@@ -228,100 +234,6 @@ const COMPLAINT: &[&str] = &[
     "seriously",
 ];
 
-const EXPERIENCE: &[&str] = &[
-    "je",
-    "j",
-    "me",
-    "moi",
-    "mon",
-    "ma",
-    "mes",
-    "nous",
-    "on",
-    "notre",
-    "nos",
-    "vous",
-    "votre",
-    "vos",
-    "tu",
-    "ton",
-    "ta",
-    "tes",
-    "i",
-    "i'm",
-    "i've",
-    "my",
-    "me",
-    "we",
-    "our",
-    "us",
-    "you",
-    "your",
-    "commande",
-    "order",
-    "livraison",
-    "livre",
-    "livreur",
-    "delivery",
-    "delivered",
-    "service",
-    "client",
-    "customer",
-    "accueil",
-    "staff",
-    "personnel",
-    "serveur",
-    "vendeur",
-    "salesman",
-    "conseiller",
-    "advisor",
-    "rdv",
-    "rendez",
-    "appointment",
-    "attente",
-    "waiting",
-    "waited",
-    "retard",
-    "late",
-    "facture",
-    "charged",
-    "fees",
-    "frais",
-    "prix",
-    "price",
-    "cher",
-    "expensive",
-    "pizza",
-    "pain",
-    "baguette",
-    "tapis",
-    "rug",
-    "voiture",
-    "car",
-    "garage",
-    "musee",
-    "museum",
-    "banque",
-    "bank",
-    "carte",
-    "card",
-    "app",
-    "application",
-    "site",
-    "website",
-    "appli",
-    "guichet",
-    "standard",
-    "seance",
-    "session",
-    "reparation",
-    "repair",
-    "colis",
-    "package",
-    "encore",
-    "again",
-];
-
 const NEWS: &[&str] = &[
     "triste nouvelle",
     "sad news",
@@ -344,6 +256,10 @@ const NEWS: &[&str] = &[
     "baisse",
     "souffrent",
     "hurting",
+    "reporte",
+    "postponed",
+    "malade",
+    "sick",
 ];
 
 const OPENERS: &[&str] = &[
@@ -541,8 +457,11 @@ const ANTICIPATION: &[&str] = &[
     "enfin le",
 ];
 
+/// The words after the first, the cue, and the cue's number.
+type Entry = (Vec<&'static str>, Cue, usize);
+
 pub struct CueIndex {
-    by_first: HashMap<&'static str, Vec<(Vec<&'static str>, Cue, usize)>>,
+    by_first: HashMap<&'static str, Vec<Entry>>,
 }
 
 /// What one pass over a post found.
@@ -550,7 +469,6 @@ pub struct CueIndex {
 pub struct Found {
     pub spam: f32,
     pub complaint: bool,
-    pub experience: bool,
     pub news: bool,
     pub opener: bool,
     pub praise: bool,
@@ -562,12 +480,11 @@ const GREETINGS: &[&str] = &["bonjour", "bonsoir", "salut", "hello", "hi", "hey"
 
 impl CueIndex {
     pub fn new() -> CueIndex {
-        let mut by_first: HashMap<&'static str, Vec<(Vec<&'static str>, Cue, usize)>> = HashMap::new();
-        let lists: [(&[&str], Cue); 9] = [
+        let mut by_first: HashMap<&'static str, Vec<Entry>> = HashMap::new();
+        let lists: [(&[&str], Cue); 8] = [
             (SPAM_STRONG, Cue::SpamStrong),
             (SPAM_WEAK, Cue::SpamWeak),
             (COMPLAINT, Cue::Complaint),
-            (EXPERIENCE, Cue::Experience),
             (NEWS, Cue::News),
             (OPENERS, Cue::Opener),
             (PRAISE, Cue::Praise),
@@ -618,7 +535,6 @@ impl CueIndex {
                     }
                     Cue::SpamStrong | Cue::SpamWeak => {}
                     Cue::Complaint => found.complaint = true,
-                    Cue::Experience => found.experience = true,
                     Cue::News => found.news = true,
                     Cue::Opener => found.opener |= at_start && opener_fits(rest, toks, i),
                     Cue::Praise => found.praise = true,

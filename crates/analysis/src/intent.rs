@@ -16,15 +16,16 @@ pub fn classify(text: &str, toks: &[Tok<'_>], compound: f32, cues: &CueIndex) ->
     }
     let negative = compound <= NEGATIVE_FROM;
     let positive = compound >= POSITIVE_FROM;
-    if (negative && found.experience && !found.news) || (found.complaint && compound < 0.3) {
+    let question_mark = toks.iter().any(|t| t.is_punct('?'));
+    let clearly_negative = negative && !found.news && (!question_mark || compound <= -0.5);
+    if clearly_negative || (found.complaint && compound < 0.5) {
         return Intent::Complaint;
     }
-    let asks = toks.iter().any(|t| t.is_punct('?'))
-        || (found.opener && !toks.iter().any(|t| t.is_punct('!')) && compound.abs() < 0.5);
+    let asks = question_mark || (found.opener && !toks.iter().any(|t| t.is_punct('!')) && compound.abs() < 0.5);
     if asks && !found.rhetorical {
         return Intent::Question;
     }
-    if positive && (found.praise || found.rhetorical) && !found.anticipation {
+    if positive && (found.praise || found.rhetorical || compound >= 0.6) && !found.anticipation {
         return Intent::Praise;
     }
     Intent::Other

@@ -1,7 +1,10 @@
 //! Language: the supported codes, reading a declared language, and detection restricted to the configured ones
 //! (function-word and spelling cues first, whatlang's trigrams when the cues do not settle it).
+use std::collections::HashMap;
+
 use whatlang::{Detector, Lang};
 
+use crate::lexicon::Lexicons;
 use crate::text::{Kind, Token};
 
 /// ISO 639-1 codes this crate accepts, with whatlang's language.
@@ -278,6 +281,7 @@ const CUES: &[(&str, &[&str])] = &[
 /// Letters that mostly belong to one language of the default set.
 const LETTER_CUES: &[(char, &str)] = &[
     ('ç', "fr"),
+    ('à', "fr"),
     ('œ', "fr"),
     ('ê', "fr"),
     ('è', "fr"),
@@ -315,16 +319,26 @@ pub fn declared(tag: &str, configured: &[&'static str]) -> Option<&'static str> 
 pub struct LanguageDetector {
     configured: Vec<&'static str>,
     whatlang: Detector,
+    /// Cue word → bit set of the configured slots (at most 8) whose language uses it.
+    cues: HashMap<&'static str, u8>,
 }
 
 impl LanguageDetector {
     pub fn new(configured: &[&'static str]) -> LanguageDetector {
         let langs = SUPPORTED.iter().filter(|(c, _)| configured.contains(c)).map(|(_, l)| *l).collect();
-        LanguageDetector { configured: configured.to_vec(), whatlang: Detector::with_allowlist(langs) }
+        let mut cues: HashMap<&'static str, u8> = HashMap::new();
+        for (code, words) in CUES {
+            if let Some(slot) = configured.iter().position(|c| c == code).filter(|i| *i < 8) {
+                for w in *words {
+                    *cues.entry(w).or_default() |= 1 << slot;
+                }
+            }
+        }
+        LanguageDetector { configured: configured.to_vec(), whatlang: Detector::with_allowlist(langs), cues }
     }
 
     /// The language of a text: `None` when it has no letters or is in a script no configured language uses.
-    pub fn detect(&self, text: &str, tokens: &[Token]) -> Option<&'static str> {
+    pub fn detect(&self, text: &str, tokens: &[Token], lexicons: &Lexicons) -> Option<&'static str> {
         if !text.chars().any(char::is_alphabetic) {
             return None;
         }
@@ -332,11 +346,21 @@ impl LanguageDetector {
         let configured = &self.configured;
         let slot = |code: &str| configured.iter().position(|c| *c == code).filter(|i| *i < 8);
         for token in tokens.iter().filter(|t| t.kind == Kind::Word) {
-            for (code, words) in CUES {
-                if let Some(i) = slot(code) {
-                    if words.contains(&token.text.as_str()) {
-                        scores[i] += 1.0;
+            if let Some(bits) = self.cues.get(token.text.as_str()) {
+                for (i, score) in scores.iter_mut().enumerate() {
+                    if bits & (1 << i) != 0 {
+                        *score += 1.0;
                     }
+                }
+            }
+        }
+        // A sentiment word of one lexicon only ("amazing", "génial") is a cue too.
+        if let (Some(fr), Some(en)) = (slot("fr"), slot("en")) {
+            for token in tokens.iter().filter(|t| t.kind == Kind::Word && t.text.chars().count() > 2) {
+                match (lexicons.fr.has(&token.text), lexicons.en.has(&token.text)) {
+                    (true, false) => scores[fr] += 0.5,
+                    (false, true) => scores[en] += 0.5,
+                    _ => {}
                 }
             }
         }
@@ -361,13 +385,16 @@ impl LanguageDetector {
         }
         let info = self.whatlang.detect(text);
         let guessed = info.and_then(|info| {
+            // whatlang answers by script alone for one-language scripts (Hebrew, Greek…), whatever the allowlist.
             let code = SUPPORTED.iter().find(|(_, l)| *l == info.lang()).map(|(c, _)| *c)?;
+            let code = configured.iter().copied().find(|c| *c == code)?;
             Some((code, info.is_reliable()))
         });
         match guessed {
             Some((code, true)) => Some(code),
             _ if best.1 > second => configured.get(best.0).copied(),
-            Some((code, false)) => Some(code),
+            Some((code, false)) if tokens.iter().filter(|t| t.kind == Kind::Word).count() > 3 => Some(code),
+            Some(_) => configured.first().copied(),
             None if text.chars().any(|c| c.is_ascii_alphabetic()) => configured.first().copied(),
             None => None,
         }

@@ -110,6 +110,11 @@ impl Lexicon {
         })
     }
 
+    /// Whether the exact lowercase word has an entry.
+    pub fn has(&self, word: &str) -> bool {
+        self.words.contains_key(word)
+    }
+
     /// Valence of a phrase given as folded words separated by single spaces.
     pub fn phrase(&self, folded: &str) -> Option<f32> {
         self.phrases.get(folded).copied()

@@ -81,7 +81,7 @@ impl Analyzer {
         let has_letters = text.chars().any(char::is_alphabetic);
         let lang = match declared_lang.and_then(|d| lang::declared(d, &self.languages)) {
             Some(code) if has_letters => Some(code),
-            _ => self.detector.detect(text, &tokens),
+            _ => self.detector.detect(text, &tokens, &self.lexicons),
         };
         let lex = self.lexicons.for_lang(lang);
         let toks = prepare::prepare(&tokens, lex);

@@ -190,7 +190,7 @@ mod tests {
             kinds,
             [Kind::Word, Kind::Punct, Kind::Punct, Kind::Emoji, Kind::Url, Kind::Hashtag, Kind::Emoji, Kind::Emoji]
         );
-        assert!(tokens[0].caps == false && tokenize("NUL")[0].caps);
+        assert!(!tokens[0].caps && tokenize("NUL")[0].caps);
     }
 
     #[test]
