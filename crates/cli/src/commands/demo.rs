@@ -326,6 +326,22 @@ pub async fn seed(app: &App) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Listening queries of the demo clients: (client, name, query, alert).
+const DEMO_QUERIES: [(&str, &str, &str, &str); 12] = [
+    ("da-marco", "Marque", "\"da marco\" OR #damarco", "off"),
+    ("da-marco", "Réclamations", "(\"da marco\" OR #damarco) sentiment:negative", "instant"),
+    ("da-marco", "Concurrents", "\"pizza gusto\" OR \"napoli express\" OR @napoliexpress", "daily"),
+    ("tapis-traditions", "Marque", "\"tapis & traditions\" OR #tapisettraditions", "off"),
+    ("tapis-traditions", "Tapis d'Orient", "tapis NEAR/3 (persan* OR berb* OR kilim*) -\"tapis rouge\"", "daily"),
+    ("gaston-fils", "Marque", "\"gaston & fils\" OR #gastonetfils", "off"),
+    ("gaston-fils", "Réclamations", "(\"gaston & fils\" OR #gastonetfils) sentiment:negative", "instant"),
+    ("osteo-lea-moreau", "Cabinet", "\"léa moreau\" OR (ostéo* NEAR/5 moreau)", "off"),
+    ("osteo-lea-moreau", "Questions", "(ostéo* OR #ostéopathie) -recrute", "hourly"),
+    ("musee-du-ruban", "Marque", "\"musée du ruban\" OR #muséeduruban", "off"),
+    ("musee-du-ruban", "Expositions", "(exposition OR expo) NEAR/6 ruban*", "daily"),
+    ("musee-du-ruban", "Avis négatifs", "(\"musée du ruban\" OR #muséeduruban) sentiment:negative", "instant"),
+];
+
 /// Sources for every client and 90 days of mentions. The sources are paused: the demo works
 /// offline, and their addresses are not real.
 async fn seed_veille(app: &App, operator: &Actor) -> anyhow::Result<()> {
@@ -334,6 +350,12 @@ async fn seed_veille(app: &App, operator: &Actor) -> anyhow::Result<()> {
     let bar = ProgressBar::new(total as u64);
     if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} mentions {msg}") {
         bar.set_style(style);
+    }
+    // Queries first, so that mentions arriving match them live (the complaint ones alert in the app).
+    for (slug, name, query, alert) in DEMO_QUERIES {
+        let draft = filrouge_domain::listening_query::QueryDraft::parse(name, query, true, alert, "")
+            .map_err(|e| anyhow::anyhow!("demo query {name}: {e}"))?;
+        app.create_query(operator, slug, draft).await?;
     }
     for source in veille {
         bar.set_message(source.spec.name.clone());
