@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use futures_util::StreamExt;
+
 use filrouge_domain::client::Client;
 use filrouge_domain::ids::{ClientId, HitId, MentionId, QueryId};
 use filrouge_domain::listening_query::{next_digest, ListeningQuery};
@@ -27,6 +29,8 @@ use crate::App;
 pub const DIGEST_LAG: SignedDuration = SignedDuration::from_secs(60);
 /// How long a claimed delivery is this process's to send before another may try.
 const LEASE: SignedDuration = SignedDuration::from_secs(120);
+/// E-mails handed to the mail server at the same time.
+const SENDING_AT_ONCE: usize = 8;
 /// Deliveries handled per round.
 const ROUND: u32 = 500;
 /// Mentions listed in one e-mail at most.
@@ -139,39 +143,51 @@ impl App {
             };
             groups.entry(key).or_default().push(d);
         }
+        // Compose (database reads), send several at once, then record every outcome in one transaction.
+        let mut letters = Vec::with_capacity(groups.len());
         for ((query_id, _), group) in groups {
-            let ids: Vec<i64> = group.iter().map(|d| d.id).collect();
-            let letter = match self.compose(query_id, &group).await? {
-                Some(letter) => letter,
-                None => {
-                    // The query lost its recipients or its matches: nothing to send.
-                    let mut tx = self.store.write().await?;
-                    tx.deliveries_sent(&ids, now).await?;
-                    tx.commit().await?;
-                    report.deliveries_done += ids.len() as u64;
-                    continue;
+            let letter = self.compose(query_id, &group).await?;
+            letters.push((query_id, group, letter));
+        }
+        let outcomes: Vec<(QueryId, Vec<PendingDelivery>, Option<std::result::Result<(), String>>)> =
+            futures_util::stream::iter(letters.into_iter().map(|(query_id, group, letter)| {
+                let mailer = &mailer;
+                async move {
+                    let outcome = match letter {
+                        Some(letter) => Some(mailer.send(&letter).await),
+                        // The query lost its recipients or its matches: nothing to send.
+                        None => None,
+                    };
+                    (query_id, group, outcome)
                 }
-            };
-            match mailer.send(&letter).await {
-                Ok(()) => {
-                    let mut tx = self.store.write().await?;
-                    tx.deliveries_sent(&ids, self.now()).await?;
-                    tx.commit().await?;
-                    report.emails_sent += 1;
-                    report.deliveries_done += ids.len() as u64;
-                }
-                Err(error) => {
+            }))
+            .buffer_unordered(SENDING_AT_ONCE)
+            .collect()
+            .await;
+        let sent_at = self.now();
+        let mut done: Vec<i64> = Vec::new();
+        let mut tx = self.store.write().await?;
+        for (query_id, group, outcome) in outcomes {
+            match outcome {
+                Some(Err(error)) => {
                     tracing::warn!(query = query_id.0, %error, "alert e-mail not accepted; will retry");
-                    let mut tx = self.store.write().await?;
                     for d in &group {
                         let retry = now.checked_add(retry_after(d.attempts)).unwrap_or(now);
                         tx.delivery_failed(d.id, &error, retry).await?;
                     }
-                    tx.commit().await?;
-                    report.failed += ids.len() as u64;
+                    report.failed += group.len() as u64;
+                }
+                sent => {
+                    report.emails_sent += u64::from(sent.is_some());
+                    report.deliveries_done += group.len() as u64;
+                    done.extend(group.iter().map(|d| d.id));
                 }
             }
         }
+        for chunk in done.chunks(500) {
+            tx.deliveries_sent(chunk, sent_at).await?;
+        }
+        tx.commit().await?;
         Ok(report)
     }
 
