@@ -2,8 +2,11 @@
 //! `poll`: one full poll cycle over N feeds spread over 100 loopback hosts, 90% answering 304,
 //! with the wall time and the CPU time of the polling process per request;
 //! `ingest`: mentions per second into the archive and the search index, beside raw batched
-//! SQLite inserts of the same rows, measured in the same run.
+//! SQLite inserts of the same rows, measured in the same run;
+//! `alerts`: from a mention's arrival to its instant alert handed to a real SMTP server, at a
+//! steady arrival rate.
 
+mod alerts;
 mod ingest;
 mod poll;
 
@@ -40,6 +43,13 @@ enum What {
         #[arg(long, default_value_t = 200_000)]
         mentions: usize,
     },
+    /// Arrival-to-SMTP latency of instant alerts at a steady rate.
+    Alerts {
+        #[arg(long, default_value_t = 1_000)]
+        rate: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -53,6 +63,7 @@ fn main() -> anyhow::Result<()> {
             What::Serve { feeds, hosts, port } => poll::serve(feeds, hosts, port).await,
             What::Poll { feeds, hosts, port } => poll::poll(feeds, hosts, port).await,
             What::Ingest { mentions } => ingest::ingest(mentions).await,
+            What::Alerts { rate, seconds } => alerts::alerts(rate, seconds).await,
         }
     })
 }

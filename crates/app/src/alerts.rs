@@ -202,14 +202,20 @@ impl App {
         let mut mention_ids: Vec<MentionId> = Vec::new();
         let mut total = 0u64;
         let mut digest_range = None;
+        let instants: Vec<HitId> = group
+            .iter()
+            .filter_map(|d| match d.kind {
+                DeliveryKind::Instant(hit) => Some(hit),
+                DeliveryKind::Digest { .. } => None,
+            })
+            .collect();
+        for h in tx.hits(&instants).await? {
+            mention_ids.push(h.mention_id);
+            total += 1;
+        }
         for d in group {
             match d.kind {
-                DeliveryKind::Instant(hit) => {
-                    if let Some(h) = tx.hit(hit).await? {
-                        mention_ids.push(h.mention_id);
-                        total += 1;
-                    }
-                }
+                DeliveryKind::Instant(_) => {}
                 DeliveryKind::Digest { from, to } => {
                     total += tx.count_hits_between(query_id, from, to).await?;
                     let hits = tx.hits_between(query_id, from, to, LISTED as u32).await?;

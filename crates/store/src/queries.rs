@@ -282,6 +282,28 @@ impl Tx {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// These matches (those that still exist), in id order.
+    pub async fn hits(&mut self, ids: &[HitId]) -> Result<Vec<QueryHit>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, query_id, mention_id, client_id, matched_at, live FROM query_hits WHERE id IN ({}) ORDER BY id",
+                self.list_of(chunk.len())
+            );
+            let rows: Vec<HitRow> = on_tx!(self, c => {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(id.0);
+                }
+                q.fetch_all(c).await
+            })?;
+            for row in rows {
+                out.push(row.into_hit()?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn hit(&mut self, id: HitId) -> Result<Option<QueryHit>> {
         let sql = "SELECT id, query_id, mention_id, client_id, matched_at, live FROM query_hits WHERE id = $1";
         let row: Option<HitRow> = on_tx!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)?;
