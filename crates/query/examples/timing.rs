@@ -181,9 +181,6 @@ fn main() {
             )
         })
         .collect();
-    if std::env::var("HEAVY").is_ok() {
-        heavy(&sources, &docs);
-    }
     let urls = ["https://www.example.com/post/1", "https://bsky.app/profile/x/post/y", "https://mastodon.social/@a/1"];
     let mut scratch = Scratch::default();
     let mut out = Vec::new();
