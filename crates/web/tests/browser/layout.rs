@@ -52,10 +52,23 @@ async fn pages_fit_a_phone_screen() {
 
     // The veille and the sources, with long unbroken text that must wrap.
     let long = "https://www.un-site-avec-une-adresse-tres-longue.example/articles/2026/06/un-titre-sans-espaces";
+    let op = filrouge_app::Actor::operator();
+    let long_query = format!("\"{}\" OR pizza", "unmotsansfin".repeat(8));
+    let draft = filrouge_domain::listening_query::QueryDraft::parse(
+        "Une requête au nom long",
+        &long_query,
+        true,
+        "instant",
+        "",
+    )
+    .expect("a valid draft");
+    h.app.create_query(&op, SLUG, draft).await.expect("the query is saved");
     h.mentions(SLUG, &[(long, "<p>Un texte</p>"), ("Pizza", &format!("<p>{}</p>", "mot".repeat(60)))]).await;
     for (path, what, png_name) in [
         (format!("/c/{SLUG}/mentions"), "ol.mentions", "mentions-mobile.png"),
         (format!("/c/{SLUG}/sources"), "table.sources", "sources-mobile.png"),
+        (format!("/c/{SLUG}/queries"), "table.queries", "queries-mobile.png"),
+        ("/notifications".to_owned(), "ol.notifications", "notifications-mobile.png"),
     ] {
         h.goto(&path).await;
         h.find(what).await;
