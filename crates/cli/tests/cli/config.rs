@@ -71,7 +71,28 @@ fn migrate_applies_once() {
     let cli = Cli::new();
     let first = cli.run(&["migrate"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert!(first.stdout.contains("2 migration(s) applied"), "{}", first.stdout);
+    assert!(first.stdout.contains("3 migration(s) applied"), "{}", first.stdout);
     let second = cli.run(&["migrate"]);
     assert!(second.stdout.contains("0 migration(s) applied"), "{}", second.stdout);
+}
+
+#[test]
+fn an_unknown_analysis_language_or_a_bad_mail_sender_stops_with_exit_2() {
+    let cli = Cli::new();
+    let bad = cli.write("bad.toml", "[analysis]\nlanguages = [\"fr\", \"klingon\"]\n");
+    let run = cli.run(&["--config", crate::helpers::s(&bad), "query", "list", "x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("klingon"), "{}", run.stderr);
+    let bad = cli.write("mail.toml", "[mail]\nhost = \"127.0.0.1\"\nfrom = \"pas une adresse\"\n");
+    let run = cli.run(&["--config", crate::helpers::s(&bad), "query", "list", "x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("mail.from"), "{}", run.stderr);
+}
+
+#[test]
+fn config_print_redacts_the_mail_password() {
+    let cli = Cli::new().with_env("FILROUGE_MAIL__PASSWORD", "s3cret-smtp-pass");
+    let run = cli.run(&["config", "print"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("s3cret-smtp-pass") && run.stdout.contains("<redacted>"), "{}", run.stdout);
 }
