@@ -29,6 +29,9 @@ use crate::App;
 pub const DIGEST_LAG: SignedDuration = SignedDuration::from_secs(60);
 /// How long a claimed delivery is this process's to send before another may try.
 const LEASE: SignedDuration = SignedDuration::from_secs(120);
+/// A group of deliveries and what the mail server said (`None`: nothing had to be sent).
+type Outcome = (QueryId, Vec<PendingDelivery>, Option<std::result::Result<(), String>>);
+
 /// E-mails handed to the mail server at the same time.
 const SENDING_AT_ONCE: usize = 8;
 /// Deliveries handled per round.
@@ -149,7 +152,7 @@ impl App {
             let letter = self.compose(query_id, &group).await?;
             letters.push((query_id, group, letter));
         }
-        let outcomes: Vec<(QueryId, Vec<PendingDelivery>, Option<std::result::Result<(), String>>)> =
+        let outcomes: Vec<Outcome> =
             futures_util::stream::iter(letters.into_iter().map(|(query_id, group, letter)| {
                 let mailer = &mailer;
                 async move {

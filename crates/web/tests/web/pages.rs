@@ -306,7 +306,7 @@ async fn queries_are_written_checked_tried_and_followed_by_feed_and_notification
         atom.body.starts_with("<?xml") && atom.body.contains("<entry>") && atom.body.contains("Pizza &lt;froide&gt;")
     );
     assert!(!atom.body.contains("Nouveau menu"), "only the query's matches");
-    assert!(!cm.get(&detail_path).await.body.contains(&token), "never shown again");
+    assert!(!cm.get(detail_path).await.body.contains(&token), "never shown again");
     cm.post(&format!("{detail_path}/feed/delete"), &[]).await;
     assert_eq!(anonymous.get(&format!("/feeds/q/{token}")).await.status, StatusCode::NOT_FOUND);
 
