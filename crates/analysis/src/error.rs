@@ -14,11 +14,3 @@ pub enum AnalysisError {
     #[error("malformed line {line} in embedded data file {file}")]
     BadData { file: &'static str, line: usize },
 }
-
-/// A label given as text that is not one of the known labels.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown {kind} label {value:?}")]
-pub struct UnknownLabel {
-    pub kind: &'static str,
-    pub value: String,
-}

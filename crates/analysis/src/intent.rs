@@ -1,10 +1,10 @@
 //! Intent: rules over the prepared tokens, the cues found and the sentiment score (spam first, then complaint,
 //! question, praise, other).
 use crate::cues::{CueIndex, Found};
-use crate::labels::Intent;
 use crate::prepare::Tok;
 use crate::sentiment::{NEGATIVE_FROM, POSITIVE_FROM};
 use crate::text::Kind;
+use crate::Intent;
 
 /// Spam from this weight of cues on.
 const SPAM_FROM: f32 = 2.5;

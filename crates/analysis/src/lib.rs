@@ -5,7 +5,6 @@
 mod cues;
 mod error;
 mod intent;
-mod labels;
 mod lang;
 mod lexicon;
 mod prepare;
@@ -14,8 +13,9 @@ pub mod text;
 
 use serde::Serialize;
 
-pub use error::{AnalysisError, UnknownLabel};
-pub use labels::{Intent, Sentiment};
+pub use error::AnalysisError;
+/// The labels are the domain's own: what the analyser says is what the archive stores.
+pub use filrouge_domain::analysis::{Intent, Sentiment};
 
 /// What the analyser says about one mention.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,9 +1,9 @@
 //! Sentiment: a VADER-style scorer over prepared tokens (lexicon valence, boosters, negation window,
 //! contrast weighting, capitals and exclamation emphasis, emoji), and the neutral band.
-use crate::labels::Sentiment;
 use crate::lexicon::{Lexicon, Lexicons};
 use crate::prepare::Tok;
 use crate::text::Kind;
+use crate::Sentiment;
 
 /// Negation words (folded), French and English.
 const NEGATIONS: &[&str] = &[

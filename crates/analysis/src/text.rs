@@ -7,14 +7,7 @@ pub const MAX_TOKENS: usize = 1000;
 
 /// The first `MAX_BYTES` of `text`, cut at a character boundary.
 pub fn bound(text: &str) -> &str {
-    if text.len() <= MAX_BYTES {
-        return text;
-    }
-    let mut end = MAX_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    &text[..text.floor_char_boundary(MAX_BYTES)]
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,11 +29,7 @@ pub(crate) const NEUTRAL: MentionAnalysis =
     MentionAnalysis { sentiment: Sentiment::Neutral, sentiment_score: 0.0, intent: Intent::Other };
 
 pub(crate) fn to_domain(a: &filrouge_analysis::Analysis) -> MentionAnalysis {
-    MentionAnalysis {
-        sentiment: Sentiment::parse(a.sentiment.as_str()).unwrap_or(Sentiment::Neutral),
-        sentiment_score: a.sentiment_score.clamp(-1.0, 1.0),
-        intent: Intent::parse(a.intent.as_str()).unwrap_or(Intent::Other),
-    }
+    MentionAnalysis { sentiment: a.sentiment, sentiment_score: a.sentiment_score.clamp(-1.0, 1.0), intent: a.intent }
 }
 
 /// The matcher's view of a mention about to be stored.

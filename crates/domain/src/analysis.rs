@@ -62,6 +62,20 @@ impl Intent {
     }
 }
 
+impl std::str::FromStr for Sentiment {
+    type Err = crate::Invalid;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| crate::Invalid::new("sentiment", format!("unknown sentiment '{s}'")))
+    }
+}
+
+impl std::str::FromStr for Intent {
+    type Err = crate::Invalid;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| crate::Invalid::new("intent", format!("unknown intent '{s}'")))
+    }
+}
+
 /// The analysis of one mention (its language is the mention's `lang`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MentionAnalysis {

@@ -128,14 +128,7 @@ pub struct MentionLink {
 
 /// Cuts `s` to at most `max` bytes on a character boundary.
 pub fn truncate_bytes(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 /// Cuts `s` to at most `max` characters.

@@ -409,14 +409,7 @@ fn strip_attr(tag: &str, name: &str) -> String {
 }
 
 fn cut_at_char_boundary(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    &s[..s.floor_char_boundary(max)]
 }
 
 fn is_html(media: &str) -> bool {
