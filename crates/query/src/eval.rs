@@ -110,14 +110,27 @@ pub(crate) fn leaf_matches(leaf: &TextLeaf, view: &View<'_>) -> bool {
 }
 
 /// Calls `f` with the start of each occurrence of the leaf (in no particular order) until it returns false.
-/// Looks the leaf's exact word up in the document's index when there is one, else scans the tokens.
+/// Looks the leaf's exact word up in the document's index when it is built, else among the tokens' hashes, else
+/// tries every token.
 pub(crate) fn occurrences(leaf: &TextLeaf, view: &View<'_>, mut f: impl FnMut(usize) -> bool) {
     let range = view.range(leaf.scope);
     match leaf.probe {
-        Some((k, hash)) if view.index.is_built() => {
-            for j in view.index.get(hash) {
-                if let Some(i) = j.checked_sub(k) {
-                    if range.contains(&i) && leaf_at(leaf, view, i) && !f(i) {
+        Some((k, hash)) => {
+            // Whether to go on after the token `j` holding the probed word.
+            let mut at = |j: usize| match j.checked_sub(k) {
+                Some(i) if range.contains(&i) && leaf_at(leaf, view, i) => f(i),
+                _ => true,
+            };
+            if view.index.is_built() {
+                for j in view.index.get(hash) {
+                    if !at(j) {
+                        return;
+                    }
+                }
+            } else {
+                // The same tokens in the same order as the index (which lists the last one first).
+                for (j, t) in view.toks.tokens.iter().enumerate().rev() {
+                    if (t.hash == hash || t.hash2 == hash) && !at(j) {
                         return;
                     }
                 }

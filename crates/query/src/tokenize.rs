@@ -1,7 +1,7 @@
 //! Tokenizing a document field once: words (letter/digit runs, folded), `#hashtags` and `@mentions`, each with
 //! its folded form and its byte range in the original text.
 
-use crate::fold::{class, fold_char, word_hash, word_key, Class};
+use crate::fold::{class, fold_char, key_prefix, short_hash, word_hash, word_key, Class};
 use crate::limits::MAX_FIELD_BYTES;
 
 /// What a token is.
@@ -110,13 +110,53 @@ impl Tokens {
     fn word(&mut self, src: &str, start: usize) -> usize {
         let bytes = src.as_bytes();
         let fold_start = self.fold.len();
-        // Fast path: the ASCII letters and digits at the start of the word.
+        // Fast path: the ASCII letters and digits at the start of the word, 8 bytes at a time.
         let tail = bytes.get(start..).unwrap_or_default();
-        let ascii = tail.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(tail.len());
-        self.fold.extend(tail[..ascii].iter().map(u8::to_ascii_lowercase));
+        let (ascii, first) = match tail.get(..8) {
+            Some(first) => {
+                let x = u64::from_le_bytes(first.try_into().unwrap_or_default());
+                let run = alnum_run(x);
+                let more = if run == 8 { alnum_len(tail.get(8..).unwrap_or_default()) } else { 0 };
+                // Lowercase of an ASCII letter or digit: its 0x20 bit set.
+                (run + more, Some(x | 0x2020_2020_2020_2020))
+            }
+            None => (alnum_len(tail), None),
+        };
+        match first {
+            Some(lower) if ascii <= 8 => {
+                self.fold.extend_from_slice(&lower.to_le_bytes());
+                self.fold.truncate(fold_start + ascii);
+            }
+            _ => self.fold.extend(tail.get(..ascii).unwrap_or_default().iter().map(|b| b | 0x20)),
+        }
         let mut i = start + ascii;
+        if bytes.get(i).is_none_or(|&b| b < 0x80) {
+            // A pure ASCII word: its key and hash come from the source bytes.
+            if ascii == 0 {
+                return i;
+            }
+            let key = match first {
+                Some(lower) => key_prefix(lower, ascii),
+                None => word_key(self.fold.get(fold_start..).unwrap_or_default()),
+            };
+            let hash =
+                if ascii <= 8 { short_hash(ascii, key) } else { word_hash(self.fold.get(fold_start..).unwrap_or_default()) };
+            self.tokens.push(Token {
+                kind: Kind::Word,
+                start: fold_start as u32,
+                end: self.fold.len() as u32,
+                user_len: ascii as u32,
+                label_len: ascii as u32,
+                key,
+                hash,
+                hash2: hash,
+                orig_start: start as u32,
+                orig_end: i as u32,
+            });
+            return i;
+        }
         // The rest of the word, if it goes on with a non-ASCII character.
-        if bytes.get(i).is_some_and(|&b| b >= 0x80) {
+        {
             while i < bytes.len() {
                 let b = bytes[i];
                 if b < 0x80 {
@@ -202,6 +242,28 @@ impl Tokens {
     }
 }
 
+/// Number of ASCII letters and digits at the start of `bytes`.
+#[inline]
+fn alnum_len(bytes: &[u8]) -> usize {
+    bytes.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len())
+}
+
+/// Number of ASCII letters and digits at the start of 8 bytes (little-endian), computed on all 8 at once.
+#[inline]
+fn alnum_run(x: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Each byte below 0x80, so that adding less than 0x80 carries into no other byte.
+    let y = x & !HIGH;
+    let at_least = |lo: u64| (y + (0x80 - lo) * ONES) & HIGH;
+    let above = |hi: u64| (y + (0x7f - hi) * ONES) & HIGH;
+    let lower = y | 0x20 * ONES;
+    let letter = ((lower + (0x80 - 0x61) * ONES) & HIGH) & !((lower + (0x7f - 0x7a) * ONES) & HIGH);
+    let digit = at_least(0x30) & !above(0x39);
+    let alnum = (letter | digit) & !x & HIGH;
+    ((!alnum & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// `src` cut to at most `max` bytes, on a character boundary.
 pub(crate) fn cut(src: &str, max: usize) -> &str {
     if src.len() <= max {
@@ -267,6 +329,18 @@ mod tests {
 
     fn folded(src: &str) -> Vec<String> {
         words(src).into_iter().map(|(_, f, _)| f).collect()
+    }
+
+    #[test]
+    fn alnum_runs_are_counted_like_bytes() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = *b"aZ09zzzz";
+                bytes[at] = b;
+                let x = u64::from_le_bytes(bytes);
+                assert_eq!(alnum_run(x), alnum_len(&bytes), "{b} at {at}");
+            }
+        }
     }
 
     #[test]
