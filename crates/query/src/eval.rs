@@ -115,6 +115,7 @@ pub(crate) fn leaf_matches(leaf: &TextLeaf, view: &View<'_>) -> bool {
 pub(crate) fn occurrences(leaf: &TextLeaf, view: &View<'_>, mut f: impl FnMut(usize) -> bool) {
     let range = view.range(leaf.scope);
     match leaf.probe {
+        Some((_, hash)) if !view.toks.may_have(hash) => {}
         Some((k, hash)) => {
             // Whether to go on after the token `j` holding the probed word.
             let mut at = |j: usize| match j.checked_sub(k) {

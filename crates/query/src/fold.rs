@@ -95,6 +95,29 @@ pub(crate) fn fold_char(c: char, out: &mut Vec<u8>) {
     }
 }
 
+/// Appends the folded form of `c` to `out` if it is a letter or digit; returns its class (one table look-up).
+#[inline]
+pub(crate) fn fold_word_char(c: char, out: &mut Vec<u8>) -> Class {
+    let code = c as u32;
+    if (TABLE_START..TABLE_END).contains(&code) {
+        let Some(entry) = table().get((code - TABLE_START) as usize) else { return Class::Other };
+        if entry.class == Class::Word {
+            if entry.len == SLOW {
+                fold_slow(c, out);
+            } else {
+                out.extend_from_slice(entry.bytes.get(..entry.len as usize).unwrap_or_default());
+            }
+        }
+        entry.class
+    } else {
+        let class = class(c);
+        if class == Class::Word {
+            fold_char(c, out);
+        }
+        class
+    }
+}
+
 fn fold_slow(c: char, out: &mut Vec<u8>) {
     decompose_compatible(c, |d| {
         if is_combining_mark(d) {
@@ -153,7 +176,13 @@ pub(crate) fn fold_str(s: &str) -> String {
 pub(crate) fn word_key(folded: &[u8]) -> u64 {
     match folded.get(..8) {
         Some(first) => u64::from_le_bytes(first.try_into().unwrap_or_default()),
-        None => folded.iter().enumerate().fold(0, |v, (i, &b)| v | (b as u64) << (8 * i)),
+        None => {
+            let mut first = [0u8; 8];
+            if let Some(head) = first.get_mut(..folded.len()) {
+                head.copy_from_slice(folded);
+            }
+            u64::from_le_bytes(first)
+        }
     }
 }
 

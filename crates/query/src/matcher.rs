@@ -25,8 +25,8 @@ pub struct Matcher {
     /// One bit per hash of a word that starts a pair anchor: pairs are hashed only after such a word.
     firsts: Vec<u64>,
     has_pairs: bool,
-    /// Bit `n` set: some wildcard is looked up by its first `n` characters.
-    prefix_lengths: u32,
+    /// The lengths `n` (ascending) such that some wildcard is looked up by its first `n` characters.
+    prefix_ns: Vec<usize>,
     hosts: FxHashMap<Box<str>, Postings>,
     postings: Vec<u32>,
     /// Queries without anchors, checked on every document.
@@ -127,8 +127,12 @@ impl Matcher {
         let mut postings = Vec::new();
         let words = freeze(words, &mut postings);
         let hosts = freeze(hosts, &mut postings);
-        let (ids, queries) = all.into_iter().unzip();
-        Matcher { ids, queries, words, filter, firsts, has_pairs, prefix_lengths, hosts, postings, always }
+        let (ids, queries): (Vec<u64>, Vec<Query>) = all.into_iter().unzip();
+        // A query's nodes, copied one query after the other, lie close together in memory: evaluating a candidate
+        // then reads a few neighbouring cache lines instead of allocations scattered since parsing.
+        let queries = queries.iter().map(Query::clone).collect();
+        let prefix_ns = PREFIX_LENGTHS.filter(|n| prefix_lengths & (1 << n) != 0).collect();
+        Matcher { ids, queries, words, filter, firsts, has_pairs, prefix_ns, hosts, postings, always }
     }
 
     /// Number of queries.
@@ -180,35 +184,43 @@ impl Matcher {
             }
         };
         let toks = &prepared.body;
-        let firsts = &self.firsts;
-        let mut previous: Option<(u64, u64)> = None;
+        let (firsts, prefix_ns) = (&self.firsts, &self.prefix_ns[..]);
+        // The hashes of the previous token that start some pair anchor.
+        let (mut first1, mut first2): (Option<u64>, Option<u64>) = (None, None);
         for (i, t) in toks.tokens.iter().enumerate() {
+            let two = t.hash2 != t.hash;
             probe(t.hash, &mut add);
-            if t.hash2 != t.hash {
+            if two {
                 probe(t.hash2, &mut add);
             }
             if self.has_pairs {
-                if let Some((p1, p2)) = previous.filter(|_| i != prepared.title_end) {
-                    for first in [p1, p2] {
-                        if (first == p1 || p2 != p1) && has_bit(firsts, first) {
-                            probe(pair_hash(first, t.hash), &mut add);
-                            if t.hash2 != t.hash {
-                                probe(pair_hash(first, t.hash2), &mut add);
-                            }
+                if i != prepared.title_end {
+                    for first in [first1, first2].into_iter().flatten() {
+                        probe(pair_hash(first, t.hash), &mut add);
+                        if two {
+                            probe(pair_hash(first, t.hash2), &mut add);
                         }
                     }
                 }
-                previous = Some((t.hash, t.hash2));
+                first1 = has_bit(firsts, t.hash).then_some(t.hash);
+                first2 = (two && has_bit(firsts, t.hash2)).then_some(t.hash2);
             }
-            if self.prefix_lengths != 0 {
-                let (form, label) = toks.plain_forms(t);
-                for form in std::iter::once(form).chain(label) {
-                    for n in PREFIX_LENGTHS {
-                        if self.prefix_lengths & (1 << n) != 0 {
-                            match prefix_hash_keyed(form, t.key, n) {
-                                Some(h) => probe(h, &mut add),
-                                None => break,
-                            }
+            if !prefix_ns.is_empty() {
+                // The plain forms of the token: the word or tag, or a mention's user part and first label.
+                let all = toks.folded(t);
+                let user = all.get(..t.user_len as usize).unwrap_or_default();
+                for &n in prefix_ns {
+                    match prefix_hash_keyed(user, t.key, n) {
+                        Some(h) => probe(h, &mut add),
+                        None => break,
+                    }
+                }
+                if t.label_len != t.user_len {
+                    let label = all.get(..t.label_len as usize).unwrap_or_default();
+                    for &n in prefix_ns {
+                        match prefix_hash_keyed(label, t.key, n) {
+                            Some(h) => probe(h, &mut add),
+                            None => break,
                         }
                     }
                 }
