@@ -3,6 +3,7 @@
 
 use crate::ast::{Filter, LeafKind, Node, Pat, Scope, TextLeaf};
 use crate::doc::{Document, Prepared, Span};
+use crate::fold::key_prefix;
 use crate::index::Index;
 use crate::leaves::canonical_source;
 use crate::limits::MAX_NEAR_SPANS;
@@ -137,9 +138,15 @@ pub(crate) fn occurrences(leaf: &TextLeaf, view: &View<'_>, mut f: impl FnMut(us
                 }
             }
         }
-        _ => {
-            for i in range {
-                if leaf_at(leaf, view, i) && !f(i) {
+        None => {
+            // A token that a wildcard matches starts with the wildcard's literal prefix (in all its plain forms).
+            let (n, head) = match leaf.words.first() {
+                Some(Pat::Wild { prefix, head, .. }) => (prefix.len().min(8), *head),
+                _ => (0, 0),
+            };
+            let tokens = view.toks.tokens.get(range.clone()).unwrap_or_default();
+            for (i, t) in range.zip(tokens) {
+                if key_prefix(t.key, n) == head && leaf_at(leaf, view, i) && !f(i) {
                     return;
                 }
             }
