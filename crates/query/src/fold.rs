@@ -177,11 +177,16 @@ pub(crate) fn word_key(folded: &[u8]) -> u64 {
     match folded.get(..8) {
         Some(first) => u64::from_le_bytes(first.try_into().unwrap_or_default()),
         None => {
-            let mut first = [0u8; 8];
-            if let Some(head) = first.get_mut(..folded.len()) {
-                head.copy_from_slice(folded);
+            let n = folded.len();
+            match (folded.get(..4), folded.get(n.saturating_sub(4)..)) {
+                // Two overlapping 4-byte reads: the bytes they share are the same.
+                (Some(lo), Some(hi)) if n >= 4 => {
+                    let lo = u32::from_le_bytes(lo.try_into().unwrap_or_default()) as u64;
+                    let hi = u32::from_le_bytes(hi.try_into().unwrap_or_default()) as u64;
+                    lo | (hi << (8 * (n - 4)))
+                }
+                _ => folded.iter().rev().fold(0, |v, &b| (v << 8) | b as u64),
             }
-            u64::from_le_bytes(first)
         }
     }
 }
@@ -237,7 +242,7 @@ pub(crate) fn pair_hash(first: u64, second: u64) -> u64 {
 pub(crate) const PREFIX_LENGTHS: std::ops::RangeInclusive<usize> = 3..=5;
 
 /// The hash of the first `n` characters of a folded word, if it has that many.
-#[inline]
+#[inline(never)]
 pub(crate) fn prefix_hash(folded: &[u8], n: usize) -> Option<u64> {
     let end = if folded.get(..n)?.is_ascii() {
         n
@@ -303,6 +308,15 @@ mod tests {
             for n in PREFIX_LENGTHS {
                 assert_eq!(prefix_hash_keyed(w, word_key(w), n), prefix_hash(w, n), "{word} {n}");
             }
+        }
+    }
+
+    #[test]
+    fn keys_pack_the_first_bytes() {
+        for word in ["", "a", "ab", "abc", "abcd", "abcde", "abcdefg", "abcdefgh", "abcdefghi"] {
+            let w = word.as_bytes();
+            let expected = w.iter().take(8).enumerate().fold(0u64, |v, (i, &b)| v | (b as u64) << (8 * i));
+            assert_eq!(word_key(w), expected, "{word}");
         }
     }
 

@@ -195,7 +195,13 @@ impl Matcher {
             }
             if self.has_pairs {
                 if i != prepared.title_end {
-                    for first in [first1, first2].into_iter().flatten() {
+                    if let Some(first) = first1 {
+                        probe(pair_hash(first, t.hash), &mut add);
+                        if two {
+                            probe(pair_hash(first, t.hash2), &mut add);
+                        }
+                    }
+                    if let Some(first) = first2 {
                         probe(pair_hash(first, t.hash), &mut add);
                         if two {
                             probe(pair_hash(first, t.hash2), &mut add);
@@ -205,7 +211,8 @@ impl Matcher {
                 first1 = has_bit(firsts, t.hash).then_some(t.hash);
                 first2 = (two && has_bit(firsts, t.hash2)).then_some(t.hash2);
             }
-            if !prefix_ns.is_empty() {
+            // A word of fewer bytes than the shortest prefix has fewer characters too.
+            if prefix_ns.first().is_some_and(|&n| n <= t.user_len.max(t.label_len) as usize) {
                 // The plain forms of the token: the word or tag, or a mention's user part and first label.
                 let all = toks.folded(t);
                 let user = all.get(..t.user_len as usize).unwrap_or_default();

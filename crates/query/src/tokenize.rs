@@ -205,8 +205,33 @@ impl Tokens {
                 }
             }
         }
-        self.push(Kind::Word, fold_start, start, i, None);
+        self.push_word(fold_start, start, i);
         i
+    }
+
+    /// [`Tokens::push`] of a word (not a hashtag nor a mention).
+    #[inline]
+    fn push_word(&mut self, fold_start: usize, orig_start: usize, orig_end: usize) {
+        let end = self.fold.len();
+        let folded = self.fold.get(fold_start..).unwrap_or_default();
+        if folded.is_empty() {
+            return;
+        }
+        let (key, hash) = (word_key(folded), word_hash(folded));
+        let len = (end - fold_start) as u32;
+        self.remember(hash);
+        self.tokens.push(Token {
+            kind: Kind::Word,
+            start: fold_start as u32,
+            end: end as u32,
+            user_len: len,
+            label_len: len,
+            key,
+            hash,
+            hash2: hash,
+            orig_start: orig_start as u32,
+            orig_end: orig_end as u32,
+        });
     }
 
     /// A `#hashtag` or `@mention` at `i` (the sigil), if one starts there; returns where it ends.
