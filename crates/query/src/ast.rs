@@ -1,7 +1,7 @@
 //! The parsed query tree: Boolean nodes, text leaves (words, phrases, wildcards, hashtags, mentions, exact
 //! case) and field filters.
 
-use crate::fold::{word_hash, word_key};
+use crate::fold::{key_prefix, word_hash, word_key};
 
 /// A node of the query tree.
 #[derive(Debug, Clone)]
@@ -100,6 +100,8 @@ pub(crate) enum Pat {
     Wild {
         pattern: Box<str>,
         prefix: Box<str>,
+        /// The packed first bytes of `prefix` (at most 8), compared before it.
+        head: u64,
     },
     /// A word as written (case-sensitive), with its folded form for the prefilter.
     Cased {
@@ -109,12 +111,24 @@ pub(crate) enum Pat {
 }
 
 impl Pat {
+    /// A wildcard pattern with the literal `prefix` before its first wildcard.
+    pub fn wild(pattern: Box<str>, prefix: Box<str>) -> Pat {
+        let head = word_key(prefix.as_bytes().get(..prefix.len().min(8)).unwrap_or_default());
+        Pat::Wild { pattern, prefix, head }
+    }
+
     /// Whether a folded word matches this pattern (for `Cased`, the folded form only).
     #[inline]
     pub fn matches_folded(&self, folded: &[u8], key: u64) -> bool {
         match self {
             Pat::Exact(lit) | Pat::Cased { folded: lit, .. } => lit.eq_keyed(folded, key),
-            Pat::Wild { pattern, prefix } => folded.starts_with(prefix.as_bytes()) && wild_matches(pattern, folded),
+            Pat::Wild { pattern, prefix, head } => {
+                let prefix = prefix.as_bytes();
+                folded.len() >= prefix.len()
+                    && key_prefix(key, prefix.len().min(8)) == *head
+                    && (prefix.len() <= 8 || folded.starts_with(prefix))
+                    && wild_matches(pattern, folded)
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::ast::{Filter, LeafKind, Node, Pat, Scope, TextLeaf};
 use crate::doc::{Document, Prepared, Span};
+use crate::fold::key_prefix;
 use crate::index::Index;
 use crate::leaves::canonical_source;
 use crate::limits::MAX_NEAR_SPANS;
@@ -110,22 +111,42 @@ pub(crate) fn leaf_matches(leaf: &TextLeaf, view: &View<'_>) -> bool {
 }
 
 /// Calls `f` with the start of each occurrence of the leaf (in no particular order) until it returns false.
-/// Looks the leaf's exact word up in the document's index when there is one, else scans the tokens.
+/// Looks the leaf's exact word up in the document's index when it is built, else among the tokens' hashes, else
+/// tries every token.
 pub(crate) fn occurrences(leaf: &TextLeaf, view: &View<'_>, mut f: impl FnMut(usize) -> bool) {
     let range = view.range(leaf.scope);
     match leaf.probe {
-        Some((k, hash)) if view.index.is_built() => {
-            for j in view.index.get(hash) {
-                if let Some(i) = j.checked_sub(k) {
-                    if range.contains(&i) && leaf_at(leaf, view, i) && !f(i) {
+        Some((_, hash)) if !view.toks.may_have(hash) => {}
+        Some((k, hash)) => {
+            // Whether to go on after the token `j` holding the probed word.
+            let mut at = |j: usize| match j.checked_sub(k) {
+                Some(i) if range.contains(&i) && leaf_at(leaf, view, i) => f(i),
+                _ => true,
+            };
+            if view.index.is_built() {
+                for j in view.index.get(hash) {
+                    if !at(j) {
+                        return;
+                    }
+                }
+            } else {
+                // The same tokens in the same order as the index (which lists the last one first).
+                for (j, t) in view.toks.tokens.iter().enumerate().rev() {
+                    if (t.hash == hash || t.hash2 == hash) && !at(j) {
                         return;
                     }
                 }
             }
         }
-        _ => {
-            for i in range {
-                if leaf_at(leaf, view, i) && !f(i) {
+        None => {
+            // A token that a wildcard matches starts with the wildcard's literal prefix (in all its plain forms).
+            let (n, head) = match leaf.words.first() {
+                Some(Pat::Wild { prefix, head, .. }) => (prefix.len().min(8), *head),
+                _ => (0, 0),
+            };
+            let tokens = view.toks.tokens.get(range.clone()).unwrap_or_default();
+            for (i, t) in range.zip(tokens) {
+                if key_prefix(t.key, n) == head && leaf_at(leaf, view, i) && !f(i) {
                     return;
                 }
             }

@@ -95,6 +95,29 @@ pub(crate) fn fold_char(c: char, out: &mut Vec<u8>) {
     }
 }
 
+/// Appends the folded form of `c` to `out` if it is a letter or digit; returns its class (one table look-up).
+#[inline]
+pub(crate) fn fold_word_char(c: char, out: &mut Vec<u8>) -> Class {
+    let code = c as u32;
+    if (TABLE_START..TABLE_END).contains(&code) {
+        let Some(entry) = table().get((code - TABLE_START) as usize) else { return Class::Other };
+        if entry.class == Class::Word {
+            if entry.len == SLOW {
+                fold_slow(c, out);
+            } else {
+                out.extend_from_slice(entry.bytes.get(..entry.len as usize).unwrap_or_default());
+            }
+        }
+        entry.class
+    } else {
+        let class = class(c);
+        if class == Class::Word {
+            fold_char(c, out);
+        }
+        class
+    }
+}
+
 fn fold_slow(c: char, out: &mut Vec<u8>) {
     decompose_compatible(c, |d| {
         if is_combining_mark(d) {
@@ -153,24 +176,59 @@ pub(crate) fn fold_str(s: &str) -> String {
 pub(crate) fn word_key(folded: &[u8]) -> u64 {
     match folded.get(..8) {
         Some(first) => u64::from_le_bytes(first.try_into().unwrap_or_default()),
-        None => folded.iter().enumerate().fold(0, |v, (i, &b)| v | (b as u64) << (8 * i)),
+        None => {
+            let n = folded.len();
+            match (folded.get(..4), folded.get(n.saturating_sub(4)..)) {
+                // Two overlapping 4-byte reads: the bytes they share are the same.
+                (Some(lo), Some(hi)) if n >= 4 => {
+                    let lo = u32::from_le_bytes(lo.try_into().unwrap_or_default()) as u64;
+                    let hi = u32::from_le_bytes(hi.try_into().unwrap_or_default()) as u64;
+                    lo | (hi << (8 * (n - 4)))
+                }
+                _ => folded.iter().rev().fold(0, |v, &b| (v << 8) | b as u64),
+            }
+        }
     }
 }
+
+const HASH_K: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// A 64-bit hash of a folded word, for the prefilter (a collision only makes an extra candidate).
 #[inline]
 pub(crate) fn word_hash(folded: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut h = (folded.len() as u64).wrapping_mul(K);
+    if folded.len() <= 8 {
+        return short_hash(folded.len(), word_key(folded));
+    }
+    let mut h = (folded.len() as u64).wrapping_mul(HASH_K);
     let mut chunks = folded.chunks_exact(8);
     for chunk in &mut chunks {
-        h = (h.rotate_left(23) ^ u64::from_le_bytes(chunk.try_into().unwrap_or_default())).wrapping_mul(K);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(chunk.try_into().unwrap_or_default())).wrapping_mul(HASH_K);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        h = (h.rotate_left(23) ^ word_key(rest)).wrapping_mul(K);
+        h = (h.rotate_left(23) ^ word_key(rest)).wrapping_mul(HASH_K);
     }
     h ^ (h >> 29)
+}
+
+/// [`word_hash`] of a word of `len` bytes (1 to 8) from its [`word_key`]; 0 bytes hash as an empty word.
+#[inline]
+pub(crate) fn short_hash(len: usize, key: u64) -> u64 {
+    let mut h = (len as u64).wrapping_mul(HASH_K);
+    if len != 0 {
+        h = (h.rotate_left(23) ^ key).wrapping_mul(HASH_K);
+    }
+    h ^ (h >> 29)
+}
+
+/// The low `n` bytes of a packed key (`n` at most 8).
+#[inline]
+pub(crate) fn key_prefix(key: u64, n: usize) -> u64 {
+    if n >= 8 {
+        key
+    } else {
+        key & ((1u64 << (8 * n)) - 1)
+    }
 }
 
 /// The hash of two consecutive words.
@@ -184,7 +242,7 @@ pub(crate) fn pair_hash(first: u64, second: u64) -> u64 {
 pub(crate) const PREFIX_LENGTHS: std::ops::RangeInclusive<usize> = 3..=5;
 
 /// The hash of the first `n` characters of a folded word, if it has that many.
-#[inline]
+#[inline(never)]
 pub(crate) fn prefix_hash(folded: &[u8], n: usize) -> Option<u64> {
     let end = if folded.get(..n)?.is_ascii() {
         n
@@ -193,7 +251,21 @@ pub(crate) fn prefix_hash(folded: &[u8], n: usize) -> Option<u64> {
         let (i, c) = s.char_indices().nth(n - 1)?;
         i + c.len_utf8()
     };
-    Some(word_hash(folded.get(..end)?) ^ 0x5bd1_e995_a3c6_4f2b)
+    Some(word_hash(folded.get(..end)?) ^ PREFIX_SALT)
+}
+
+const PREFIX_SALT: u64 = 0x5bd1_e995_a3c6_4f2b;
+
+/// [`prefix_hash`] given the word's packed key: no work beyond a mask when its first `n` bytes are ASCII.
+#[inline]
+pub(crate) fn prefix_hash_keyed(folded: &[u8], key: u64, n: usize) -> Option<u64> {
+    if n <= 8 && folded.len() >= n {
+        let prefix = key_prefix(key, n);
+        if prefix & 0x8080_8080_8080_8080 == 0 {
+            return Some(short_hash(n, prefix) ^ PREFIX_SALT);
+        }
+    }
+    prefix_hash(folded, n)
 }
 
 #[cfg(test)]
@@ -231,5 +303,28 @@ mod tests {
         assert_ne!(prefix_hash(b"car", 3), prefix_hash(b"cat", 3));
         assert_eq!(prefix_hash("été".as_bytes(), 3), prefix_hash("étés".as_bytes(), 3));
         assert_eq!(prefix_hash("ét".as_bytes(), 3), None);
+        for word in ["ca", "car", "carrefour", "été", "étés", "abcdefghij", "x"] {
+            let w = word.as_bytes();
+            for n in PREFIX_LENGTHS {
+                assert_eq!(prefix_hash_keyed(w, word_key(w), n), prefix_hash(w, n), "{word} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_pack_the_first_bytes() {
+        for word in ["", "a", "ab", "abc", "abcd", "abcde", "abcdefg", "abcdefgh", "abcdefghi"] {
+            let w = word.as_bytes();
+            let expected = w.iter().take(8).enumerate().fold(0u64, |v, (i, &b)| v | (b as u64) << (8 * i));
+            assert_eq!(word_key(w), expected, "{word}");
+        }
+    }
+
+    #[test]
+    fn short_hashes_agree_with_word_hashes() {
+        for word in ["", "a", "ab", "carrefou", "été"] {
+            let w = word.as_bytes();
+            assert_eq!(short_hash(w.len(), word_key(w)), word_hash(w));
+        }
     }
 }

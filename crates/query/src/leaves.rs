@@ -130,7 +130,7 @@ fn word_pat(piece: &str, col: usize, budget: &mut Budget) -> Result<Option<Pat>,
     }
     let pattern = String::from_utf8(pattern).unwrap_or_default();
     let prefix = pattern.get(..prefix_len.unwrap_or(pattern.len())).unwrap_or_default().to_string();
-    Ok(Some(Pat::Wild { pattern: pattern.into_boxed_str(), prefix: prefix.into_boxed_str() }))
+    Ok(Some(Pat::wild(pattern.into_boxed_str(), prefix.into_boxed_str())))
 }
 
 /// A plain word or phrase: split and folded like a document; several pieces make a phrase.
@@ -294,9 +294,9 @@ mod tests {
     #[test]
     fn wildcard_prefix_is_what_comes_before_the_first_wildcard() {
         let mut b = Budget::default();
-        let Some(Pat::Wild { pattern, prefix }) = word_pat("Carref*", 1, &mut b).unwrap() else { panic!() };
+        let Some(Pat::Wild { pattern, prefix, .. }) = word_pat("Carref*", 1, &mut b).unwrap() else { panic!() };
         assert_eq!((&*pattern, &*prefix), ("carref*", "carref"));
-        let Some(Pat::Wild { pattern, prefix }) = word_pat("colo?r", 1, &mut b).unwrap() else { panic!() };
+        let Some(Pat::Wild { pattern, prefix, .. }) = word_pat("colo?r", 1, &mut b).unwrap() else { panic!() };
         assert_eq!((&*pattern, &*prefix), ("colo?r", "colo"));
     }
 }

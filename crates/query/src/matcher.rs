@@ -5,9 +5,12 @@
 use crate::anchors::{self, Anchor};
 use crate::doc::{Document, Prepared};
 use crate::eval::eval;
-use crate::fold::{pair_hash, prefix_hash, word_hash, PREFIX_LENGTHS};
+use crate::fold::{pair_hash, prefix_hash, prefix_hash_keyed, word_hash, PREFIX_LENGTHS};
 use crate::Query;
 use rustc_hash::FxHashMap;
+
+/// From this many candidate queries on, a document's tokens are indexed before evaluating them.
+const INDEX_AFTER: usize = 8;
 
 /// All active queries in one matcher.
 #[derive(Debug, Default)]
@@ -19,9 +22,11 @@ pub struct Matcher {
     words: FxHashMap<u64, Postings>,
     /// One bit per word hash (modulo its size): most words of a document are in no query, and are rejected here.
     filter: Vec<u64>,
+    /// One bit per hash of a word that starts a pair anchor: pairs are hashed only after such a word.
+    firsts: Vec<u64>,
     has_pairs: bool,
-    /// Bit `n` set: some wildcard is looked up by its first `n` characters.
-    prefix_lengths: u32,
+    /// The lengths `n` (ascending) such that some wildcard is looked up by its first `n` characters.
+    prefix_ns: Vec<usize>,
     hosts: FxHashMap<Box<str>, Postings>,
     postings: Vec<u32>,
     /// Queries without anchors, checked on every document.
@@ -75,6 +80,7 @@ impl Matcher {
         let mut hosts: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         let mut always = Vec::new();
         let mut has_pairs = false;
+        let mut first_words = Vec::new();
         let mut prefix_lengths = 0u32;
         for (index, (_, query)) in all.iter().enumerate() {
             let index = index as u32;
@@ -87,7 +93,9 @@ impl Matcher {
                     Anchor::Word(w) => words.entry(word_hash(w.as_bytes())).or_default(),
                     Anchor::Pair(a, b) => {
                         has_pairs = true;
-                        words.entry(pair_hash(word_hash(a.as_bytes()), word_hash(b.as_bytes()))).or_default()
+                        let first = word_hash(a.as_bytes());
+                        first_words.push(first);
+                        words.entry(pair_hash(first, word_hash(b.as_bytes()))).or_default()
                     }
                     Anchor::Prefix(p) => {
                         let n = p.chars().count().min(*PREFIX_LENGTHS.end());
@@ -111,11 +119,20 @@ impl Matcher {
         for &h in words.keys() {
             set_bit(&mut filter, h);
         }
+        let bits = (first_words.len() * 16).next_power_of_two().max(1024);
+        let mut firsts = vec![0u64; bits / 64];
+        for &h in &first_words {
+            set_bit(&mut firsts, h);
+        }
         let mut postings = Vec::new();
         let words = freeze(words, &mut postings);
         let hosts = freeze(hosts, &mut postings);
-        let (ids, queries) = all.into_iter().unzip();
-        Matcher { ids, queries, words, filter, has_pairs, prefix_lengths, hosts, postings, always }
+        let (ids, queries): (Vec<u64>, Vec<Query>) = all.into_iter().unzip();
+        // A query's nodes, copied one query after the other, lie close together in memory: evaluating a candidate
+        // then reads a few neighbouring cache lines instead of allocations scattered since parsing.
+        let queries = queries.iter().map(Query::clone).collect();
+        let prefix_ns = PREFIX_LENGTHS.filter(|n| prefix_lengths & (1 << n) != 0).collect();
+        Matcher { ids, queries, words, filter, firsts, has_pairs, prefix_ns, hosts, postings, always }
     }
 
     /// Number of queries.
@@ -167,36 +184,50 @@ impl Matcher {
             }
         };
         let toks = &prepared.body;
-        let mut previous: Option<(u64, u64)> = None;
+        let (firsts, prefix_ns) = (&self.firsts, &self.prefix_ns[..]);
+        // The hashes of the previous token that start some pair anchor.
+        let (mut first1, mut first2): (Option<u64>, Option<u64>) = (None, None);
         for (i, t) in toks.tokens.iter().enumerate() {
+            let two = t.hash2 != t.hash;
             probe(t.hash, &mut add);
-            if t.hash2 != t.hash {
+            if two {
                 probe(t.hash2, &mut add);
             }
             if self.has_pairs {
-                if let Some((p1, p2)) = previous.filter(|_| i != prepared.title_end) {
-                    probe(pair_hash(p1, t.hash), &mut add);
-                    if t.hash2 != t.hash {
-                        probe(pair_hash(p1, t.hash2), &mut add);
+                if i != prepared.title_end {
+                    if let Some(first) = first1 {
+                        probe(pair_hash(first, t.hash), &mut add);
+                        if two {
+                            probe(pair_hash(first, t.hash2), &mut add);
+                        }
                     }
-                    if p2 != p1 {
-                        probe(pair_hash(p2, t.hash), &mut add);
-                        if t.hash2 != t.hash {
-                            probe(pair_hash(p2, t.hash2), &mut add);
+                    if let Some(first) = first2 {
+                        probe(pair_hash(first, t.hash), &mut add);
+                        if two {
+                            probe(pair_hash(first, t.hash2), &mut add);
                         }
                     }
                 }
-                previous = Some((t.hash, t.hash2));
+                first1 = has_bit(firsts, t.hash).then_some(t.hash);
+                first2 = (two && has_bit(firsts, t.hash2)).then_some(t.hash2);
             }
-            if self.prefix_lengths != 0 {
-                let (form, label) = toks.plain_forms(t);
-                for form in std::iter::once(form).chain(label) {
-                    for n in PREFIX_LENGTHS {
-                        if self.prefix_lengths & (1 << n) != 0 {
-                            match prefix_hash(form, n) {
-                                Some(h) => probe(h, &mut add),
-                                None => break,
-                            }
+            // A word of fewer bytes than the shortest prefix has fewer characters too.
+            if prefix_ns.first().is_some_and(|&n| n <= t.user_len.max(t.label_len) as usize) {
+                // The plain forms of the token: the word or tag, or a mention's user part and first label.
+                let all = toks.folded(t);
+                let user = all.get(..t.user_len as usize).unwrap_or_default();
+                for &n in prefix_ns {
+                    match prefix_hash_keyed(user, t.key, n) {
+                        Some(h) => probe(h, &mut add),
+                        None => break,
+                    }
+                }
+                if t.label_len != t.user_len {
+                    let label = all.get(..t.label_len as usize).unwrap_or_default();
+                    for &n in prefix_ns {
+                        match prefix_hash_keyed(label, t.key, n) {
+                            Some(h) => probe(h, &mut add),
+                            None => break,
                         }
                     }
                 }
@@ -216,7 +247,10 @@ impl Matcher {
             return;
         }
         candidates.sort_unstable();
-        prepared.index();
+        // A few candidates compare the tokens' hashes; many share the cost of an index.
+        if candidates.len() >= INDEX_AFTER {
+            prepared.index();
+        }
         for &q in candidates.iter() {
             let (Some(query), Some(&id)) = (self.queries.get(q as usize), self.ids.get(q as usize)) else { continue };
             if out.last() != Some(&id) && eval(&query.root, doc, prepared) {

@@ -1,7 +1,7 @@
 //! Tokenizing a document field once: words (letter/digit runs, folded), `#hashtags` and `@mentions`, each with
 //! its folded form and its byte range in the original text.
 
-use crate::fold::{class, fold_char, word_hash, word_key, Class};
+use crate::fold::{class, fold_char, fold_word_char, key_prefix, short_hash, word_hash, word_key, Class};
 use crate::limits::MAX_FIELD_BYTES;
 
 /// What a token is.
@@ -37,12 +37,39 @@ pub(crate) struct Token {
 pub(crate) struct Tokens {
     pub tokens: Vec<Token>,
     pub fold: Vec<u8>,
+    /// One bit per token hash (`hash` and `hash2`): a word whose bit is clear is in no token.
+    pub bloom: [u64; BLOOM_WORDS],
+}
+
+const BLOOM_WORDS: usize = 8;
+
+/// The bloom bit of a hash: its word and mask.
+#[inline]
+fn bloom_bit(h: u64) -> (usize, u64) {
+    let bit = (h >> 52) as usize % (BLOOM_WORDS * 64);
+    (bit / 64, 1 << (bit % 64))
 }
 
 impl Tokens {
     pub fn clear(&mut self) {
         self.tokens.clear();
         self.fold.clear();
+        self.bloom = [0; BLOOM_WORDS];
+    }
+
+    /// Whether some token may have this hash (`false`: none has).
+    #[inline]
+    pub fn may_have(&self, h: u64) -> bool {
+        let (word, mask) = bloom_bit(h);
+        self.bloom.get(word).is_some_and(|w| w & mask != 0)
+    }
+
+    #[inline]
+    fn remember(&mut self, h: u64) {
+        let (word, mask) = bloom_bit(h);
+        if let Some(w) = self.bloom.get_mut(word) {
+            *w |= mask;
+        }
     }
 
     /// The folded word of a token (whole handle for a mention).
@@ -107,16 +134,60 @@ impl Tokens {
     }
 
     /// Folds the word starting at `i`; returns where it ends.
+    #[inline]
     fn word(&mut self, src: &str, start: usize) -> usize {
+        // Fast path: an ASCII word of fewer than 8 bytes followed by an ASCII byte, read 8 bytes at once.
+        if let Some(first) = src.as_bytes().get(start..start + 8) {
+            let x = u64::from_le_bytes(first.try_into().unwrap_or_default());
+            let run = alnum_run(x);
+            if run > 0 && first.get(run).is_some_and(|&b| b < 0x80) {
+                // Lowercase of an ASCII letter or digit: its 0x20 bit set.
+                let lower = x | 0x2020_2020_2020_2020;
+                let key = key_prefix(lower, run);
+                let fold_start = self.fold.len();
+                self.fold.extend_from_slice(&lower.to_le_bytes());
+                self.fold.truncate(fold_start + run);
+                let hash = short_hash(run, key);
+                self.remember(hash);
+                self.tokens.push(Token {
+                    kind: Kind::Word,
+                    start: fold_start as u32,
+                    end: (fold_start + run) as u32,
+                    user_len: run as u32,
+                    label_len: run as u32,
+                    key,
+                    hash,
+                    hash2: hash,
+                    orig_start: start as u32,
+                    orig_end: (start + run) as u32,
+                });
+                return start + run;
+            }
+        }
+        self.long_word(src, start)
+    }
+
+    /// [`Tokens::word`] for words of 8 bytes or more, or not ASCII.
+    #[inline(never)]
+    fn long_word(&mut self, src: &str, start: usize) -> usize {
         let bytes = src.as_bytes();
         let fold_start = self.fold.len();
-        // Fast path: the ASCII letters and digits at the start of the word.
-        let tail = bytes.get(start..).unwrap_or_default();
-        let ascii = tail.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(tail.len());
-        self.fold.extend(tail[..ascii].iter().map(u8::to_ascii_lowercase));
-        let mut i = start + ascii;
+        let mut i = start;
+        // The ASCII letters and digits at the start of the word, 8 bytes at a time.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            let run = alnum_run(x);
+            // Lowercase of an ASCII letter or digit: its 0x20 bit set.
+            let len = self.fold.len();
+            self.fold.extend_from_slice(&(x | 0x2020_2020_2020_2020).to_le_bytes());
+            self.fold.truncate(len + run);
+            i += run;
+            if run < 8 {
+                break;
+            }
+        }
         // The rest of the word, if it goes on with a non-ASCII character.
-        if bytes.get(i).is_some_and(|&b| b >= 0x80) {
+        {
             while i < bytes.len() {
                 let b = bytes[i];
                 if b < 0x80 {
@@ -126,18 +197,41 @@ impl Tokens {
                     self.fold.push(b.to_ascii_lowercase());
                     i += 1;
                 } else {
-                    let c = src[i..].chars().next().unwrap_or(' ');
-                    match class(c) {
-                        Class::Word => fold_char(c, &mut self.fold),
-                        Class::Mark => {}
-                        Class::Other => break,
+                    let c = src.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(' ');
+                    if fold_word_char(c, &mut self.fold) == Class::Other {
+                        break;
                     }
                     i += c.len_utf8();
                 }
             }
         }
-        self.push(Kind::Word, fold_start, start, i, None);
+        self.push_word(fold_start, start, i);
         i
+    }
+
+    /// [`Tokens::push`] of a word (not a hashtag nor a mention).
+    #[inline]
+    fn push_word(&mut self, fold_start: usize, orig_start: usize, orig_end: usize) {
+        let end = self.fold.len();
+        let folded = self.fold.get(fold_start..).unwrap_or_default();
+        if folded.is_empty() {
+            return;
+        }
+        let (key, hash) = (word_key(folded), word_hash(folded));
+        let len = (end - fold_start) as u32;
+        self.remember(hash);
+        self.tokens.push(Token {
+            kind: Kind::Word,
+            start: fold_start as u32,
+            end: end as u32,
+            user_len: len,
+            label_len: len,
+            key,
+            hash,
+            hash2: hash,
+            orig_start: orig_start as u32,
+            orig_end: orig_end as u32,
+        });
     }
 
     /// A `#hashtag` or `@mention` at `i` (the sigil), if one starts there; returns where it ends.
@@ -187,19 +281,38 @@ impl Tokens {
         let folded = &self.fold[fold_start..];
         let hash = word_hash(folded.get(..user_len).unwrap_or_default());
         let hash2 = if label_len == user_len { hash } else { word_hash(folded.get(..label_len).unwrap_or_default()) };
+        let key = word_key(folded);
+        self.remember(hash);
+        self.remember(hash2);
         self.tokens.push(Token {
             kind,
             start: fold_start as u32,
             end: self.fold.len() as u32,
             user_len: user_len as u32,
             label_len: label_len as u32,
-            key: word_key(folded),
+            key,
             hash,
             hash2,
             orig_start: orig_start as u32,
             orig_end: orig_end as u32,
         });
     }
+}
+
+/// Number of ASCII letters and digits at the start of 8 bytes (little-endian), computed on all 8 at once.
+#[inline]
+fn alnum_run(x: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Each byte below 0x80, so that adding less than 0x80 carries into no other byte.
+    let y = x & !HIGH;
+    let at_least = |lo: u64| (y + (0x80 - lo) * ONES) & HIGH;
+    let above = |hi: u64| (y + (0x7f - hi) * ONES) & HIGH;
+    let lower = y | (0x20 * ONES);
+    let letter = ((lower + (0x80 - 0x61) * ONES) & HIGH) & !((lower + (0x7f - 0x7a) * ONES) & HIGH);
+    let digit = at_least(0x30) & !above(0x39);
+    let alnum = (letter | digit) & !x & HIGH;
+    ((!alnum & HIGH).trailing_zeros() / 8) as usize
 }
 
 /// `src` cut to at most `max` bytes, on a character boundary.
@@ -267,6 +380,19 @@ mod tests {
 
     fn folded(src: &str) -> Vec<String> {
         words(src).into_iter().map(|(_, f, _)| f).collect()
+    }
+
+    #[test]
+    fn alnum_runs_are_counted_like_bytes() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = *b"aZ09zzzz";
+                bytes[at] = b;
+                let x = u64::from_le_bytes(bytes);
+                let expected = bytes.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(8);
+                assert_eq!(alnum_run(x), expected, "{b} at {at}");
+            }
+        }
     }
 
     #[test]
