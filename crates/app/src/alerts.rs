@@ -33,7 +33,7 @@ const LEASE: SignedDuration = SignedDuration::from_secs(120);
 type Outcome = (QueryId, Vec<PendingDelivery>, Option<std::result::Result<(), String>>);
 
 /// E-mails handed to the mail server at the same time.
-const SENDING_AT_ONCE: usize = 8;
+const SENDING_AT_ONCE: usize = crate::mailer::CONNECTIONS as usize;
 /// Deliveries handled per round.
 const ROUND: u32 = 500;
 /// Mentions listed in one e-mail at most.

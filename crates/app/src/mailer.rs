@@ -7,10 +7,14 @@ use filrouge_domain::user::Email;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{MailConfig, MailSecurity};
 use crate::error::{AppError, Result};
+
+/// SMTP connections kept open to the server at most (as many as e-mails sent at once).
+pub const CONNECTIONS: u32 = 16;
 
 /// An e-mail about to be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +61,10 @@ impl Mailer {
                 AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| invalid("mail.host", e))?
             }
         };
-        let mut builder = builder.port(config.port).timeout(Some(Duration::from_secs(config.timeout_secs.max(1))));
+        let mut builder = builder
+            .port(config.port)
+            .timeout(Some(Duration::from_secs(config.timeout_secs.max(1))))
+            .pool_config(PoolConfig::new().max_size(CONNECTIONS));
         if let Some(user) = &config.username {
             builder = builder.credentials(Credentials::new(user.clone(), config.password.clone().unwrap_or_default()));
         }
