@@ -1,113 +1,63 @@
-//! Listening queries: the Boolean query language and the matcher of all active queries.
+//! Listening queries without IO: the Boolean query language (parse, errors with positions, explain,
+//! highlights) and one matcher for all active queries (literal prefilter, then exact evaluation).
 //!
-//! First cut: the public API only, so other crates can build against it; the language comes next.
+//! The language is described for users in `docs/queries.md`.
 
-use serde::Serialize;
-use std::ops::Range;
+mod anchors;
+mod ast;
+mod doc;
+mod error;
+mod eval;
+mod explain;
+mod fold;
+mod highlight;
+mod leaves;
+mod lexer;
+pub mod limits;
+mod matcher;
+mod parser;
+mod tokenize;
 
-/// One mention as the matcher sees it.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Document<'a> {
-    pub title: &'a str,
-    pub text: &'a str,
-    pub author_handle: &'a str,
-    pub author_name: &'a str,
-    pub url: &'a str,
-    pub lang: Option<&'a str>,
-    /// "feed", "bluesky", "mastodon".
-    pub source: &'a str,
-    pub sentiment: Option<&'a str>,
-}
+pub use doc::Document;
+pub use error::QueryError;
+pub use explain::Explanation;
+pub use highlight::Highlights;
+pub use matcher::{Matcher, Scratch};
+
+use anchors::Anchor;
+use ast::Node;
+use doc::Prepared;
 
 /// A parsed listening query.
 #[derive(Debug, Clone)]
 pub struct Query {
-    words: Vec<String>,
+    root: Node,
+    /// Prefilter anchors; `None`: evaluated on every document.
+    anchors: Option<Vec<Anchor>>,
 }
 
-/// Why a query was refused, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} at column {column}")]
-pub struct QueryError {
-    message: String,
-    column: usize,
-}
-
-impl QueryError {
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-    pub fn column(&self) -> usize {
-        self.column
-    }
-    pub fn caret(&self, input: &str) -> String {
-        format!("{input}\n{}^", " ".repeat(self.column.saturating_sub(1)))
-    }
-}
-
-/// What a query is made of, for people.
-#[derive(Debug, Clone, Serialize)]
-pub struct Explanation {
-    pub tree: String,
-    pub literals: Vec<String>,
-}
-
-/// Byte ranges of matched terms.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Highlights {
-    pub title: Vec<Range<usize>>,
-    pub text: Vec<Range<usize>>,
-}
-
+/// Parses a query; the error names the problem and its column.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
-    let words: Vec<String> = input.split_whitespace().map(str::to_lowercase).collect();
-    if words.is_empty() {
-        return Err(QueryError { message: "empty query".into(), column: 1 });
-    }
-    Ok(Query { words })
+    let root = parser::parse_tree(input)?;
+    let anchors = anchors::anchors(&root);
+    Ok(Query { root, anchors })
 }
 
 impl Query {
+    /// Whether the query matches the document (the same answer as [`Matcher::matches`]).
     pub fn matches(&self, doc: &Document<'_>) -> bool {
-        let hay = format!("{} {}", doc.title, doc.text).to_lowercase();
-        self.words.iter().all(|w| hay.split(|c: char| !c.is_alphanumeric()).any(|t| t == w))
+        let mut prepared = Prepared::default();
+        prepared.prepare(doc);
+        eval::eval(&self.root, doc, &mut prepared)
     }
+
+    /// The query's tree and prefilter literals, for people.
     pub fn explain(&self) -> Explanation {
-        Explanation { tree: self.words.join("\n"), literals: self.words.clone() }
+        explain::explain(&self.root, self.anchors.as_deref())
     }
-    pub fn highlights(&self, _doc: &Document<'_>) -> Highlights {
-        Highlights::default()
-    }
-}
 
-/// All active queries in one matcher.
-#[derive(Debug, Default)]
-pub struct Matcher {
-    queries: Vec<(u64, Query)>,
-}
-
-/// Reusable buffers, one per thread.
-#[derive(Debug, Default)]
-pub struct Scratch {}
-
-impl Matcher {
-    pub fn new(queries: impl IntoIterator<Item = (u64, Query)>) -> Matcher {
-        let mut queries: Vec<(u64, Query)> = queries.into_iter().collect();
-        queries.sort_by_key(|(id, _)| *id);
-        Matcher { queries }
-    }
-    pub fn len(&self) -> usize {
-        self.queries.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.queries.is_empty()
-    }
-    pub fn matches(&self, doc: &Document<'_>, _scratch: &mut Scratch, out: &mut Vec<u64>) {
-        out.clear();
-        for (id, q) in &self.queries {
-            if q.matches(doc) && out.last() != Some(id) {
-                out.push(*id);
-            }
-        }
+    /// Where the terms the query looks for occur in the document's title and text.
+    pub fn highlights(&self, doc: &Document<'_>) -> Highlights {
+        highlight::highlights(&self.root, doc)
     }
 }

@@ -1,0 +1,293 @@
+//! Tokenizing a document field once: words (letter/digit runs, folded), `#hashtags` and `@mentions`, each with
+//! its folded form and its byte range in the original text.
+
+use crate::fold::{class, fold_char, word_key, Class};
+use crate::limits::MAX_FIELD_BYTES;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Word,
+    Hashtag,
+    Mention,
+}
+
+/// One token: folded form in [`Tokens::fold`], original bytes in the source field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token {
+    pub kind: Kind,
+    /// Folded bytes: `fold[start..end]`. A mention is folded whole (`user@instance`).
+    pub start: u32,
+    pub end: u32,
+    /// Length of the user part of a mention (before a second `@`), and of its first label (before a `.`).
+    pub user_len: u32,
+    pub label_len: u32,
+    /// First folded bytes, compared before the whole word.
+    pub key: u64,
+    /// Byte range of the word in its source field (without the `#` or `@`).
+    pub orig_start: u32,
+    pub orig_end: u32,
+}
+
+/// The tokens of one or more fields, with their folded bytes.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Tokens {
+    pub tokens: Vec<Token>,
+    pub fold: Vec<u8>,
+}
+
+impl Tokens {
+    pub fn clear(&mut self) {
+        self.tokens.clear();
+        self.fold.clear();
+    }
+
+    /// The folded word of a token (whole handle for a mention).
+    #[inline]
+    pub fn folded(&self, t: &Token) -> &[u8] {
+        self.fold.get(t.start as usize..t.end as usize).unwrap_or_default()
+    }
+
+    /// The strings a plain term is compared with: the word, the tag, or a mention's user part and first label.
+    #[inline]
+    pub fn plain_forms(&self, t: &Token) -> (&[u8], Option<&[u8]>) {
+        let all = self.folded(t);
+        match t.kind {
+            Kind::Word | Kind::Hashtag => (all, None),
+            Kind::Mention => {
+                let user = all.get(..t.user_len as usize).unwrap_or_default();
+                let label = all.get(..t.label_len as usize).unwrap_or_default();
+                (user, (label.len() != user.len()).then_some(label))
+            }
+        }
+    }
+
+    /// Appends the tokens of `src` (cut at [`MAX_FIELD_BYTES`]).
+    pub fn push_field(&mut self, src: &str) {
+        let src = cut(src, MAX_FIELD_BYTES);
+        let bytes = src.as_bytes();
+        let mut i = 0;
+        // Whether the character before `i` is part of a word (then `#` and `@` start nothing).
+        let mut after_word = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    i = self.word(src, i);
+                    after_word = true;
+                    continue;
+                }
+                if (b == b'#' || b == b'@') && !after_word {
+                    if let Some(next) = self.sigil(src, i, b == b'#') {
+                        i = next;
+                        after_word = true;
+                        continue;
+                    }
+                }
+                after_word = b == b'&' || b == b'_';
+                i += 1;
+            } else {
+                let c = src[i..].chars().next().unwrap_or(' ');
+                match class(c) {
+                    Class::Word => {
+                        i = self.word(src, i);
+                        after_word = true;
+                    }
+                    Class::Mark => i += c.len_utf8(),
+                    Class::Other => {
+                        after_word = false;
+                        i += c.len_utf8();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Folds the word starting at `i`; returns where it ends.
+    fn word(&mut self, src: &str, start: usize) -> usize {
+        let bytes = src.as_bytes();
+        let fold_start = self.fold.len();
+        let mut i = start;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                self.fold.push(b.to_ascii_lowercase());
+                i += 1;
+            } else {
+                let c = src[i..].chars().next().unwrap_or(' ');
+                match class(c) {
+                    Class::Word => fold_char(c, &mut self.fold),
+                    Class::Mark => {}
+                    Class::Other => break,
+                }
+                i += c.len_utf8();
+            }
+        }
+        self.push(Kind::Word, fold_start, start, i, None);
+        i
+    }
+
+    /// A `#hashtag` or `@mention` at `i` (the sigil), if one starts there; returns where it ends.
+    fn sigil(&mut self, src: &str, at: usize, hashtag: bool) -> Option<usize> {
+        let start = at + 1;
+        let first = src[start..].chars().next()?;
+        if class(first) != Class::Word && first != '_' {
+            return None;
+        }
+        let end = if hashtag { tag_end(src, start) } else { handle_end(src, start) };
+        if end <= start {
+            return None;
+        }
+        let fold_start = self.fold.len();
+        let mut user_len = None;
+        let mut label_len = None;
+        for c in src[start..end].chars() {
+            if !hashtag && c == '@' && user_len.is_none() {
+                user_len = Some(self.fold.len() - fold_start);
+            }
+            if !hashtag && c == '.' && label_len.is_none() && user_len.is_none() {
+                label_len = Some(self.fold.len() - fold_start);
+            }
+            if class(c) != Class::Mark {
+                fold_char(c, &mut self.fold);
+            }
+        }
+        let kind = if hashtag { Kind::Hashtag } else { Kind::Mention };
+        let user = user_len.unwrap_or(self.fold.len() - fold_start);
+        self.push(kind, fold_start, start, end, Some((user, label_len.unwrap_or(user))));
+        Some(end)
+    }
+
+    fn push(
+        &mut self,
+        kind: Kind,
+        fold_start: usize,
+        orig_start: usize,
+        orig_end: usize,
+        parts: Option<(usize, usize)>,
+    ) {
+        let len = self.fold.len() - fold_start;
+        if len == 0 {
+            return;
+        }
+        let (user_len, label_len) = parts.unwrap_or((len, len));
+        let folded = &self.fold[fold_start..];
+        self.tokens.push(Token {
+            kind,
+            start: fold_start as u32,
+            end: self.fold.len() as u32,
+            user_len: user_len as u32,
+            label_len: label_len as u32,
+            key: word_key(folded),
+            orig_start: orig_start as u32,
+            orig_end: orig_end as u32,
+        });
+    }
+}
+
+/// `src` cut to at most `max` bytes, on a character boundary.
+pub(crate) fn cut(src: &str, max: usize) -> &str {
+    if src.len() <= max {
+        return src;
+    }
+    let mut n = max;
+    while !src.is_char_boundary(n) {
+        n -= 1;
+    }
+    &src[..n]
+}
+
+fn is_tag_char(c: char) -> bool {
+    c == '_' || class(c) != Class::Other
+}
+
+/// End of a hashtag's name starting at `start`: letters, digits, marks and `_`.
+fn tag_end(src: &str, start: usize) -> usize {
+    src[start..].char_indices().find(|&(_, c)| !is_tag_char(c)).map_or(src.len(), |(i, _)| start + i)
+}
+
+/// End of a handle starting at `start`: `user` or `user@instance`, with `.`, `-` and `_` inside, not at the end.
+fn handle_end(src: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut seen_at = false;
+    let mut prev_at = false;
+    for (i, c) in src[start..].char_indices() {
+        let ok = is_tag_char(c) || c == '.' || c == '-' || (c == '@' && !seen_at && !prev_at);
+        if !ok {
+            break;
+        }
+        if c == '@' {
+            let next = src[start + i + 1..].chars().next();
+            if !next.is_some_and(|n| class(n) == Class::Word) {
+                break;
+            }
+            seen_at = true;
+        }
+        prev_at = c == '@';
+        end = start + i + c.len_utf8();
+    }
+    while end > start && matches!(src.as_bytes()[end - 1], b'.' | b'-' | b'_' | b'@') {
+        end -= 1;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(src: &str) -> Vec<(Kind, String, String)> {
+        let mut t = Tokens::default();
+        t.push_field(src);
+        t.tokens
+            .iter()
+            .map(|k| {
+                let folded = String::from_utf8(t.folded(k).to_vec()).unwrap();
+                (k.kind, folded, src[k.orig_start as usize..k.orig_end as usize].to_string())
+            })
+            .collect()
+    }
+
+    fn folded(src: &str) -> Vec<String> {
+        words(src).into_iter().map(|(_, f, _)| f).collect()
+    }
+
+    #[test]
+    fn apostrophes_and_hyphens_split_words() {
+        assert_eq!(folded("L'hôtel Coca-Cola, l’été!"), ["l", "hotel", "coca", "cola", "l", "ete"]);
+    }
+
+    #[test]
+    fn hashtags_and_mentions_are_tokens_of_their_own_kind() {
+        let w = words("Miam #Miam_Miam @Jean.bsky.social @user@mastodon.social. fin");
+        assert_eq!(w[1], (Kind::Hashtag, "miam_miam".into(), "Miam_Miam".into()));
+        assert_eq!(w[2], (Kind::Mention, "jean.bsky.social".into(), "Jean.bsky.social".into()));
+        assert_eq!(w[3], (Kind::Mention, "user@mastodon.social".into(), "user@mastodon.social".into()));
+        assert_eq!(w[4].1, "fin");
+    }
+
+    #[test]
+    fn emails_and_csharp_are_not_mentions_or_hashtags() {
+        let w = words("mail a@b.com C# x");
+        assert!(w.iter().all(|(k, _, _)| *k == Kind::Word));
+        assert_eq!(folded("mail a@b.com C# x"), ["mail", "a", "b", "com", "c", "x"]);
+    }
+
+    #[test]
+    fn mention_parts_are_known() {
+        let mut t = Tokens::default();
+        t.push_field("@user@inst.social @orange.fr");
+        let (user, label) = t.plain_forms(&t.tokens[0]);
+        assert_eq!((user, label), (&b"user"[..], None));
+        let (user, label) = t.plain_forms(&t.tokens[1]);
+        assert_eq!((user, label), (&b"orange.fr"[..], Some(&b"orange"[..])));
+    }
+
+    #[test]
+    fn decomposed_accents_stay_inside_the_word() {
+        assert_eq!(words("cafe\u{301} noir")[0], (Kind::Word, "cafe".into(), "cafe\u{301}".into()));
+    }
+}
