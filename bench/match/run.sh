@@ -20,7 +20,7 @@ if ! ls /usr/share/java/lucene-memory-*.jar >/dev/null 2>&1; then
   apt-get install -y liblucene8-java >&2 || { apt-get update >&2 && apt-get install -y liblucene8-java >&2; }
 fi
 jar() { ls /usr/share/java/lucene-"$1"-[0-9]*.jar | head -n1; }
-cp="$(jar core):$(jar memory):$(jar analyzers-common):$(jar queries)"
+cp="$(jar core):$(jar memory):$(jar analyzers-common):$(jar queries):$(jar sandbox)"
 
 cargo build --release --locked -p filrouge-bench-match >&2
 bin=$target/release/filrouge-bench-match

@@ -6,9 +6,9 @@
 //
 //   --mode naive      every query is run against every mention (memoryIndex.search(q) > 0), as the issue names it;
 //   --mode indexed    like Elasticsearch's percolator: the queries are indexed (in a RAM directory) by the terms
-//                     extracted from them; per mention, the candidates are the queries sharing a term (or a prefix)
-//                     with it, plus those nothing could be extracted from, and each candidate is verified with
-//                     the MemoryIndex.
+//                     extracted from them with a minimum number that must match; per mention, the candidates are
+//                     the queries with enough of their terms in it (CoveringQuery), plus those nothing could be
+//                     extracted from, and each candidate is verified with the MemoryIndex.
 //
 // One thread. The JVM is warmed up for --warmup seconds, then mentions are matched from the first one until
 // --seconds have passed or all are done. Writes to --out one "key=value ..." line, then "mention query" pairs.
@@ -58,6 +58,8 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.memory.MemoryIndex;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.CoveringQuery;
+import org.apache.lucene.search.LongValuesSource;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.PhraseQuery;
@@ -65,7 +67,6 @@ import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
-import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.spans.SpanMultiTermQueryWrapper;
 import org.apache.lucene.search.spans.SpanNearQuery;
@@ -287,53 +288,88 @@ public class Percolator {
 
     // ---------------------------------------------------------------- term extraction (the percolator's index)
 
+    /** What a matching mention must contain: at least `msm` of `terms`. */
+    static final class Extraction {
+        final Set<String> terms;
+        final int msm;
+
+        Extraction(Set<String> terms, int msm) {
+            this.terms = terms;
+            this.msm = msm;
+        }
+
+        static Extraction of(String term) {
+            return new Extraction(new HashSet<>(Arrays.asList(term)), 1);
+        }
+    }
+
     /**
-     * Terms at least one of which a matching mention must contain ("b:word" in the body, "p:prefix" for a prefix),
-     * or null when nothing can be said (the query is then always a candidate). As Elasticsearch does, a
-     * conjunction keeps the clause whose shortest term is the longest (a proxy for the rarest).
+     * The terms a mention needs for the query to possibly match, as Elasticsearch's percolator extracts them
+     * (QueryAnalyzer): "b:word" in the body, "p:prefix" for a wildcard (the mention supplies all its words'
+     * prefixes: Elasticsearch cannot extract wildcards at all), "f:field=value" for a filter; a phrase needs all its
+     * words, an OR any of its alternatives (the smallest minimum), an AND or NEAR the sum of its positive clauses'
+     * minimums when their terms are disjoint (else its best clause); null when nothing can be said (negation only):
+     * the query is then a candidate for every mention. Candidates are verified with the MemoryIndex.
      */
-    static Set<String> extract(Map<String, Object> n) {
+    static Extraction extract(Map<String, Object> n) {
         String op = (String) n.get("op");
         switch (op) {
             case "term":
             case "tag":
-                return new HashSet<>(Arrays.asList("b:" + n.get("value")));
+                return Extraction.of("b:" + n.get("value"));
             case "phrase": {
-                String best = "";
-                for (Object t : list(n.get("terms"))) if (((String) t).length() > best.length()) best = (String) t;
-                return new HashSet<>(Arrays.asList("b:" + best));
+                Set<String> terms = new HashSet<>();
+                for (Object t : list(n.get("terms"))) terms.add("b:" + t);
+                return new Extraction(terms, terms.size());
             }
             case "prefix":
-                return new HashSet<>(Arrays.asList("p:" + n.get("value")));
+                return Extraction.of("p:" + n.get("value"));
+            case "field":
+                return Extraction.of("f:" + n.get("field") + "=" + n.get("value"));
             case "or": {
                 Set<String> all = new HashSet<>();
+                int msm = Integer.MAX_VALUE;
                 for (Object a : list(n.get("args"))) {
-                    Set<String> s = extract(obj(a));
-                    if (s == null) return null;
-                    all.addAll(s);
+                    Extraction e = extract(obj(a));
+                    if (e == null) return null;
+                    all.addAll(e.terms);
+                    msm = Math.min(msm, e.msm);
                 }
-                return all;
+                return new Extraction(all, msm);
             }
             case "and":
-                return best(list(n.get("args")));
+                return conjunction(list(n.get("args")));
             case "near":
-                return best(Arrays.asList(n.get("left"), n.get("right")));
-            default: // field filters, negations
+                return conjunction(Arrays.asList(n.get("left"), n.get("right")));
+            default: // negations
                 return null;
         }
     }
 
-    static Set<String> best(List<Object> args) {
-        Set<String> best = null;
-        int bestScore = -1;
+    static Extraction conjunction(List<Object> args) {
+        List<Extraction> parts = new ArrayList<>();
         for (Object a : args) {
-            Set<String> s = extract(obj(a));
-            if (s == null) continue;
+            Extraction e = extract(obj(a));
+            if (e != null) parts.add(e);
+        }
+        if (parts.isEmpty()) return null;
+        Set<String> all = new HashSet<>();
+        int msm = 0;
+        boolean disjoint = true;
+        for (Extraction e : parts) {
+            for (String t : e.terms) disjoint &= all.add(t);
+            msm += e.msm;
+        }
+        if (disjoint) return new Extraction(all, msm);
+        // Overlapping clauses: the one whose shortest term is the longest (Elasticsearch's rarity proxy).
+        Extraction best = null;
+        int bestScore = -1;
+        for (Extraction e : parts) {
             int shortest = Integer.MAX_VALUE;
-            for (String t : s) shortest = Math.min(shortest, t.length());
+            for (String t : e.terms) shortest = Math.min(shortest, t.length());
             if (shortest > bestScore) {
                 bestScore = shortest;
-                best = s;
+                best = e;
             }
         }
         return best;
@@ -402,12 +438,13 @@ public class Percolator {
             for (int i = 0; i < queries.length; i++) {
                 Document d = new Document();
                 d.add(new NumericDocValuesField("q", i));
-                Set<String> terms = extract(asts.get(i));
-                if (terms == null) {
+                Extraction e = extract(asts.get(i));
+                if (e == null) {
                     d.add(new StringField("always", "1", Field.Store.NO));
                     failed++;
                 } else {
-                    for (String t : terms) d.add(new StringField("qt", t, Field.Store.NO));
+                    for (String t : e.terms) d.add(new StringField("qt", t, Field.Store.NO));
+                    d.add(new NumericDocValuesField("msm", e.msm));
                 }
                 w.addDocument(d);
             }
@@ -436,22 +473,26 @@ public class Percolator {
             for (int i = 0; i < queries.length; i++) if (mi.search(queries[i]) > 0) out.add(ids[i]);
             return;
         }
-        // The mention's words and their prefixes (3 characters or more) select the candidate queries.
-        List<BytesRef> words = new ArrayList<>();
-        Set<String> prefixes = new HashSet<>();
+        // The mention's words, their prefixes (3 characters or more) and its fields select the candidates: the
+        // queries with at least their minimum number of terms among them (CoveringQuery, as Elasticsearch does).
+        Set<String> words = new HashSet<>();
         LeafReader leaf = mi.createSearcher().getIndexReader().leaves().get(0).reader();
         Terms terms = leaf.terms(BODY);
         if (terms != null) {
             TermsEnum te = terms.iterator();
             for (BytesRef t = te.next(); t != null; t = te.next()) {
                 String w = t.utf8ToString();
-                words.add(new BytesRef("b:" + w));
-                for (int k = 3; k <= w.length(); k++) prefixes.add("p:" + w.substring(0, k));
+                words.add("b:" + w);
+                for (int k = 3; k <= w.length(); k++) words.add("p:" + w.substring(0, k));
             }
         }
-        for (String p : prefixes) words.add(new BytesRef(p));
+        for (String site : m.sites) words.add("f:site=" + site);
+        words.add("f:lang=" + m.lang);
+        words.add("f:source=" + m.source);
+        List<Query> clauses = new ArrayList<>(words.size());
+        for (String w : words) clauses.add(new TermQuery(new Term("qt", w)));
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        b.add(new TermInSetQuery("qt", words), Occur.SHOULD);
+        b.add(new CoveringQuery(clauses, LongValuesSource.fromLongField("msm")), Occur.SHOULD);
         b.add(new TermQuery(new Term("always", "1")), Occur.SHOULD);
         List<Integer> candidates = new ArrayList<>();
         querySearcher.search(b.build(), new SimpleCollector() {

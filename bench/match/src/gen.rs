@@ -323,6 +323,8 @@ pub struct Brand {
     products: Vec<String>,
     people: Vec<String>,
     en: bool,
+    /// The core is a made-up word, distinctive on its own (unlike "Soleil" or "Horizon").
+    made_up: bool,
 }
 
 fn made_up_name(rng: &mut Rng) -> String {
@@ -341,10 +343,10 @@ fn make_brands(rng: &mut Rng, n: usize) -> Vec<Brand> {
         let t = &TRADES[trade];
         let en = rng.chance(0.3);
         let category = rng.pick(if en { t.en } else { t.fr });
-        let (core, surname) = match rng.below(10) {
-            0..=2 => (None, Some(rng.pick(SURNAMES))),
-            3..=5 => (Some(rng.pick(EVOCATIVE).to_owned()), None),
-            _ => (Some(made_up_name(rng)), None),
+        let (core, surname, made_up) = match rng.below(10) {
+            0..=2 => (None, Some(rng.pick(SURNAMES)), false),
+            3..=5 => (Some(rng.pick(EVOCATIVE).to_owned()), None, false),
+            _ => (Some(made_up_name(rng)), None, true),
         };
         let distinctive = core.clone().unwrap_or_else(|| surname.unwrap_or("").to_owned());
         let name = if en { format!("{distinctive} {category}") } else { format!("{category} {distinctive}") };
@@ -363,16 +365,23 @@ fn make_brands(rng: &mut Rng, n: usize) -> Vec<Brand> {
             .collect();
         let people =
             (0..1 + rng.below(2)).map(|_| format!("{} {}", rng.pick(FIRST_NAMES), made_up_name(rng))).collect();
-        brands.push(Brand { trade, name, core, surname, category, hashtag, products, people, en });
+        brands.push(Brand { trade, name, core, surname, category, hashtag, products, people, en, made_up });
     }
     brands
 }
 
-/// Ways of naming a brand in a query: the full name, its distinctive part when it has one, its hashtag.
+/// Ways of naming a brand in a query: the full name, its distinctive part when it has one (a made-up word, or
+/// several words like "Bella Napoli"), its hashtag.
 fn brand_names(rng: &mut Rng, b: &Brand) -> Node {
     let mut args = vec![ast::phrase(&b.name)];
     match (&b.core, b.surname) {
-        (Some(core), _) if ast::tokens(core).iter().map(String::len).sum::<usize>() >= 6 => {
+        (Some(core), _)
+            if b.made_up
+                || ast::tokens(core).len() > 1
+                    && !ast::tokens(core)
+                        .first()
+                        .is_some_and(|w| ["du", "des", "le", "la", "les"].contains(&w.as_str())) =>
+        {
             args.push(ast::phrase(core))
         }
         (None, Some(surname)) if rng.chance(0.5) => {
@@ -571,6 +580,26 @@ const FR_ASK: &[&str] =
 const FR_WHEN: &[&str] = &["hier", "ce matin", "samedi dernier", "ce midi", "la semaine dernière", "dimanche"];
 const FR_ADJ: &[&str] = &["génial", "moyen", "trop cher", "excellent", "correct", "incroyable", "banal"];
 
+/// Everyday sentences with no trade word in them.
+const FR_GENERIC: &[&str] = &[
+    "Encore des bouchons sur le périphérique de {city} {when}.",
+    "Il pleut depuis trois jours à {city}, vivement le soleil.",
+    "Belle victoire de {city} {when}, quel match !",
+    "Grève des transports annoncée à {city} pour jeudi.",
+    "{First} m'a conseillé un super podcast sur l'histoire de {city}.",
+    "Réunion de quartier {when} à {city} : beaucoup de questions sur le stationnement.",
+    "Les travaux de la rue principale à {city} n'en finissent pas.",
+    "Petit footing {when} au bord de l'eau, {city} est magnifique au printemps.",
+];
+const EN_GENERIC: &[&str] = &[
+    "Traffic in {city} was a nightmare {when}.",
+    "It has been raining for three days in {city}.",
+    "Great win for {city} {when}, what a game!",
+    "Train strike announced in {city} for Thursday.",
+    "{First} recommended a great podcast about the history of {city}.",
+    "Council meeting in {city} {when}: lots of questions about parking.",
+];
+
 const EN_OPENERS: &[&str] = &[
     "Went to that {cat} in {city} {when}, {opinion}.",
     "Anyone know a good {cat} near {city}? {ask}",
@@ -757,6 +786,10 @@ pub fn generate(queries: usize, mentions: usize, dir: &Path, seed: u64) -> anyho
                     brand_sentence(&mut rng, &brands[b], &brands, &mut text)
                 }
                 _ if sentence > 0 && rng.chance(0.4) => text.push_str(rng.pick(if en { EN_TAILS } else { FR_TAILS })),
+                _ if rng.chance(0.45) => {
+                    let tpl = rng.pick(if en { EN_GENERIC } else { FR_GENERIC });
+                    fill(&mut rng, tpl, en, trade, &mut text);
+                }
                 _ => {
                     let tpl = rng.pick(if en { EN_OPENERS } else { FR_OPENERS });
                     fill(&mut rng, tpl, en, trade, &mut text);
