@@ -4,8 +4,9 @@
 # 100,000 generated queries over 1 million generated mentions; one thread each; one Markdown table.
 #   bash bench/match/run.sh
 # Knobs: MENTIONS (1000000), SIZES ("10000 100000"), LUCENE_SECONDS (20, timed run per Lucene engine),
-# LUCENE_WARMUP (5), LUCENE_MODES ("naive indexed"), MATCH_DATA (/tmp/filrouge-match-data: generated files,
-# kept between runs), CARGO_TARGET_DIR. Installs Debian's liblucene8-java if missing (needs javac, java).
+# LUCENE_WARMUP (5), LUCENE_MODES ("naive indexed"), RUST_SECONDS (600: the Rust pass stops there),
+# MATCH_DATA (/tmp/filrouge-match-data: generated files, kept between runs), QUIET_WAIT (300: seconds to wait for
+# idle CPUs before measuring), CARGO_TARGET_DIR. Installs Debian's liblucene8-java if missing (needs javac, java).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MENTIONS=${MENTIONS:-1000000}
@@ -13,6 +14,7 @@ SIZES=${SIZES:-"10000 100000"}
 LUCENE_SECONDS=${LUCENE_SECONDS:-20}
 LUCENE_WARMUP=${LUCENE_WARMUP:-5}
 LUCENE_MODES=${LUCENE_MODES:-"naive indexed"}
+RUST_SECONDS=${RUST_SECONDS:-600}
 DATA=${MATCH_DATA:-/tmp/filrouge-match-data}
 target=${CARGO_TARGET_DIR:-target}
 
@@ -28,6 +30,19 @@ classes=$(mktemp -d)
 trap 'rm -rf "$classes"' EXIT
 javac -nowarn -d "$classes" -cp "$cp" bench/match/java/Percolator.java >&2
 
+# Wait (up to QUIET_WAIT seconds) until the CPUs have been at least 80% idle over 3 seconds.
+idle_pct() {
+  local a b
+  read -r _ a1 a2 a3 a4 a5 _ </proc/stat; a=$((a1 + a2 + a3 + a4 + a5))
+  local i1=$a4
+  sleep 3
+  read -r _ b1 b2 b3 b4 b5 _ </proc/stat; b=$((b1 + b2 + b3 + b4 + b5))
+  echo $(((b4 - i1) * 100 / (b - a + 1)))
+}
+waited=0
+while [ "$(idle_pct)" -lt 80 ] && [ "$waited" -lt "${QUIET_WAIT:-300}" ]; do waited=$((waited + 3)); done
+echo "CPUs idle before measuring: $(idle_pct)% (waited ${waited} s)" >&2
+
 rows=$(mktemp -p "$classes")
 for queries in $SIZES; do
   dir=$DATA/q$queries-m$MENTIONS
@@ -40,10 +55,10 @@ for queries in $SIZES; do
       --seconds "$LUCENE_SECONDS" --warmup "$LUCENE_WARMUP" --out "$dir/lucene-$mode.txt" >&2
     results+=(--lucene "$dir/lucene-$mode.txt")
   done
-  "$bin" run --dir "$dir" "${results[@]}" >>"$rows"
+  "$bin" run --dir "$dir" --max-seconds "$RUST_SECONDS" "${results[@]}" >>"$rows"
 done
 
-echo "## Matching ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "## Matching ($(nproc) cores, CPUs $(idle_pct)% idle at the end, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load before: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 echo "| engine | queries | mentions timed | build time | mentions/s | ratio vs Rust | matches |"
 echo "|---|---:|---:|---:|---:|---|---:|"

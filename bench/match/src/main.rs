@@ -40,14 +40,19 @@ enum What {
         #[arg(long)]
         lucene: Vec<PathBuf>,
         /// Budget of single-query evaluations for the self-check (queries × sampled mentions).
-        #[arg(long, default_value_t = 20_000_000)]
+        #[arg(long, default_value_t = 5_000_000)]
         check_budget: usize,
+        /// Stop the timed pass after this many seconds (the rate is then over the mentions done).
+        #[arg(long, default_value_t = 600.0)]
+        max_seconds: f64,
     },
 }
 
 fn main() -> anyhow::Result<()> {
     match Args::parse().what {
         What::Generate { queries, mentions, out, seed } => gen::generate(queries, mentions, &out, seed),
-        What::Run { dir, mentions, lucene, check_budget } => run::run(&dir, mentions, &lucene, check_budget),
+        What::Run { dir, mentions, lucene, check_budget, max_seconds } => {
+            run::run(&dir, mentions, &lucene, check_budget, max_seconds)
+        }
     }
 }
