@@ -1,13 +1,16 @@
 //! Prefilter anchors of a query: a set of literals at least one of which occurs in every matching document
-//! (AND: the most selective child; OR: the union; NOT: none), or none when the query must always be evaluated.
+//! (AND: the most selective child; OR: the union; NOT: none; a phrase: its rarest word or pair of consecutive
+//! words), or none when the query must always be evaluated.
 
 use crate::ast::{Filter, LeafKind, Node, Pat, TextLeaf};
 
 /// A literal the prefilter looks for.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Anchor {
     /// A folded word (a word, a hashtag's name, a mention's user part).
     Word(Box<str>),
+    /// Two consecutive folded words of a phrase.
+    Pair(Box<str>, Box<str>),
     /// The folded literal start of a wildcard word (at least 3 characters; its first 3 are looked up).
     Prefix(Box<str>),
     /// A `site:` host.
@@ -18,6 +21,7 @@ impl Anchor {
     pub fn display(&self) -> String {
         match self {
             Anchor::Word(w) => w.to_string(),
+            Anchor::Pair(a, b) => format!("\"{a} {b}\""),
             Anchor::Prefix(p) => format!("{p}*"),
             Anchor::Host(h) => format!("site:{h}"),
         }
@@ -25,54 +29,79 @@ impl Anchor {
 }
 
 /// The anchors of a query, deduplicated and sorted; `None` if it has none (it is then always evaluated).
-pub(crate) fn anchors(node: &Node) -> Option<Vec<Anchor>> {
-    let (mut set, _) = select(node)?;
+/// `cost` estimates how many documents an anchor lets through.
+pub(crate) fn anchors(node: &Node, cost: &dyn Fn(&Anchor) -> u32) -> Option<Vec<Anchor>> {
+    let (mut set, _) = select(node, cost)?;
     set.sort();
     set.dedup();
     Some(set)
 }
 
-/// Anchors with an estimated cost (how often they would let a document through).
-fn select(node: &Node) -> Option<(Vec<Anchor>, u32)> {
+/// Every anchor a query could use (to count, over all queries, how common each one is).
+pub(crate) fn possible(node: &Node, out: &mut Vec<Anchor>) {
     match node {
-        Node::And(items) => items.iter().filter_map(select).min_by_key(|(_, cost)| *cost),
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| possible(n, out)),
+        Node::Near { left, right, .. } => {
+            possible(left, out);
+            possible(right, out);
+        }
+        Node::Text(leaf) => out.extend(leaf_options(leaf)),
+        Node::Not(_) | Node::Field(_) => {}
+    }
+}
+
+fn select(node: &Node, cost: &dyn Fn(&Anchor) -> u32) -> Option<(Vec<Anchor>, u32)> {
+    match node {
+        Node::And(items) => items.iter().filter_map(|n| select(n, cost)).min_by_key(|(_, c)| *c),
         Node::Or(items) => {
             let mut all = Vec::new();
             let mut total = 0u32;
             for item in items {
-                let (set, cost) = select(item)?;
+                let (set, c) = select(item, cost)?;
                 all.extend(set);
-                total = total.saturating_add(cost);
+                total = total.saturating_add(c);
             }
             Some((all, total))
         }
         Node::Not(_) => None,
-        Node::Near { left, right, .. } => [select(left), select(right)].into_iter().flatten().min_by_key(|(_, c)| *c),
-        Node::Text(leaf) => leaf_anchor(leaf).map(|(a, c)| (vec![a], c)),
-        Node::Field(Filter::Site(host)) => Some((vec![Anchor::Host(host.clone())], 30)),
+        Node::Near { left, right, .. } => {
+            [select(left, cost), select(right, cost)].into_iter().flatten().min_by_key(|(_, c)| *c)
+        }
+        Node::Text(leaf) => {
+            leaf_options(leaf).map(|a| (cost(&a), a)).min_by_key(|(c, _)| *c).map(|(c, a)| (vec![a], c))
+        }
+        Node::Field(Filter::Site(host)) => {
+            let a = Anchor::Host(host.clone());
+            let c = cost(&a);
+            Some((vec![a], c))
+        }
         Node::Field(_) => None,
     }
 }
 
-/// The best word of a leaf.
-fn leaf_anchor(leaf: &TextLeaf) -> Option<(Anchor, u32)> {
-    leaf.words
-        .iter()
-        .filter_map(|pat| match pat {
-            Pat::Exact(lit) | Pat::Cased { folded: lit, .. } => {
-                let word = if leaf.kind == LeafKind::Mention {
-                    lit.text.split('@').next().unwrap_or_default()
-                } else {
-                    &lit.text
-                };
-                Some((Anchor::Word(word.into()), word_cost(word)))
-            }
-            Pat::Wild { prefix, .. } if prefix.chars().count() >= 3 => {
-                Some((Anchor::Prefix(prefix.clone()), 100u32.saturating_sub(prefix.chars().count() as u32)))
-            }
-            Pat::Wild { .. } => None,
-        })
-        .min_by_key(|(_, cost)| *cost)
+/// The anchors a leaf could use: each word, each pair of consecutive exact words, each wildcard prefix.
+fn leaf_options(leaf: &TextLeaf) -> impl Iterator<Item = Anchor> + '_ {
+    // Pairs only for words that a plain or exact-case phrase matches one after the other.
+    let phrase = matches!(leaf.kind, LeafKind::Plain | LeafKind::Cased);
+    let exact = |p: &Pat| match p {
+        Pat::Exact(lit) | Pat::Cased { folded: lit, .. } => Some(lit.text.clone()),
+        Pat::Wild { .. } => None,
+    };
+    let singles = leaf.words.iter().filter_map(move |pat| match pat {
+        Pat::Exact(lit) | Pat::Cased { folded: lit, .. } => {
+            let word =
+                if leaf.kind == LeafKind::Mention { lit.text.split('@').next().unwrap_or_default() } else { &lit.text };
+            Some(Anchor::Word(word.into()))
+        }
+        Pat::Wild { prefix, .. } if prefix.chars().count() >= 3 => Some(Anchor::Prefix(prefix.clone())),
+        Pat::Wild { .. } => None,
+    });
+    let pairs = leaf
+        .words
+        .windows(2)
+        .filter(move |_| phrase)
+        .filter_map(move |w| Some(Anchor::Pair(exact(&w[0])?, exact(&w[1])?)));
+    singles.chain(pairs)
 }
 
 /// Common French and English words: poor anchors.
@@ -83,8 +112,23 @@ const COMMON: &[&str] = &[
     "n", "s", "t", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "he", "i", "if",
     "in", "is", "it", "its", "my", "not", "of", "on", "or", "our", "she", "so", "that", "the", "their", "this", "to",
     "was", "we", "were", "with", "you", "your", "tout", "tres", "bien", "fait", "faire", "comme", "very", "all",
-    "just", "can", "will", "one", "new", "nouveau", "nouvelle",
+    "just", "can", "will", "one", "new", "nouveau", "nouvelle", "service", "client", "clients", "merci", "thanks",
+    "avis", "prix", "price", "today", "aujourd", "hui", "encore", "still", "good", "bad",
 ];
+
+/// The cost of an anchor from its own text: common and short words let many documents through.
+pub(crate) fn base_cost(anchor: &Anchor) -> u32 {
+    match anchor {
+        Anchor::Word(w) => word_cost(w),
+        Anchor::Pair(a, b) => (word_cost(a).min(word_cost(b)) / 8).max(2),
+        Anchor::Prefix(p) => match p.chars().count() {
+            0..=3 => 120,
+            4 => 60,
+            _ => 30,
+        },
+        Anchor::Host(_) => 30,
+    }
+}
 
 fn word_cost(word: &str) -> u32 {
     if COMMON.contains(&word) {

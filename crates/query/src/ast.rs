@@ -1,7 +1,7 @@
 //! The parsed query tree: Boolean nodes, text leaves (words, phrases, wildcards, hashtags, mentions, exact
 //! case) and field filters.
 
-use crate::fold::word_key;
+use crate::fold::{word_hash, word_key};
 
 /// A node of the query tree.
 #[derive(Debug, Clone)]
@@ -47,6 +47,23 @@ pub(crate) struct TextLeaf {
     pub scope: Scope,
     pub kind: LeafKind,
     pub words: Vec<Pat>,
+    /// An exact word to look up in the document's index (its place in `words`, its hash); else tokens are scanned.
+    pub probe: Option<(usize, u64)>,
+}
+
+impl TextLeaf {
+    pub fn new(scope: Scope, kind: LeafKind, words: Vec<Pat>) -> TextLeaf {
+        let probe = words.iter().enumerate().find_map(|(k, pat)| match pat {
+            Pat::Exact(lit) | Pat::Cased { folded: lit, .. } => {
+                // A mention is looked up by its user part (what comes before a second `@`).
+                let text =
+                    if kind == LeafKind::Mention { lit.text.split('@').next().unwrap_or_default() } else { &lit.text };
+                Some((k, word_hash(text.as_bytes())))
+            }
+            Pat::Wild { .. } => None,
+        });
+        TextLeaf { scope, kind, words, probe }
+    }
 }
 
 /// A folded literal with its packed first bytes.

@@ -1,6 +1,7 @@
 //! A document prepared once for all queries: its title and text tokenized and folded, and the other fields
 //! (host, lowercase URL, handle, name tokens) computed on first use.
 
+use crate::index::Index;
 use crate::leaves::host;
 use crate::tokenize::Tokens;
 
@@ -36,6 +37,8 @@ pub(crate) struct Prepared {
     pub title_end: usize,
     /// Work space of `NEAR`.
     pub spans: Vec<Span>,
+    /// Word hash → tokens, built by [`Prepared::index`] before evaluating.
+    pub index: Index,
     host: Option<String>,
     url: Option<String>,
     handle: Option<String>,
@@ -51,11 +54,19 @@ impl Prepared {
         self.title_end = self.body.tokens.len();
         self.body.push_field(doc.text);
         self.spans.clear();
+        self.index.clear();
         for s in [self.host.take(), self.url.take(), self.handle.take()].into_iter().flatten() {
             self.spare.push(s);
         }
         if let Some(a) = self.author.take() {
             self.spare_author = a;
+        }
+    }
+
+    /// Builds the token index (once per document) before queries are evaluated.
+    pub fn index(&mut self) {
+        if !self.index.is_built() {
+            self.index.build(&self.body);
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::ast::{Filter, LeafKind, Node, Pat, Scope, TextLeaf};
 use crate::doc::{Document, Prepared, Span};
+use crate::index::Index;
 use crate::leaves::canonical_source;
 use crate::limits::MAX_NEAR_SPANS;
 use crate::tokenize::{Kind, Token, Tokens};
@@ -11,6 +12,7 @@ use crate::tokenize::{Kind, Token, Tokens};
 #[derive(Clone, Copy)]
 pub(crate) struct View<'a> {
     pub toks: &'a Tokens,
+    pub index: &'a Index,
     pub title_end: usize,
     pub title: &'a str,
     pub text: &'a str,
@@ -18,7 +20,7 @@ pub(crate) struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn body(p: &'a Prepared, doc: &Document<'a>) -> View<'a> {
-        View { toks: &p.body, title_end: p.title_end, title: doc.title, text: doc.text }
+        View { toks: &p.body, index: &p.index, title_end: p.title_end, title: doc.title, text: doc.text }
     }
 
     /// Token indices a scope looks at.
@@ -99,23 +101,51 @@ fn leaf_at(leaf: &TextLeaf, view: &View<'_>, i: usize) -> bool {
 }
 
 pub(crate) fn leaf_matches(leaf: &TextLeaf, view: &View<'_>) -> bool {
-    view.range(leaf.scope).any(|i| leaf_at(leaf, view, i))
+    let mut found = false;
+    occurrences(leaf, view, |_| {
+        found = true;
+        false
+    });
+    found
 }
 
-/// Starts of the leaf's occurrences, in order.
-pub(crate) fn leaf_occurrences<'v>(leaf: &'v TextLeaf, view: &'v View<'_>) -> impl Iterator<Item = usize> + 'v {
-    view.range(leaf.scope).filter(move |&i| leaf_at(leaf, view, i))
+/// Calls `f` with the start of each occurrence of the leaf (in no particular order) until it returns false.
+/// Looks the leaf's exact word up in the document's index when there is one, else scans the tokens.
+pub(crate) fn occurrences(leaf: &TextLeaf, view: &View<'_>, mut f: impl FnMut(usize) -> bool) {
+    let range = view.range(leaf.scope);
+    match leaf.probe {
+        Some((k, hash)) if view.index.is_built() => {
+            for j in view.index.get(hash) {
+                if let Some(i) = j.checked_sub(k) {
+                    if range.contains(&i) && leaf_at(leaf, view, i) && !f(i) {
+                        return;
+                    }
+                }
+            }
+        }
+        _ => {
+            for i in range {
+                if leaf_at(leaf, view, i) && !f(i) {
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Appends to `p.spans` where `node` (a leaf, an OR of them, or a `NEAR`) occurs, at most [`MAX_NEAR_SPANS`].
 fn spans(node: &Node, doc: &Document<'_>, p: &mut Prepared) {
     match node {
         Node::Text(leaf) => {
-            let Prepared { body, title_end, spans, .. } = p;
-            let view = View { toks: body, title_end: *title_end, title: doc.title, text: doc.text };
+            let Prepared { body, title_end, spans, index, .. } = p;
+            let view = View { toks: body, index, title_end: *title_end, title: doc.title, text: doc.text };
             let width = leaf.words.len().saturating_sub(1) as u32;
-            let found = leaf_occurrences(leaf, &view).take(MAX_NEAR_SPANS);
-            spans.extend(found.map(|i| Span { start: i as u32, end: i as u32 + width }));
+            let mut taken = 0;
+            occurrences(leaf, &view, |i| {
+                spans.push(Span { start: i as u32, end: i as u32 + width });
+                taken += 1;
+                taken < MAX_NEAR_SPANS
+            });
         }
         Node::Or(items) => {
             let start = p.spans.len();

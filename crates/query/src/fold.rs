@@ -151,18 +151,49 @@ pub(crate) fn fold_str(s: &str) -> String {
 /// First bytes of a folded word packed in a `u64`, compared before the whole word.
 #[inline]
 pub(crate) fn word_key(folded: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = folded.len().min(8);
-    buf[..n].copy_from_slice(&folded[..n]);
-    u64::from_le_bytes(buf)
+    match folded.get(..8) {
+        Some(first) => u64::from_le_bytes(first.try_into().unwrap_or_default()),
+        None => folded.iter().enumerate().fold(0, |v, (i, &b)| v | (b as u64) << (8 * i)),
+    }
 }
 
-/// Key of the first three characters of a folded word (for wildcard prefixes), if it has three.
+/// A 64-bit hash of a folded word, for the prefilter (a collision only makes an extra candidate).
 #[inline]
-pub(crate) fn prefix_key(folded: &str) -> Option<u64> {
-    let mut chars = folded.chars();
-    let (a, b, c) = (chars.next()?, chars.next()?, chars.next()?);
-    Some(((a as u64) << 42) | ((b as u64) << 21) | c as u64)
+pub(crate) fn word_hash(folded: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (folded.len() as u64).wrapping_mul(K);
+    let mut chunks = folded.chunks_exact(8);
+    for chunk in &mut chunks {
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(chunk.try_into().unwrap_or_default())).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        h = (h.rotate_left(23) ^ word_key(rest)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// The hash of two consecutive words.
+#[inline]
+pub(crate) fn pair_hash(first: u64, second: u64) -> u64 {
+    let h = (first.rotate_left(17) ^ second).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 31)
+}
+
+/// Wildcard prefixes are looked up by their first 3, 4 or 5 characters.
+pub(crate) const PREFIX_LENGTHS: std::ops::RangeInclusive<usize> = 3..=5;
+
+/// The hash of the first `n` characters of a folded word, if it has that many.
+#[inline]
+pub(crate) fn prefix_hash(folded: &[u8], n: usize) -> Option<u64> {
+    let end = if folded.get(..n)?.is_ascii() {
+        n
+    } else {
+        let s = std::str::from_utf8(folded).ok()?;
+        let (i, c) = s.char_indices().nth(n - 1)?;
+        i + c.len_utf8()
+    };
+    Some(word_hash(folded.get(..end)?) ^ 0x5bd1_e995_a3c6_4f2b)
 }
 
 #[cfg(test)]
@@ -194,9 +225,11 @@ mod tests {
     }
 
     #[test]
-    fn prefix_keys_need_three_characters() {
-        assert_eq!(prefix_key("ca"), None);
-        assert_eq!(prefix_key("car"), prefix_key("carrefour"));
-        assert_ne!(prefix_key("car"), prefix_key("cat"));
+    fn prefix_hashes_count_characters() {
+        assert_eq!(prefix_hash(b"ca", 3), None);
+        assert_eq!(prefix_hash(b"car", 3), prefix_hash(b"carrefour", 3));
+        assert_ne!(prefix_hash(b"car", 3), prefix_hash(b"cat", 3));
+        assert_eq!(prefix_hash("été".as_bytes(), 3), prefix_hash("étés".as_bytes(), 3));
+        assert_eq!(prefix_hash("ét".as_bytes(), 3), None);
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::ast::{LeafKind, Node, TextLeaf};
 use crate::doc::{Document, Prepared};
-use crate::eval::{leaf_occurrences, View};
+use crate::eval::{occurrences, View};
 use crate::tokenize::Kind;
 use std::ops::Range;
 
@@ -17,6 +17,7 @@ pub struct Highlights {
 pub(crate) fn highlights(root: &Node, doc: &Document<'_>) -> Highlights {
     let mut p = Prepared::default();
     p.prepare(doc);
+    p.index();
     let view = View::body(&p, doc);
     let mut out = Highlights::default();
     walk(root, &view, &mut out);
@@ -39,7 +40,7 @@ fn walk(node: &Node, view: &View<'_>, out: &mut Highlights) {
 
 fn leaf_ranges(leaf: &TextLeaf, view: &View<'_>, out: &mut Highlights) {
     let tokens = &view.toks.tokens;
-    for i in leaf_occurrences(leaf, view) {
+    occurrences(leaf, view, |i| {
         let (first, last) = (&tokens[i], &tokens[i + leaf.words.len() - 1]);
         let sigil = first.kind != Kind::Word && leaf.kind != LeafKind::Cased;
         let start = first.orig_start as usize - usize::from(sigil);
@@ -49,7 +50,8 @@ fn leaf_ranges(leaf: &TextLeaf, view: &View<'_>, out: &mut Highlights) {
         } else {
             out.text.push(range);
         }
-    }
+        true
+    });
 }
 
 fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {

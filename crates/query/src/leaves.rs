@@ -145,7 +145,7 @@ pub(crate) fn text(s: &str, col: usize, scope: Scope, budget: &mut Budget, what:
         return Err(QueryError::new(format!("nothing to search in {what}: a term needs letters or digits"), col));
     }
     budget.term(col)?;
-    Ok(TextLeaf { scope, kind: LeafKind::Plain, words })
+    Ok(TextLeaf::new(scope, LeafKind::Plain, words))
 }
 
 /// `{Word}`: words compared with their case as written.
@@ -164,7 +164,7 @@ pub(crate) fn cased(s: &str, col: usize, scope: Scope, budget: &mut Budget) -> R
         return Err(QueryError::new("nothing to search in {…}: a term needs letters or digits", col));
     }
     budget.term(col)?;
-    Ok(TextLeaf { scope, kind: LeafKind::Cased, words })
+    Ok(TextLeaf::new(scope, LeafKind::Cased, words))
 }
 
 /// `#tag` (with the `#`): letters, digits, `_`, and wildcards.
@@ -176,7 +176,7 @@ pub(crate) fn hashtag(word: &str, col: usize, scope: Scope, budget: &mut Budget)
     let pat =
         word_pat(tag, col + 1, budget)?.ok_or_else(|| QueryError::new("nothing to search in this hashtag", col))?;
     budget.term(col)?;
-    Ok(TextLeaf { scope, kind: LeafKind::Hashtag, words: vec![pat] })
+    Ok(TextLeaf::new(scope, LeafKind::Hashtag, vec![pat]))
 }
 
 /// `@handle` or `@user@instance` (with the first `@`).
@@ -198,7 +198,7 @@ pub(crate) fn mention(word: &str, col: usize, scope: Scope, budget: &mut Budget)
     }
     let folded = fold_str(handle);
     budget.term(col)?;
-    Ok(TextLeaf { scope, kind: LeafKind::Mention, words: vec![Pat::Exact(Lit::new(folded))] })
+    Ok(TextLeaf::new(scope, LeafKind::Mention, vec![Pat::Exact(Lit::new(folded))]))
 }
 
 /// The filter of a field other than `title:` for one value.

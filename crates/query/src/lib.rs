@@ -11,6 +11,7 @@ mod eval;
 mod explain;
 mod fold;
 mod highlight;
+mod index;
 mod leaves;
 mod lexer;
 pub mod limits;
@@ -39,7 +40,7 @@ pub struct Query {
 /// Parses a query; the error names the problem and its column.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
     let root = parser::parse_tree(input)?;
-    let anchors = anchors::anchors(&root);
+    let anchors = anchors::anchors(&root, &anchors::base_cost);
     Ok(Query { root, anchors })
 }
 
@@ -48,6 +49,7 @@ impl Query {
     pub fn matches(&self, doc: &Document<'_>) -> bool {
         let mut prepared = Prepared::default();
         prepared.prepare(doc);
+        prepared.index();
         eval::eval(&self.root, doc, &mut prepared)
     }
 

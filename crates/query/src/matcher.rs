@@ -1,13 +1,13 @@
-//! One matcher for all active queries: a prefilter (folded word → queries, wildcard 3-character prefix → queries,
-//! host → queries, plus the few queries without anchors), then exact evaluation of the candidates only.
+//! One matcher for all active queries: a prefilter (hashes of folded words and of consecutive word pairs behind
+//! a small bit filter, 3-character prefixes of wildcards, hosts, and the few queries without anchors), then exact
+//! evaluation of the candidate queries only.
 
-use crate::anchors::Anchor;
+use crate::anchors::{self, Anchor};
 use crate::doc::{Document, Prepared};
 use crate::eval::eval;
-use crate::fold::prefix_key;
+use crate::fold::{pair_hash, prefix_hash, word_hash, PREFIX_LENGTHS};
 use crate::Query;
 use rustc_hash::FxHashMap;
-use std::collections::hash_map::Entry;
 
 /// All active queries in one matcher.
 #[derive(Debug, Default)]
@@ -15,8 +15,13 @@ pub struct Matcher {
     /// Query ids, ascending (the index of a query is its place here).
     ids: Vec<u64>,
     queries: Vec<Query>,
-    words: FxHashMap<Box<[u8]>, Postings>,
-    prefixes: FxHashMap<u64, Postings>,
+    /// Hash of a word or of a pair of words → queries. A collision only adds a candidate.
+    words: FxHashMap<u64, Postings>,
+    /// One bit per word hash (modulo its size): most words of a document are in no query, and are rejected here.
+    filter: Vec<u64>,
+    has_pairs: bool,
+    /// Bit `n` set: some wildcard is looked up by its first `n` characters.
+    prefix_lengths: u32,
     hosts: FxHashMap<Box<str>, Postings>,
     postings: Vec<u32>,
     /// Queries without anchors, checked on every document.
@@ -40,28 +45,60 @@ pub struct Scratch {
     candidates: Vec<u32>,
 }
 
+/// The anchor cost used by the matcher: an anchor that many queries could use is probably a common word.
+fn costs(all: &[(u64, Query)]) -> FxHashMap<Anchor, u32> {
+    let mut counts: FxHashMap<Anchor, u32> = FxHashMap::default();
+    let mut options = Vec::new();
+    for (_, query) in all {
+        options.clear();
+        anchors::possible(&query.root, &mut options);
+        options.sort();
+        options.dedup();
+        for a in options.drain(..) {
+            *counts.entry(a).or_default() += 1;
+        }
+    }
+    counts
+}
+
 impl Matcher {
     /// Builds the matcher of these queries (ids need not be unique nor sorted).
     pub fn new(queries: impl IntoIterator<Item = (u64, Query)>) -> Matcher {
         let mut all: Vec<(u64, Query)> = queries.into_iter().collect();
         all.sort_by_key(|(id, _)| *id);
-        let mut words: FxHashMap<Box<[u8]>, Vec<u32>> = FxHashMap::default();
-        let mut prefixes: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let counts = costs(&all);
+        let cost = |a: &Anchor| {
+            let shared = counts.get(a).copied().unwrap_or(1).saturating_sub(1);
+            anchors::base_cost(a).saturating_add(shared.saturating_mul(2).min(2000))
+        };
+        let mut words: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut hosts: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         let mut always = Vec::new();
+        let mut has_pairs = false;
+        let mut prefix_lengths = 0u32;
         for (index, (_, query)) in all.iter().enumerate() {
             let index = index as u32;
-            let Some(anchors) = &query.anchors else {
+            let Some(anchors) = anchors::anchors(&query.root, &cost) else {
                 always.push(index);
                 continue;
             };
-            for anchor in anchors {
+            for anchor in &anchors {
                 let list = match anchor {
-                    Anchor::Word(w) => words.entry(w.as_bytes().into()).or_default(),
-                    Anchor::Prefix(p) => match prefix_key(p) {
-                        Some(key) => prefixes.entry(key).or_default(),
-                        None => continue,
-                    },
+                    Anchor::Word(w) => words.entry(word_hash(w.as_bytes())).or_default(),
+                    Anchor::Pair(a, b) => {
+                        has_pairs = true;
+                        words.entry(pair_hash(word_hash(a.as_bytes()), word_hash(b.as_bytes()))).or_default()
+                    }
+                    Anchor::Prefix(p) => {
+                        let n = p.chars().count().min(*PREFIX_LENGTHS.end());
+                        match prefix_hash(p.as_bytes(), n).filter(|_| PREFIX_LENGTHS.contains(&n)) {
+                            Some(key) => {
+                                prefix_lengths |= 1 << n;
+                                words.entry(key).or_default()
+                            }
+                            None => continue,
+                        }
+                    }
                     Anchor::Host(h) => hosts.entry(h.clone()).or_default(),
                 };
                 if list.last() != Some(&index) {
@@ -69,12 +106,16 @@ impl Matcher {
                 }
             }
         }
+        let bits = (words.len() * 16).next_power_of_two().max(4096);
+        let mut filter = vec![0u64; bits / 64];
+        for &h in words.keys() {
+            set_bit(&mut filter, h);
+        }
         let mut postings = Vec::new();
         let words = freeze(words, &mut postings);
-        let prefixes = freeze(prefixes, &mut postings);
         let hosts = freeze(hosts, &mut postings);
         let (ids, queries) = all.into_iter().unzip();
-        Matcher { ids, queries, words, prefixes, hosts, postings, always }
+        Matcher { ids, queries, words, filter, has_pairs, prefix_lengths, hosts, postings, always }
     }
 
     /// Number of queries.
@@ -116,17 +157,45 @@ impl Matcher {
                 }
             }
         };
-        let toks = &prepared.body;
-        let with_prefixes = !self.prefixes.is_empty();
-        for t in &toks.tokens {
-            let (form, label) = toks.plain_forms(t);
-            for form in std::iter::once(form).chain(label) {
-                if let Some(p) = self.words.get(form) {
+        let probe = |h: u64, add: &mut dyn FnMut(&Postings)| {
+            if has_bit(&self.filter, h) {
+                if let Some(p) = self.words.get(&h) {
                     add(p);
                 }
-                if with_prefixes {
-                    if let Some(p) = byte_prefix_key(form).and_then(|k| self.prefixes.get(&k)) {
-                        add(p);
+            }
+        };
+        let toks = &prepared.body;
+        let mut previous: Option<(u64, u64)> = None;
+        for (i, t) in toks.tokens.iter().enumerate() {
+            probe(t.hash, &mut add);
+            if t.hash2 != t.hash {
+                probe(t.hash2, &mut add);
+            }
+            if self.has_pairs {
+                if let Some((p1, p2)) = previous.filter(|_| i != prepared.title_end) {
+                    probe(pair_hash(p1, t.hash), &mut add);
+                    if t.hash2 != t.hash {
+                        probe(pair_hash(p1, t.hash2), &mut add);
+                    }
+                    if p2 != p1 {
+                        probe(pair_hash(p2, t.hash), &mut add);
+                        if t.hash2 != t.hash {
+                            probe(pair_hash(p2, t.hash2), &mut add);
+                        }
+                    }
+                }
+                previous = Some((t.hash, t.hash2));
+            }
+            if self.prefix_lengths != 0 {
+                let (form, label) = toks.plain_forms(t);
+                for form in std::iter::once(form).chain(label) {
+                    for n in PREFIX_LENGTHS {
+                        if self.prefix_lengths & (1 << n) != 0 {
+                            match prefix_hash(form, n) {
+                                Some(h) => probe(h, &mut add),
+                                None => break,
+                            }
+                        }
                     }
                 }
             }
@@ -141,7 +210,11 @@ impl Matcher {
             }
         }
         candidates.extend_from_slice(&self.always);
+        if candidates.is_empty() {
+            return;
+        }
         candidates.sort_unstable();
+        prepared.index();
         for &q in candidates.iter() {
             let (Some(query), Some(&id)) = (self.queries.get(q as usize), self.ids.get(q as usize)) else { continue };
             if out.last() != Some(&id) && eval(&query.root, doc, prepared) {
@@ -151,15 +224,24 @@ impl Matcher {
     }
 }
 
-/// The prefix key of a folded word given as bytes.
 #[inline]
-fn byte_prefix_key(form: &[u8]) -> Option<u64> {
-    match form {
-        [a, b, c, ..] if *a < 0x80 && *b < 0x80 && *c < 0x80 => {
-            Some(((*a as u64) << 42) | ((*b as u64) << 21) | *c as u64)
-        }
-        _ => std::str::from_utf8(form).ok().and_then(prefix_key),
+fn bit_of(filter: &[u64], h: u64) -> (usize, u64) {
+    let bits = (filter.len() * 64) as u64;
+    let bit = (h >> 7) & (bits - 1);
+    ((bit / 64) as usize, 1 << (bit % 64))
+}
+
+fn set_bit(filter: &mut [u64], h: u64) {
+    let (word, mask) = bit_of(filter, h);
+    if let Some(w) = filter.get_mut(word) {
+        *w |= mask;
     }
+}
+
+#[inline]
+fn has_bit(filter: &[u64], h: u64) -> bool {
+    let (word, mask) = bit_of(filter, h);
+    filter.get(word).is_some_and(|w| w & mask != 0)
 }
 
 /// Moves the posting lists into one vector.
@@ -169,9 +251,7 @@ fn freeze<K: std::hash::Hash + Eq>(map: FxHashMap<K, Vec<u32>>, postings: &mut V
     for (key, list) in map {
         let p = Postings { start: postings.len() as u32, len: list.len() as u32 };
         postings.extend(list);
-        if let Entry::Vacant(v) = out.entry(key) {
-            v.insert(p);
-        }
+        out.insert(key, p);
     }
     out
 }

@@ -1,7 +1,7 @@
 //! Tokenizing a document field once: words (letter/digit runs, folded), `#hashtags` and `@mentions`, each with
 //! its folded form and its byte range in the original text.
 
-use crate::fold::{class, fold_char, word_key, Class};
+use crate::fold::{class, fold_char, word_hash, word_key, Class};
 use crate::limits::MAX_FIELD_BYTES;
 
 /// What a token is.
@@ -24,6 +24,9 @@ pub(crate) struct Token {
     pub label_len: u32,
     /// First folded bytes, compared before the whole word.
     pub key: u64,
+    /// Hashes of the plain forms (word, tag, or a mention's user part and first label) for the prefilter.
+    pub hash: u64,
+    pub hash2: u64,
     /// Byte range of the word in its source field (without the `#` or `@`).
     pub orig_start: u32,
     pub orig_end: u32,
@@ -107,23 +110,30 @@ impl Tokens {
     fn word(&mut self, src: &str, start: usize) -> usize {
         let bytes = src.as_bytes();
         let fold_start = self.fold.len();
-        let mut i = start;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
-                    break;
+        // Fast path: the ASCII letters and digits at the start of the word.
+        let tail = bytes.get(start..).unwrap_or_default();
+        let ascii = tail.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(tail.len());
+        self.fold.extend(tail[..ascii].iter().map(u8::to_ascii_lowercase));
+        let mut i = start + ascii;
+        // The rest of the word, if it goes on with a non-ASCII character.
+        if bytes.get(i).is_some_and(|&b| b >= 0x80) {
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b < 0x80 {
+                    if !b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    self.fold.push(b.to_ascii_lowercase());
+                    i += 1;
+                } else {
+                    let c = src[i..].chars().next().unwrap_or(' ');
+                    match class(c) {
+                        Class::Word => fold_char(c, &mut self.fold),
+                        Class::Mark => {}
+                        Class::Other => break,
+                    }
+                    i += c.len_utf8();
                 }
-                self.fold.push(b.to_ascii_lowercase());
-                i += 1;
-            } else {
-                let c = src[i..].chars().next().unwrap_or(' ');
-                match class(c) {
-                    Class::Word => fold_char(c, &mut self.fold),
-                    Class::Mark => {}
-                    Class::Other => break,
-                }
-                i += c.len_utf8();
             }
         }
         self.push(Kind::Word, fold_start, start, i, None);
@@ -175,6 +185,8 @@ impl Tokens {
         }
         let (user_len, label_len) = parts.unwrap_or((len, len));
         let folded = &self.fold[fold_start..];
+        let hash = word_hash(folded.get(..user_len).unwrap_or_default());
+        let hash2 = if label_len == user_len { hash } else { word_hash(folded.get(..label_len).unwrap_or_default()) };
         self.tokens.push(Token {
             kind,
             start: fold_start as u32,
@@ -182,6 +194,8 @@ impl Tokens {
             user_len: user_len as u32,
             label_len: label_len as u32,
             key: word_key(folded),
+            hash,
+            hash2,
             orig_start: orig_start as u32,
             orig_end: orig_end as u32,
         });

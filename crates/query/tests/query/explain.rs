@@ -10,13 +10,15 @@ fn explain_shows_the_tree_one_node_per_line_and_the_anchors() {
         e.tree,
         "AND\n  OR\n    word orange\n    phrase \"service client\"\n  NOT\n    word spam\n  site: orange.fr\n  wildcard carref*\n"
     );
-    assert_eq!(e.literals, ["orange", "service"]);
+    assert_eq!(e.literals, ["site:orange.fr"]);
 }
 
 #[test]
 fn the_anchors_of_an_and_are_its_most_selective_child() {
     let e = parse("le \"service client\" nul").unwrap().explain();
-    assert_eq!(e.literals, ["service"]);
+    assert_eq!(e.literals, ["nul"]);
+    let e = parse("le \"service client\"").unwrap().explain();
+    assert_eq!(e.literals, ["\"service client\""]);
     let e = parse("orange OR #miam OR @sfr@mastodon.social OR {BT}").unwrap().explain();
     assert_eq!(e.literals, ["bt", "miam", "orange", "sfr"]);
 }
