@@ -4,7 +4,7 @@
 # 100,000 generated queries over 1 million generated mentions; one thread each; one Markdown table.
 #   bash bench/match/run.sh
 # Knobs: MENTIONS (1000000), SIZES ("10000 100000"), LUCENE_SECONDS (20, timed run per Lucene engine),
-# LUCENE_WARMUP (5), LUCENE_MODES ("naive indexed"), RUST_SECONDS (600: the Rust pass stops there),
+# LUCENE_WARMUP (10), LUCENE_MODES ("naive indexed"), RUST_SECONDS (600: the Rust pass stops there),
 # MATCH_DATA (/tmp/filrouge-match-data: generated files, kept between runs), QUIET_WAIT (300: seconds to wait for
 # idle CPUs before measuring), CARGO_TARGET_DIR. Installs Debian's liblucene8-java if missing (needs javac, java).
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 MENTIONS=${MENTIONS:-1000000}
 SIZES=${SIZES:-"10000 100000"}
 LUCENE_SECONDS=${LUCENE_SECONDS:-20}
-LUCENE_WARMUP=${LUCENE_WARMUP:-5}
+LUCENE_WARMUP=${LUCENE_WARMUP:-10}
 LUCENE_MODES=${LUCENE_MODES:-"naive indexed"}
 RUST_SECONDS=${RUST_SECONDS:-600}
 DATA=${MATCH_DATA:-/tmp/filrouge-match-data}
@@ -41,7 +41,9 @@ idle_pct() {
 }
 waited=0
 while [ "$(idle_pct)" -lt 80 ] && [ "$waited" -lt "${QUIET_WAIT:-300}" ]; do waited=$((waited + 3)); done
-echo "CPUs idle before measuring: $(idle_pct)% (waited ${waited} s)" >&2
+idle_before=$(idle_pct)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "CPUs idle before measuring: ${idle_before}% (waited ${waited} s)" >&2
 
 rows=$(mktemp -p "$classes")
 for queries in $SIZES; do
@@ -58,12 +60,12 @@ for queries in $SIZES; do
   "$bin" run --dir "$dir" --max-seconds "$RUST_SECONDS" "${results[@]}" >>"$rows"
 done
 
-echo "## Matching ($(nproc) cores, CPUs $(idle_pct)% idle at the end, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "## Matching ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+echo
+echo "CPUs ${idle_before}% idle before measuring (load $load_before), $(idle_pct)% idle after (load $(cut -d' ' -f1-3 /proc/loadavg))."
 echo
 echo "| engine | queries | mentions timed | build time | mentions/s | ratio vs Rust | matches |"
 echo "|---|---:|---:|---:|---:|---|---:|"
 grep '^|' "$rows"
 echo
 grep '^CHECK' "$rows" | sed 's/^CHECK \([0-9]*\): /- \1 queries: /'
-echo
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
