@@ -64,8 +64,8 @@ echo "## Matching ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -
 echo
 echo "CPUs ${idle_before}% idle before measuring (load $load_before), $(idle_pct)% idle after (load $(cut -d' ' -f1-3 /proc/loadavg))."
 echo
-echo "| engine | queries | mentions timed | build time | mentions/s | ratio vs Rust | matches |"
-echo "|---|---:|---:|---:|---:|---|---:|"
+echo "| engine | queries | mentions timed | build time | mentions/s (wall) | mentions per CPU-second | ratio vs Rust (CPU) | matches |"
+echo "|---|---:|---:|---:|---:|---:|---|---:|"
 grep '^|' "$rows"
 echo
 grep '^CHECK' "$rows" | sed 's/^CHECK \([0-9]*\): /- \1 queries: /'
