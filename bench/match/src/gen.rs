@@ -400,8 +400,12 @@ fn brand_names(rng: &mut Rng, b: &Brand) -> Node {
 fn topic_group(rng: &mut Rng, b: &Brand) -> Node {
     let t = &TRADES[b.trade];
     let mut args = Vec::new();
+    let mut seen = HashSet::new();
     for _ in 0..2 + rng.below(3) {
         let w = rng.pick(t.topics);
+        if !seen.insert(w) {
+            continue;
+        }
         if ast::fold(w).len() >= 6 && rng.chance(0.35) {
             args.push(ast::prefix(&w[..w.char_indices().nth(5).map_or(w.len(), |(i, _)| i)]));
         } else {
