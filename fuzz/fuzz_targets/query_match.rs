@@ -24,7 +24,8 @@ fuzz_target!(|data: &[u8]| {
     let (extra, fields) = input.split_once('\u{1}').unwrap_or(("", input));
     let mut queries: Vec<(u64, Query)> =
         QUERIES.iter().enumerate().filter_map(|(i, q)| Some((i as u64, parse(q).ok()?))).collect();
-    queries.extend(extra.split('\u{2}').take(20).enumerate().filter_map(|(i, q)| Some((100 + i as u64, parse(q).ok()?))));
+    queries
+        .extend(extra.split('\u{2}').take(20).enumerate().filter_map(|(i, q)| Some((100 + i as u64, parse(q).ok()?))));
     let mut f = fields.split('\u{1}');
     let mut next = || f.next().unwrap_or("");
     let (title, text, author_handle, author_name, url) = (next(), next(), next(), next(), next());

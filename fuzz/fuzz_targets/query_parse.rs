@@ -31,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(out == [1], alone, "the matcher disagrees with the query alone");
         }
         Err(e) => {
-            assert!(e.column() >= 1 && e.column() <= input.chars().count() + 1, "column {} out of the query", e.column());
+            assert!(
+                e.column() >= 1 && e.column() <= input.chars().count() + 1,
+                "column {} out of the query",
+                e.column()
+            );
             let _ = e.caret(input);
         }
     }

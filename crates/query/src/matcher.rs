@@ -157,10 +157,12 @@ impl Matcher {
                 }
             }
         };
-        let probe = |h: u64, add: &mut dyn FnMut(&Postings)| {
-            if has_bit(&self.filter, h) {
-                if let Some(p) = self.words.get(&h) {
-                    add(p);
+        // Most words are in no query: the bit filter turns them away before the map.
+        let (filter, words) = (&self.filter, &self.words);
+        let probe = |h: u64, add: &mut _| {
+            if has_bit(filter, h) {
+                if let Some(p) = words.get(&h) {
+                    call(add, p);
                 }
             }
         };
@@ -222,6 +224,11 @@ impl Matcher {
             }
         }
     }
+}
+
+#[inline]
+fn call(add: &mut impl FnMut(&Postings), p: &Postings) {
+    add(p)
 }
 
 #[inline]
