@@ -39,7 +39,7 @@ enum What {
         /// Result files of the Java driver (`key=value` line, then the matched pairs) to compare and tabulate.
         #[arg(long)]
         lucene: Vec<PathBuf>,
-        /// Budget of single-query evaluations for the self-check (queries × sampled mentions).
+        /// Budget of single-query evaluations for the self-check (queries × sampled mentions; 0: no self-check).
         #[arg(long, default_value_t = 5_000_000)]
         check_budget: usize,
         /// Stop the timed pass after this many seconds (the rate is then over the mentions done).

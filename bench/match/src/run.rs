@@ -182,7 +182,7 @@ pub fn run(
 
     // Self-check: the matcher against each query evaluated on its own, on plain and on brand mentions.
     let mut checks = Vec::new();
-    let sample = (check_budget / queries.len().max(1)).clamp(50, 5_000);
+    let sample = if check_budget == 0 { 0 } else { (check_budget / queries.len().max(1)).clamp(50, 5_000) };
     let mut picked: Vec<usize> = (0..docs.len()).take(sample / 2).collect();
     picked.extend(mentions.iter().enumerate().filter(|(_, m)| m.about.is_some()).map(|(i, _)| i).take(sample / 2));
     picked.sort_unstable();
