@@ -4,6 +4,7 @@
 
 mod ast;
 mod gen;
+mod prefilter;
 mod run;
 
 use std::path::PathBuf;

@@ -216,6 +216,23 @@ pub fn run(
         queries.len()
     ));
 
+    // How much the prefilter lets through, estimated from the queries' literals.
+    let est = crate::prefilter::estimate(
+        &reparsed,
+        mentions.iter().map(|m| (m.title.as_str(), m.text.as_str(), m.url.as_str())),
+        20_000,
+    );
+    let top: Vec<String> = est.top.iter().map(|(l, n)| format!("{l} ({n})")).collect();
+    checks.push(format!(
+        "prefilter, estimated from `explain()` literals on the first 20,000 mentions: {:.0} candidate queries per \
+         mention, {:.0}% of mentions with at least one, {} queries always evaluated; literals shared by most \
+         queries: {}",
+        est.per_mention,
+        100.0 * est.with_candidates,
+        est.always,
+        top.join(", ")
+    ));
+
     // Rows: ours, then each Lucene engine, with the agreement on the mentions it timed.
     let n = queries.len();
     println!(
