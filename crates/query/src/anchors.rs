@@ -46,8 +46,39 @@ pub(crate) fn possible(node: &Node, out: &mut Vec<Anchor>) {
             possible(right, out);
         }
         Node::Text(leaf) => out.extend(leaf_options(leaf)),
+        Node::Field(Filter::Site(host)) => out.push(Anchor::Host(host.clone())),
         Node::Not(_) | Node::Field(_) => {}
     }
+}
+
+/// Words (as [`Anchor::Word`]) that every document the node matches has among its tokens' hashes: all the exact
+/// words of a leaf, of every side of an AND or NEAR, and those common to every branch of an OR. Sorted, unique.
+pub(crate) fn required(node: &Node) -> Vec<Anchor> {
+    let mut out = match node {
+        Node::And(items) => items.iter().flat_map(required).collect(),
+        Node::Near { left, right, .. } => {
+            let mut all = required(left);
+            all.extend(required(right));
+            all
+        }
+        Node::Or(items) => {
+            let mut iter = items.iter();
+            let mut common = iter.next().map(required).unwrap_or_default();
+            for item in iter {
+                if common.is_empty() {
+                    break;
+                }
+                let other = required(item);
+                common.retain(|a| other.binary_search(a).is_ok());
+            }
+            common
+        }
+        Node::Text(leaf) => leaf_options(leaf).filter(|a| matches!(a, Anchor::Word(_))).collect(),
+        Node::Not(_) | Node::Field(_) => Vec::new(),
+    };
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn select(node: &Node, cost: &dyn Fn(&Anchor) -> u32) -> Option<(Vec<Anchor>, u32)> {

@@ -31,7 +31,14 @@ pub struct Matcher {
     postings: Vec<u32>,
     /// Queries without anchors, checked on every document.
     always: Vec<u32>,
+    /// Query `q`'s guards are `guards[guard_ends[q - 1]..guard_ends[q]]`: hashes of words every matching document
+    /// has (the rarest few), checked in the document's bloom of token hashes before evaluating the query.
+    guards: Vec<u64>,
+    guard_ends: Vec<u32>,
 }
+
+/// At most this many guard words per query.
+const MAX_GUARDS: usize = 3;
 
 /// A slice of [`Matcher::postings`].
 #[derive(Debug, Clone, Copy)]
@@ -66,29 +73,58 @@ fn costs(all: &[(u64, Query)]) -> FxHashMap<Anchor, u32> {
     counts
 }
 
+/// Each query's anchors, chosen by their cost among all queries, and its guard words (rarest first).
+fn choose(all: &[(u64, Query)]) -> Vec<(Option<Vec<Anchor>>, Vec<u64>)> {
+    let counts = costs(all);
+    let cost = |a: &Anchor| {
+        let shared = counts.get(a).copied().unwrap_or(1).saturating_sub(1);
+        anchors::base_cost(a).saturating_add(shared.saturating_mul(2).min(2000))
+    };
+    all.iter()
+        .map(|(_, q)| {
+            let anchors = anchors::anchors(&q.root, &cost);
+            let mut required = anchors::required(&q.root);
+            // A single word anchor is present whenever the query is a candidate.
+            if let Some([only @ Anchor::Word(_)]) = anchors.as_deref() {
+                required.retain(|a| a != only);
+            }
+            required.sort_by_cached_key(|a| cost(a));
+            let guards = required
+                .iter()
+                .take(MAX_GUARDS)
+                .filter_map(|a| match a {
+                    Anchor::Word(w) => Some(word_hash(w.as_bytes())),
+                    _ => None,
+                })
+                .collect();
+            (anchors, guards)
+        })
+        .collect()
+}
+
 impl Matcher {
     /// Builds the matcher of these queries (ids need not be unique nor sorted).
     pub fn new(queries: impl IntoIterator<Item = (u64, Query)>) -> Matcher {
         let mut all: Vec<(u64, Query)> = queries.into_iter().collect();
         all.sort_by_key(|(id, _)| *id);
-        let counts = costs(&all);
-        let cost = |a: &Anchor| {
-            let shared = counts.get(a).copied().unwrap_or(1).saturating_sub(1);
-            anchors::base_cost(a).saturating_add(shared.saturating_mul(2).min(2000))
-        };
+        let chosen = choose(&all);
         let mut words: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut hosts: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         let mut always = Vec::new();
         let mut has_pairs = false;
         let mut first_words = Vec::new();
         let mut prefix_lengths = 0u32;
-        for (index, (_, query)) in all.iter().enumerate() {
+        let mut guards = Vec::new();
+        let mut guard_ends = Vec::with_capacity(chosen.len());
+        for (index, (anchors, query_guards)) in chosen.iter().enumerate() {
             let index = index as u32;
-            let Some(anchors) = anchors::anchors(&query.root, &cost) else {
+            guards.extend_from_slice(query_guards);
+            guard_ends.push(guards.len() as u32);
+            let Some(anchors) = anchors else {
                 always.push(index);
                 continue;
             };
-            for anchor in &anchors {
+            for anchor in anchors {
                 let list = match anchor {
                     Anchor::Word(w) => words.entry(word_hash(w.as_bytes())).or_default(),
                     Anchor::Pair(a, b) => {
@@ -132,7 +168,26 @@ impl Matcher {
         // then reads a few neighbouring cache lines instead of allocations scattered since parsing.
         let queries = queries.iter().map(Query::clone).collect();
         let prefix_ns = PREFIX_LENGTHS.filter(|n| prefix_lengths & (1 << n) != 0).collect();
-        Matcher { ids, queries, words, filter, firsts, has_pairs, prefix_ns, hosts, postings, always }
+        Matcher {
+            ids,
+            queries,
+            words,
+            filter,
+            firsts,
+            has_pairs,
+            prefix_ns,
+            hosts,
+            postings,
+            always,
+            guards,
+            guard_ends,
+        }
+    }
+
+    /// The anchors the matcher would choose for each query (as `explain()` shows them): for measuring.
+    #[doc(hidden)]
+    pub fn anchor_report(queries: &[(u64, Query)]) -> Vec<Vec<String>> {
+        choose(queries).iter().map(|(a, _)| a.iter().flatten().map(Anchor::display).collect()).collect()
     }
 
     /// Number of queries.
@@ -150,6 +205,49 @@ impl Matcher {
         if self.queries.is_empty() {
             return;
         }
+        self.prefilter(doc, scratch);
+        let Scratch { prepared, candidates, .. } = scratch;
+        if candidates.is_empty() {
+            return;
+        }
+        // A few candidates compare the tokens' hashes; many share the cost of an index.
+        if candidates.len() >= INDEX_AFTER {
+            prepared.index();
+        }
+        for &q in candidates.iter() {
+            let (Some(query), Some(&id)) = (self.queries.get(q as usize), self.ids.get(q as usize)) else { continue };
+            if out.last() != Some(&id) && self.guarded(q, prepared) && eval(&query.root, doc, prepared) {
+                out.push(id);
+            }
+        }
+    }
+
+    /// The ids of the queries the prefilter lets through for `doc` (ascending, possibly repeated ids): for
+    /// measuring how selective the anchors are.
+    #[doc(hidden)]
+    pub fn candidates(&self, doc: &Document<'_>, scratch: &mut Scratch, out: &mut Vec<u64>) {
+        out.clear();
+        if self.queries.is_empty() {
+            return;
+        }
+        self.prefilter(doc, scratch);
+        let prepared = &scratch.prepared;
+        out.extend(
+            scratch.candidates.iter().filter(|&&q| self.guarded(q, prepared)).filter_map(|&q| self.ids.get(q as usize)),
+        );
+    }
+
+    /// Whether the document may have every guard word of query `q` (`false`: the query cannot match).
+    #[inline]
+    fn guarded(&self, q: u32, prepared: &Prepared) -> bool {
+        let q = q as usize;
+        let start = if q == 0 { 0 } else { self.guard_ends.get(q - 1).copied().unwrap_or(0) as usize };
+        let end = self.guard_ends.get(q).copied().unwrap_or(0) as usize;
+        self.guards.get(start..end).unwrap_or_default().iter().all(|&h| prepared.body.may_have(h))
+    }
+
+    /// Prepares the document and leaves in `scratch.candidates` the queries (indices, ascending) to evaluate.
+    fn prefilter(&self, doc: &Document<'_>, scratch: &mut Scratch) {
         let Scratch { prepared, stamps, generation, candidates } = scratch;
         prepared.prepare(doc);
         if stamps.len() != self.queries.len() {
@@ -243,20 +341,7 @@ impl Matcher {
             }
         }
         candidates.extend_from_slice(&self.always);
-        if candidates.is_empty() {
-            return;
-        }
         candidates.sort_unstable();
-        // A few candidates compare the tokens' hashes; many share the cost of an index.
-        if candidates.len() >= INDEX_AFTER {
-            prepared.index();
-        }
-        for &q in candidates.iter() {
-            let (Some(query), Some(&id)) = (self.queries.get(q as usize), self.ids.get(q as usize)) else { continue };
-            if out.last() != Some(&id) && eval(&query.root, doc, prepared) {
-                out.push(id);
-            }
-        }
     }
 }
 
