@@ -86,6 +86,11 @@ impl Prepared {
         self.host.as_deref().unwrap_or_default()
     }
 
+    /// The host once [`Prepared::host`] has computed it (else empty).
+    pub fn cached_host(&self) -> &str {
+        self.host.as_deref().unwrap_or_default()
+    }
+
     /// The URL, lowercase.
     pub fn url(&mut self, doc: &Document<'_>) -> &str {
         if self.url.is_none() {
