@@ -46,7 +46,90 @@ pub(crate) fn possible(node: &Node, out: &mut Vec<Anchor>) {
             possible(right, out);
         }
         Node::Text(leaf) => out.extend(leaf_options(leaf)),
+        Node::Field(Filter::Site(host)) => out.push(Anchor::Host(host.clone())),
         Node::Not(_) | Node::Field(_) => {}
+    }
+}
+
+/// Words (as [`Anchor::Word`]) that every document the node matches has among its tokens' hashes: all the exact
+/// words of a leaf, of every side of an AND or NEAR, and those common to every branch of an OR. Sorted, unique.
+pub(crate) fn required(node: &Node) -> Vec<Anchor> {
+    let mut out = match node {
+        Node::And(items) => items.iter().flat_map(required).collect(),
+        Node::Near { left, right, .. } => {
+            let mut all = required(left);
+            all.extend(required(right));
+            all
+        }
+        Node::Or(items) => {
+            let mut iter = items.iter();
+            let mut common = iter.next().map(required).unwrap_or_default();
+            for item in iter {
+                if common.is_empty() {
+                    break;
+                }
+                let other = required(item);
+                common.retain(|a| other.binary_search(a).is_ok());
+            }
+            common
+        }
+        Node::Text(leaf) => leaf_options(leaf).filter(|a| matches!(a, Anchor::Word(_))).collect(),
+        Node::Not(_) | Node::Field(_) => Vec::new(),
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// An anchor, and words (as [`Anchor::Word`]) that every document the query matches through it has.
+#[derive(Debug, Clone)]
+pub(crate) struct Choice {
+    pub anchor: Anchor,
+    pub guards: Vec<Anchor>,
+}
+
+/// Like [`anchors`], each anchor with the words required beside it (by the AND, NEAR and phrases around it).
+pub(crate) fn choices(node: &Node, cost: &dyn Fn(&Anchor) -> u32) -> Option<Vec<Choice>> {
+    select_guarded(node, cost).map(|(set, _)| set)
+}
+
+fn select_guarded(node: &Node, cost: &dyn Fn(&Anchor) -> u32) -> Option<(Vec<Choice>, u32)> {
+    match node {
+        Node::And(_) | Node::Near { .. } => {
+            let best = match node {
+                Node::And(items) => items.iter().filter_map(|n| select_guarded(n, cost)).min_by_key(|(_, c)| *c),
+                Node::Near { left, right, .. } => [select_guarded(left, cost), select_guarded(right, cost)]
+                    .into_iter()
+                    .flatten()
+                    .min_by_key(|(_, c)| *c),
+                _ => None,
+            };
+            let (mut set, c) = best?;
+            let all = required(node);
+            for choice in &mut set {
+                choice.guards.extend(all.iter().cloned());
+            }
+            Some((set, c))
+        }
+        Node::Or(items) => {
+            let mut all = Vec::new();
+            let mut total = 0u32;
+            for item in items {
+                let (set, c) = select_guarded(item, cost)?;
+                all.extend(set);
+                total = total.saturating_add(c);
+            }
+            Some((all, total))
+        }
+        Node::Text(_) => {
+            let (set, c) = select(node, cost)?;
+            let all = required(node);
+            Some((set.into_iter().map(|anchor| Choice { anchor, guards: all.clone() }).collect(), c))
+        }
+        Node::Not(_) | Node::Field(_) => {
+            let (set, c) = select(node, cost)?;
+            Some((set.into_iter().map(|anchor| Choice { anchor, guards: Vec::new() }).collect(), c))
+        }
     }
 }
 

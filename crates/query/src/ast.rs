@@ -140,6 +140,26 @@ impl Pat {
 
 /// `?` is one character, a final `*` any end (possibly empty); everything else is literal.
 pub(crate) fn wild_matches(pattern: &str, folded: &[u8]) -> bool {
+    if folded.is_ascii() {
+        // One byte per character of the word; a pattern's non-ASCII character matches none of them.
+        let mut bytes = folded.iter();
+        for &p in pattern.as_bytes() {
+            match p {
+                b'*' => return true,
+                b'?' => {
+                    if bytes.next().is_none() {
+                        return false;
+                    }
+                }
+                _ => {
+                    if bytes.next() != Some(&p) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return bytes.next().is_none();
+    }
     let Ok(word) = std::str::from_utf8(folded) else { return false };
     let mut chars = word.chars();
     for p in pattern.chars() {

@@ -2,7 +2,7 @@
 //! (host, lowercase URL, handle, name tokens) computed on first use.
 
 use crate::index::Index;
-use crate::leaves::host;
+use crate::leaves::host_into;
 use crate::tokenize::Tokens;
 
 /// One mention as the matcher sees it.
@@ -80,9 +80,14 @@ impl Prepared {
     pub fn host(&mut self, doc: &Document<'_>) -> &str {
         if self.host.is_none() {
             let mut s = self.spare_string();
-            s.push_str(&host(doc.url).unwrap_or_default());
+            host_into(doc.url, &mut s);
             self.host = Some(s);
         }
+        self.host.as_deref().unwrap_or_default()
+    }
+
+    /// The host once [`Prepared::host`] has computed it (else empty).
+    pub fn cached_host(&self) -> &str {
         self.host.as_deref().unwrap_or_default()
     }
 

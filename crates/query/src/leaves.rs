@@ -267,16 +267,33 @@ pub(crate) fn canonical_source(name: &str) -> Option<&'static str> {
 
 /// The host of a `site:` value or of a URL: lowercase, without scheme, user, port, path or `www.`.
 pub(crate) fn host(value: &str) -> Option<String> {
+    let mut host = String::new();
+    host_into(value, &mut host).then_some(host)
+}
+
+/// [`host`] written into `out` (cleared first); `false` (and `out` empty) if there is none.
+pub(crate) fn host_into(value: &str, out: &mut String) -> bool {
+    out.clear();
     let rest = value.find("://").map_or(value, |i| &value[i + 3..]);
     let rest = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let rest = rest.rsplit('@').next().unwrap_or_default();
     let rest = rest.split(':').next().unwrap_or_default();
-    let host = rest.trim_matches('.').to_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    let ok = !host.is_empty()
-        && host.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '_')
-        && !host.contains("..");
-    ok.then_some(host)
+    let rest = rest.trim_matches('.');
+    if rest.is_ascii() {
+        out.extend(rest.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(&rest.to_lowercase());
+    }
+    if out.starts_with("www.") {
+        out.drain(..4);
+    }
+    let ok = !out.is_empty()
+        && out.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == '_')
+        && !out.contains("..");
+    if !ok {
+        out.clear();
+    }
+    ok
 }
 
 #[cfg(test)]

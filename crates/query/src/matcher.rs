@@ -5,7 +5,8 @@
 use crate::anchors::{self, Anchor};
 use crate::doc::{Document, Prepared};
 use crate::eval::eval;
-use crate::fold::{pair_hash, prefix_hash, prefix_hash_keyed, word_hash, PREFIX_LENGTHS};
+use crate::fold::{key_prefix, pair_hash, prefix_hash, prefix_hash_keyed, word_hash, word_key, PREFIX_LENGTHS};
+use crate::tokenize::Tokens;
 use crate::Query;
 use rustc_hash::FxHashMap;
 
@@ -28,10 +29,16 @@ pub struct Matcher {
     /// The lengths `n` (ascending) such that some wildcard is looked up by its first `n` characters.
     prefix_ns: Vec<usize>,
     hosts: FxHashMap<Box<str>, Postings>,
-    postings: Vec<u32>,
+    /// (query, guard) pairs.
+    postings: Vec<(u32, u32)>,
     /// Queries without anchors, checked on every document.
     always: Vec<u32>,
+    /// Checked when an anchor is found, before its query becomes a candidate (0: nothing to check).
+    guards: Vec<Guard>,
 }
+
+/// At most this many guard words per query.
+const MAX_GUARDS: usize = 3;
 
 /// A slice of [`Matcher::postings`].
 #[derive(Debug, Clone, Copy)]
@@ -66,29 +73,103 @@ fn costs(all: &[(u64, Query)]) -> FxHashMap<Anchor, u32> {
     counts
 }
 
+/// An anchor and its guard words.
+type Guarded = (Anchor, Vec<Anchor>);
+
+/// Each query's anchors, chosen by their cost among all queries, with their guard words (rarest first).
+fn choose(all: &[(u64, Query)]) -> Vec<Option<Vec<Guarded>>> {
+    let counts = costs(all);
+    let cost = |a: &Anchor| {
+        let shared = counts.get(a).copied().unwrap_or(1).saturating_sub(1);
+        anchors::base_cost(a).saturating_add(shared.saturating_mul(2).min(2000))
+    };
+    all.iter()
+        .map(|(_, q)| {
+            let mut choices = anchors::choices(&q.root, &cost)?;
+            choices.sort_by(|a, b| a.anchor.cmp(&b.anchor));
+            let mut out: Vec<Guarded> = Vec::with_capacity(choices.len());
+            for anchors::Choice { anchor, mut guards } in choices {
+                // The anchor's own words are there whenever it is found.
+                guards.retain(|g| match (&anchor, g) {
+                    (Anchor::Word(w), Anchor::Word(g)) => w != g,
+                    (Anchor::Pair(a, b), Anchor::Word(g)) => a != g && b != g,
+                    _ => true,
+                });
+                guards.sort();
+                guards.dedup();
+                guards.sort_by_cached_key(|g| cost(g));
+                guards.truncate(MAX_GUARDS);
+                match out.last_mut() {
+                    // The same anchor reached twice: either way lets the query through.
+                    Some((last, kept)) if *last == anchor => kept.retain(|g| guards.contains(g)),
+                    _ => out.push((anchor, guards)),
+                }
+            }
+            Some(out)
+        })
+        .collect()
+}
+
+/// Words that must all be in the document (in its bloom of token hashes), and for a wildcard anchor the first
+/// bytes the token must start with (the prefix looked up may be shorter than the wildcard's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Guard {
+    words: [u64; MAX_GUARDS],
+    len: u8,
+    head_len: u8,
+    head: u64,
+}
+
+impl Guard {
+    /// `key` and `form_len`: the packed first bytes and the length of the token form that was looked up.
+    #[inline]
+    fn pass(&self, toks: &Tokens, key: u64, form_len: usize) -> bool {
+        let head_len = self.head_len as usize;
+        (head_len == 0 || (form_len >= head_len && key_prefix(key, head_len) == self.head))
+            && self.words.iter().take(self.len as usize).all(|&h| toks.may_have(h))
+    }
+}
+
 impl Matcher {
     /// Builds the matcher of these queries (ids need not be unique nor sorted).
     pub fn new(queries: impl IntoIterator<Item = (u64, Query)>) -> Matcher {
         let mut all: Vec<(u64, Query)> = queries.into_iter().collect();
         all.sort_by_key(|(id, _)| *id);
-        let counts = costs(&all);
-        let cost = |a: &Anchor| {
-            let shared = counts.get(a).copied().unwrap_or(1).saturating_sub(1);
-            anchors::base_cost(a).saturating_add(shared.saturating_mul(2).min(2000))
-        };
-        let mut words: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        let mut hosts: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let chosen = choose(&all);
+        let mut words: FxHashMap<u64, Vec<(u32, u32)>> = FxHashMap::default();
+        let mut hosts: FxHashMap<Box<str>, Vec<(u32, u32)>> = FxHashMap::default();
         let mut always = Vec::new();
         let mut has_pairs = false;
         let mut first_words = Vec::new();
         let mut prefix_lengths = 0u32;
-        for (index, (_, query)) in all.iter().enumerate() {
+        let mut guards = vec![Guard::default()];
+        let mut guard_ids: FxHashMap<Guard, u32> = FxHashMap::default();
+        guard_ids.insert(Guard::default(), 0);
+        for (index, anchors) in chosen.iter().enumerate() {
             let index = index as u32;
-            let Some(anchors) = anchors::anchors(&query.root, &cost) else {
+            let Some(anchors) = anchors else {
                 always.push(index);
                 continue;
             };
-            for anchor in &anchors {
+            for (anchor, guard_words) in anchors {
+                let mut guard = Guard::default();
+                for (slot, w) in guard.words.iter_mut().zip(guard_words) {
+                    if let Anchor::Word(w) = w {
+                        *slot = word_hash(w.as_bytes());
+                        guard.len += 1;
+                    }
+                }
+                if let Anchor::Prefix(p) = anchor {
+                    let n = p.len().min(8);
+                    if p.chars().count() > *PREFIX_LENGTHS.end() {
+                        guard.head_len = n as u8;
+                        guard.head = word_key(p.as_bytes().get(..n).unwrap_or_default());
+                    }
+                }
+                let guard = *guard_ids.entry(guard).or_insert_with(|| {
+                    guards.push(guard);
+                    guards.len() as u32 - 1
+                });
                 let list = match anchor {
                     Anchor::Word(w) => words.entry(word_hash(w.as_bytes())).or_default(),
                     Anchor::Pair(a, b) => {
@@ -109,8 +190,8 @@ impl Matcher {
                     }
                     Anchor::Host(h) => hosts.entry(h.clone()).or_default(),
                 };
-                if list.last() != Some(&index) {
-                    list.push(index);
+                if list.last().is_none_or(|&(q, _)| q != index) {
+                    list.push((index, guard));
                 }
             }
         }
@@ -132,7 +213,13 @@ impl Matcher {
         // then reads a few neighbouring cache lines instead of allocations scattered since parsing.
         let queries = queries.iter().map(Query::clone).collect();
         let prefix_ns = PREFIX_LENGTHS.filter(|n| prefix_lengths & (1 << n) != 0).collect();
-        Matcher { ids, queries, words, filter, firsts, has_pairs, prefix_ns, hosts, postings, always }
+        Matcher { ids, queries, words, filter, firsts, has_pairs, prefix_ns, hosts, postings, always, guards }
+    }
+
+    /// The anchors the matcher would choose for each query (as `explain()` shows them): for measuring.
+    #[doc(hidden)]
+    pub fn anchor_report(queries: &[(u64, Query)]) -> Vec<Vec<String>> {
+        choose(queries).iter().map(|a| a.iter().flatten().map(|(a, _)| a.display()).collect()).collect()
     }
 
     /// Number of queries.
@@ -150,6 +237,37 @@ impl Matcher {
         if self.queries.is_empty() {
             return;
         }
+        self.prefilter(doc, scratch);
+        let Scratch { prepared, candidates, .. } = scratch;
+        if candidates.is_empty() {
+            return;
+        }
+        // A few candidates compare the tokens' hashes; many share the cost of an index.
+        if candidates.len() >= INDEX_AFTER {
+            prepared.index();
+        }
+        for &q in candidates.iter() {
+            let (Some(query), Some(&id)) = (self.queries.get(q as usize), self.ids.get(q as usize)) else { continue };
+            if out.last() != Some(&id) && eval(&query.root, doc, prepared) {
+                out.push(id);
+            }
+        }
+    }
+
+    /// The ids of the queries the prefilter lets through for `doc` (ascending, possibly repeated ids): for
+    /// measuring how selective the anchors are.
+    #[doc(hidden)]
+    pub fn candidates(&self, doc: &Document<'_>, scratch: &mut Scratch, out: &mut Vec<u64>) {
+        out.clear();
+        if self.queries.is_empty() {
+            return;
+        }
+        self.prefilter(doc, scratch);
+        out.extend(scratch.candidates.iter().filter_map(|&q| self.ids.get(q as usize)));
+    }
+
+    /// Prepares the document and leaves in `scratch.candidates` the queries (indices, ascending) to evaluate.
+    fn prefilter(&self, doc: &Document<'_>, scratch: &mut Scratch) {
         let Scratch { prepared, stamps, generation, candidates } = scratch;
         prepared.prepare(doc);
         if stamps.len() != self.queries.len() {
@@ -163,48 +281,48 @@ impl Matcher {
         }
         let generation = *generation;
         candidates.clear();
-        let mut add = |p: &Postings| {
-            let start = p.start as usize;
-            for &q in self.postings.get(start..start + p.len as usize).unwrap_or_default() {
-                if let Some(stamp) = stamps.get_mut(q as usize) {
-                    if *stamp != generation {
-                        *stamp = generation;
-                        candidates.push(q);
-                    }
-                }
-            }
+        if !self.hosts.is_empty() {
+            prepared.host(doc);
+        }
+        let toks = &prepared.body;
+        let mut found = Found {
+            stamps: &mut stamps[..],
+            generation,
+            candidates,
+            postings: &self.postings,
+            guards: &self.guards,
+            toks,
         };
         // Most words are in no query: the bit filter turns them away before the map.
         let (filter, words) = (&self.filter, &self.words);
-        let probe = |h: u64, add: &mut _| {
+        let probe = |h: u64, key: u64, form_len: usize, found: &mut Found<'_>| {
             if has_bit(filter, h) {
                 if let Some(p) = words.get(&h) {
-                    call(add, p);
+                    found.add(p, key, form_len);
                 }
             }
         };
-        let toks = &prepared.body;
         let (firsts, prefix_ns) = (&self.firsts, &self.prefix_ns[..]);
         // The hashes of the previous token that start some pair anchor.
         let (mut first1, mut first2): (Option<u64>, Option<u64>) = (None, None);
         for (i, t) in toks.tokens.iter().enumerate() {
             let two = t.hash2 != t.hash;
-            probe(t.hash, &mut add);
+            probe(t.hash, 0, 0, &mut found);
             if two {
-                probe(t.hash2, &mut add);
+                probe(t.hash2, 0, 0, &mut found);
             }
             if self.has_pairs {
                 if i != prepared.title_end {
                     if let Some(first) = first1 {
-                        probe(pair_hash(first, t.hash), &mut add);
+                        probe(pair_hash(first, t.hash), 0, 0, &mut found);
                         if two {
-                            probe(pair_hash(first, t.hash2), &mut add);
+                            probe(pair_hash(first, t.hash2), 0, 0, &mut found);
                         }
                     }
                     if let Some(first) = first2 {
-                        probe(pair_hash(first, t.hash), &mut add);
+                        probe(pair_hash(first, t.hash), 0, 0, &mut found);
                         if two {
-                            probe(pair_hash(first, t.hash2), &mut add);
+                            probe(pair_hash(first, t.hash2), 0, 0, &mut found);
                         }
                     }
                 }
@@ -218,7 +336,7 @@ impl Matcher {
                 let user = all.get(..t.user_len as usize).unwrap_or_default();
                 for &n in prefix_ns {
                     match prefix_hash_keyed(user, t.key, n) {
-                        Some(h) => probe(h, &mut add),
+                        Some(h) => probe(h, t.key, user.len(), &mut found),
                         None => break,
                     }
                 }
@@ -226,7 +344,7 @@ impl Matcher {
                     let label = all.get(..t.label_len as usize).unwrap_or_default();
                     for &n in prefix_ns {
                         match prefix_hash_keyed(label, t.key, n) {
-                            Some(h) => probe(h, &mut add),
+                            Some(h) => probe(h, t.key, label.len(), &mut found),
                             None => break,
                         }
                     }
@@ -234,35 +352,46 @@ impl Matcher {
             }
         }
         if !self.hosts.is_empty() {
-            let mut host = prepared.host(doc);
+            let mut host = prepared.cached_host();
             while !host.is_empty() {
                 if let Some(p) = self.hosts.get(host) {
-                    add(p);
+                    found.add(p, 0, 0);
                 }
                 host = host.split_once('.').map_or("", |(_, rest)| rest);
             }
         }
         candidates.extend_from_slice(&self.always);
-        if candidates.is_empty() {
-            return;
-        }
         candidates.sort_unstable();
-        // A few candidates compare the tokens' hashes; many share the cost of an index.
-        if candidates.len() >= INDEX_AFTER {
-            prepared.index();
-        }
-        for &q in candidates.iter() {
-            let (Some(query), Some(&id)) = (self.queries.get(q as usize), self.ids.get(q as usize)) else { continue };
-            if out.last() != Some(&id) && eval(&query.root, doc, prepared) {
-                out.push(id);
-            }
-        }
     }
 }
 
-#[inline]
-fn call(add: &mut impl FnMut(&Postings), p: &Postings) {
-    add(p)
+/// The candidates of one document as they are found.
+struct Found<'a> {
+    stamps: &'a mut [u32],
+    generation: u32,
+    candidates: &'a mut Vec<u32>,
+    postings: &'a [(u32, u32)],
+    guards: &'a [Guard],
+    toks: &'a Tokens,
+}
+
+impl Found<'_> {
+    /// The queries of an anchor found (in a token form of `form_len` bytes with packed first bytes `key`) whose
+    /// guards pass.
+    #[inline]
+    fn add(&mut self, p: &Postings, key: u64, form_len: usize) {
+        let start = p.start as usize;
+        for &(q, g) in self.postings.get(start..start + p.len as usize).unwrap_or_default() {
+            if let Some(stamp) = self.stamps.get_mut(q as usize) {
+                if *stamp != self.generation
+                    && (g == 0 || self.guards.get(g as usize).is_some_and(|guard| guard.pass(self.toks, key, form_len)))
+                {
+                    *stamp = self.generation;
+                    self.candidates.push(q);
+                }
+            }
+        }
+    }
 }
 
 #[inline]
@@ -286,7 +415,10 @@ fn has_bit(filter: &[u64], h: u64) -> bool {
 }
 
 /// Moves the posting lists into one vector.
-fn freeze<K: std::hash::Hash + Eq>(map: FxHashMap<K, Vec<u32>>, postings: &mut Vec<u32>) -> FxHashMap<K, Postings> {
+fn freeze<K: std::hash::Hash + Eq>(
+    map: FxHashMap<K, Vec<(u32, u32)>>,
+    postings: &mut Vec<(u32, u32)>,
+) -> FxHashMap<K, Postings> {
     let mut out = FxHashMap::default();
     out.reserve(map.len());
     for (key, list) in map {

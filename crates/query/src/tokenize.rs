@@ -41,7 +41,7 @@ pub(crate) struct Tokens {
     pub bloom: [u64; BLOOM_WORDS],
 }
 
-const BLOOM_WORDS: usize = 8;
+const BLOOM_WORDS: usize = 16;
 
 /// The bloom bit of a hash: its word and mask.
 #[inline]
