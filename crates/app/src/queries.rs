@@ -152,6 +152,11 @@ impl App {
         Ok(QueriesPage { client, queries, mail_configured: self.veille.mailer.is_some() })
     }
 
+    /// Whether alert e-mails can go out (a mail server is configured).
+    pub fn mail_configured(&self) -> bool {
+        self.veille.mailer.is_some()
+    }
+
     pub async fn query(&self, actor: &Actor, slug: &str, id: QueryId) -> Result<(Client, ListeningQuery)> {
         let mut tx = self.store.read().await?;
         let client = client_for(&mut tx, actor, slug, Action::ViewMentions).await?;

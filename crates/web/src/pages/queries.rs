@@ -230,7 +230,7 @@ async fn render_detail(
     let (client, q) = state.app.query(actor, slug, id).await?;
     let clients = state.app.client_switcher(actor).await?;
     let editable = actor.may(Action::ManageQueries, Some(client.id));
-    let mail = state.app.queries(actor, slug).await?.mail_configured;
+    let mail = state.app.mail_configured();
     let sample = state.app.backtest(actor, slug, &q.query, 30).await.ok();
     let base = state.config.public_url.trim_end_matches('/');
     let content = html! {
