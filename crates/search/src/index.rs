@@ -49,12 +49,7 @@ impl MentionIndex {
             if found.as_deref() != Some(SCHEMA_VERSION.to_string().as_str()) {
                 return Err(rebuild(found));
             }
-            // Random access advice: no read-ahead around each page a query touches, so the resident part of
-            // the mapped files stays close to what searches really read (bench/results/search.md).
-            let directory =
-                tantivy::directory::MmapDirectory::open_with_madvice(dir, tantivy::directory::Advice::Random)
-                    .map_err(|_| rebuild(found.clone()))?;
-            let index = Index::open(directory).map_err(|_| rebuild(found.clone()))?;
+            let index = Index::open_in_dir(dir).map_err(|_| rebuild(found.clone()))?;
             if index.schema() != schema {
                 return Err(rebuild(found));
             }
