@@ -51,9 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let n = mentions.len().max(1) as f64;
     println!(
-        "{} mentions: {:.1} candidates per mention, {:.3} matches per mention",
+        "{} mentions: {:.1} candidates per mention ({:.1}% with any), {:.3} matches per mention",
         mentions.len(),
         total as f64 / n,
+        evals.iter().filter(|&&e| e > 0).count() as f64 * 100.0 / n,
         matched as f64 / n
     );
     let mut top: Vec<_> = per_query.into_iter().collect();
