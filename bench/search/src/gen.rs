@@ -232,6 +232,10 @@ impl World {
         let jitter = rng.below(2 * DAY as usize) as i64 - DAY;
         let published = (START_MS + (i as i128 * SPAN_MS as i128 / self.n.max(1) as i128) as i64 + jitter)
             .clamp(START_MS, START_MS + SPAN_MS - 1);
+        // The analysis labels the index keeps since schema v2, spread as on real streams.
+        // (From the mention number, not the generator's random stream, so the texts stay those of earlier runs.)
+        let sentiment = ["neutral", "neutral", "positive", "negative"][(i.wrapping_mul(7) % 4) as usize];
+        let intent = ["other", "other", "other", "question", "complaint", "praise", "spam"][(i.wrapping_mul(13) % 7) as usize];
         IndexDoc {
             mention_id: i as i64 + 1,
             client_ids,
@@ -240,6 +244,8 @@ impl World {
             site,
             author,
             lang,
+            sentiment: Some(sentiment.to_owned()),
+            intent: Some(intent.to_owned()),
             title,
             text,
             published_ms: published,
