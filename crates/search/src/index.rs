@@ -33,6 +33,9 @@ impl std::fmt::Debug for MentionIndex {
     }
 }
 
+/// Segments are not merged beyond this many mentions.
+pub const MAX_DOCS_PER_SEGMENT: usize = 1_000_000;
+
 impl MentionIndex {
     /// Opens the index in `dir`, creating it (and the directory) if absent. An index written with another
     /// [`SCHEMA_VERSION`] is [`SearchError::NeedsRebuild`].
@@ -101,6 +104,12 @@ impl MentionIndex {
             TantivyError::LockFailure(LockError::LockBusy, _) => SearchError::WriterBusy,
             other => SearchError::Index(other),
         })?;
+        // Segments stop growing at a million mentions: mentions arrive in time order, so segments stay slices of
+        // time and a date-bounded search skips the old ones by their `published` range instead of scanning one
+        // huge segment (bench/results/search.md).
+        let mut policy = tantivy::indexer::LogMergePolicy::default();
+        policy.set_max_docs_before_merge(MAX_DOCS_PER_SEGMENT);
+        writer.set_merge_policy(Box::new(policy));
         Ok(IndexWriter { writer, fields: self.fields })
     }
 
