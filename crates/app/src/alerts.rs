@@ -15,6 +15,7 @@ use filrouge_domain::ids::{ClientId, HitId, MentionId, QueryId};
 use filrouge_domain::listening_query::{next_digest, ListeningQuery};
 use filrouge_domain::mention::{truncate_chars, Mention};
 use filrouge_domain::permission::Action;
+use filrouge_feeds::escape::xml as escape;
 use filrouge_store::{DeliveryKind, PendingDelivery};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -71,10 +72,6 @@ pub struct NotificationsPage {
 fn retry_after(attempts: u32) -> SignedDuration {
     let secs = 30i64.saturating_mul(1i64 << attempts.min(10));
     SignedDuration::from_secs(secs).min(MAX_RETRY)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A mention's one-line title for an e-mail: its title, else the start of its text.

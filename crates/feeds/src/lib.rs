@@ -5,6 +5,7 @@ pub mod canonical;
 pub mod dates;
 mod discover;
 mod encoding;
+pub mod escape;
 mod fast;
 pub mod neardup;
 pub mod opml;

@@ -117,39 +117,19 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Outline>, OpmlError> {
     Ok(outlines)
 }
 
-/// An attribute value escaped for XML (newlines and tabs too, which attributes would otherwise lose).
-fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            // characters XML 1.0 cannot carry at all
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn write_outline(out: &mut String, o: &Outline, indent: &str) {
-    let title = escape(o.title.as_deref().unwrap_or(&o.xml_url));
+    let title = crate::escape::xml(o.title.as_deref().unwrap_or(&o.xml_url));
     out.push_str(indent);
     out.push_str("<outline type=\"rss\" text=\"");
     out.push_str(&title);
     out.push_str("\" title=\"");
     out.push_str(&title);
     out.push_str("\" xmlUrl=\"");
-    out.push_str(&escape(&o.xml_url));
+    out.push_str(&crate::escape::xml(&o.xml_url));
     out.push('"');
     if let Some(html) = &o.html_url {
         out.push_str(" htmlUrl=\"");
-        out.push_str(&escape(html));
+        out.push_str(&crate::escape::xml(html));
         out.push('"');
     }
     out.push_str("/>\n");
@@ -160,7 +140,7 @@ fn write_outline(out: &mut String, o: &Outline, indent: &str) {
 pub fn write(title: &str, outlines: &[Outline]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n");
     out.push_str("    <title>");
-    out.push_str(&escape(title));
+    out.push_str(&crate::escape::xml(title));
     out.push_str("</title>\n  </head>\n  <body>\n");
     for o in outlines.iter().filter(|o| o.category.is_none()) {
         write_outline(&mut out, o, "    ");
@@ -172,7 +152,7 @@ pub fn write(title: &str, outlines: &[Outline]) -> String {
         }
     }
     for c in categories {
-        let name = escape(c);
+        let name = crate::escape::xml(c);
         out.push_str("    <outline text=\"");
         out.push_str(&name);
         out.push_str("\" title=\"");

@@ -395,16 +395,6 @@ pub async fn backtest(
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A query's matches as Atom, behind its secret address. Unknown or revoked: 404.
 pub async fn atom(State(state): State<WebState>, Path(token): Path<String>) -> WebResult {
     let token = token.trim_end_matches(".atom");
@@ -416,12 +406,12 @@ pub async fn atom(State(state): State<WebState>, Path(token): Path<String>) -> W
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     xml.push_str(&format!(
         "<title>{} — {}</title>\n<id>urn:filrouge:query:{}</id>\n<updated>{}</updated>\n<link rel=\"alternate\" href=\"{}/c/{}/queries/{}\"/>\n",
-        xml_escape(&feed.client.profile.name),
-        xml_escape(&feed.query.name),
+        filrouge_feeds::escape::xml(&feed.client.profile.name),
+        filrouge_feeds::escape::xml(&feed.query.name),
         feed.query.id,
         updated,
-        xml_escape(base),
-        xml_escape(slug),
+        filrouge_feeds::escape::xml(base),
+        filrouge_feeds::escape::xml(slug),
         feed.query.id
     ));
     for m in &feed.entries {
@@ -430,13 +420,13 @@ pub async fn atom(State(state): State<WebState>, Path(token): Path<String>) -> W
         let summary: String = m.text.chars().take(1000).collect();
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<id>urn:filrouge:mention:{}</id>\n<link href=\"{}\"/>\n<updated>{}</updated>\n<published>{}</published>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
-            xml_escape(&title),
+            filrouge_feeds::escape::xml(&title),
             m.id,
-            xml_escape(&m.url),
+            filrouge_feeds::escape::xml(&m.url),
             m.fetched,
             m.published,
-            xml_escape(if m.author.handle.is_empty() { &m.site } else { &m.author.handle }),
-            xml_escape(&summary)
+            filrouge_feeds::escape::xml(if m.author.handle.is_empty() { &m.site } else { &m.author.handle }),
+            filrouge_feeds::escape::xml(&summary)
         ));
     }
     xml.push_str("</feed>\n");
