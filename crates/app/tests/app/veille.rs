@@ -45,6 +45,12 @@ async fn source(t: &TestApp, slug: &str) -> SourceId {
     t.app.add_source(&t.operator, slug, "feed", "Blog", &format!("https://{slug}.test/feed.xml"), "").await.unwrap()
 }
 
+/// Client `alpha` with one feed source, the source's id.
+async fn alpha_with_source(t: &TestApp) -> SourceId {
+    t.client("alpha", "Pizzeria Alpha").await;
+    source(t, "alpha").await
+}
+
 async fn unsent(t: &TestApp) -> u64 {
     t.app.store().read().await.unwrap().unsent_deliveries().await.unwrap()
 }
@@ -95,8 +101,7 @@ async fn arriving_mentions_are_analysed_and_matched_once_by_their_own_clients_qu
 #[tokio::test]
 async fn the_stream_filters_by_sentiment_and_intent_and_lists_mentions_needing_a_reply() {
     let t = TestApp::new().await;
-    t.client("alpha", "Pizzeria Alpha").await;
-    let sa = source(&t, "alpha").await;
+    let sa = alpha_with_source(&t).await;
     let op = &t.operator;
     let batch = vec![
         post("1", "Bravo", "Merci, pizza excellente, je recommande !"),
@@ -130,8 +135,7 @@ async fn the_stream_filters_by_sentiment_and_intent_and_lists_mentions_needing_a
 #[tokio::test]
 async fn a_saved_query_counts_its_archive_matches_without_alerting_and_a_backtest_highlights_them() {
     let t = TestApp::new().await;
-    t.client("alpha", "Pizzeria Alpha").await;
-    let sa = source(&t, "alpha").await;
+    let sa = alpha_with_source(&t).await;
     let op = &t.operator;
     let batch = vec![
         post("1", "Napoli", "La pizza napolitaine de la Bella Napoli est parfaite."),
@@ -161,8 +165,7 @@ async fn a_saved_query_counts_its_archive_matches_without_alerting_and_a_backtes
 #[tokio::test]
 async fn a_query_written_elsewhere_takes_effect_without_a_restart() {
     let t = TestApp::new().await;
-    t.client("alpha", "Pizzeria Alpha").await;
-    let sa = source(&t, "alpha").await;
+    let sa = alpha_with_source(&t).await;
     let op = &t.operator;
     // This process builds its matcher (no query yet) while storing a first mention.
     t.app.ingest_mentions(op, "alpha", sa, vec![post("0", "Bonjour", "Rien à voir.")]).await.unwrap();
@@ -234,8 +237,7 @@ async fn who_may_see_and_change_queries() {
 #[tokio::test]
 async fn private_feeds_show_the_matches_and_stop_when_renewed_or_revoked() {
     let t = TestApp::new().await;
-    t.client("alpha", "Pizzeria Alpha").await;
-    let sa = source(&t, "alpha").await;
+    let sa = alpha_with_source(&t).await;
     let op = &t.operator;
     let q = t.app.create_query(op, "alpha", draft("Marque", "pizza", "off", "")).await.unwrap();
     t.app.ingest_mentions(op, "alpha", sa, vec![post("1", "Pizza", "Une pizza.")]).await.unwrap();
@@ -289,8 +291,7 @@ async fn instant_alerts_reach_a_real_mail_server_once() {
     let t = TestApp::new().await;
     let veille = Veille::new(&AnalysisConfig::default(), &mail_to(&smtp), "https://filrouge.agence.test").unwrap();
     let app = t.app.clone().with_veille(veille);
-    t.client("alpha", "Pizzeria Alpha").await;
-    let sa = source(&t, "alpha").await;
+    let sa = alpha_with_source(&t).await;
     let op = &t.operator;
     app.create_query(op, "alpha", draft("Marque", "pizza", "instant", "cm@agence.test, boss@agence.test"))
         .await
@@ -317,8 +318,7 @@ async fn digests_gather_the_hours_matches_in_one_email() {
     let t = TestApp::new().await;
     let veille = Veille::new(&AnalysisConfig::default(), &mail_to(&smtp), "https://filrouge.agence.test").unwrap();
     let app = t.app.clone().with_veille(veille);
-    t.client("alpha", "Pizzeria Alpha").await;
-    let sa = source(&t, "alpha").await;
+    let sa = alpha_with_source(&t).await;
     let op = &t.operator;
     app.create_query(op, "alpha", draft("Marque", "pizza", "hourly", "cm@agence.test")).await.unwrap();
     assert_eq!(app.schedule_digests().await.unwrap(), 0, "the first look only schedules");
@@ -348,8 +348,7 @@ async fn a_mail_server_that_refuses_is_tried_again_later() {
         ..MailConfig::default()
     };
     let app = t.app.clone().with_veille(Veille::new(&AnalysisConfig::default(), &mail, "http://x.test").unwrap());
-    t.client("alpha", "Pizzeria Alpha").await;
-    let sa = source(&t, "alpha").await;
+    let sa = alpha_with_source(&t).await;
     let op = &t.operator;
     app.create_query(op, "alpha", draft("Marque", "pizza", "instant", "cm@agence.test")).await.unwrap();
     app.ingest_mentions(op, "alpha", sa, vec![post("1", "Pizza", "Une pizza.")]).await.unwrap();
