@@ -303,11 +303,21 @@ impl App {
         };
         let hits = tx.notifications(&ids, limit).await?;
         let unread = tx.unread_notifications(&ids, seen).await?;
+        // The mentions, one read per client.
+        let mut mentions: BTreeMap<(ClientId, MentionId), Mention> = BTreeMap::new();
+        for client in &ids {
+            let wanted: Vec<MentionId> = hits.iter().filter(|h| h.client_id == *client).map(|h| h.mention_id).collect();
+            if !wanted.is_empty() {
+                for m in tx.mentions_by_ids(*client, &wanted).await? {
+                    mentions.insert((*client, m.id), m);
+                }
+            }
+        }
         let mut items = Vec::with_capacity(hits.len());
         let mut names: BTreeMap<QueryId, String> = BTreeMap::new();
         for h in hits {
             let Some(client) = clients.iter().find(|c| c.id == h.client_id) else { continue };
-            let Some(mention) = tx.mentions_by_ids(h.client_id, &[h.mention_id]).await?.pop() else { continue };
+            let Some(mention) = mentions.get(&(h.client_id, h.mention_id)).cloned() else { continue };
             let name = match names.get(&h.query_id) {
                 Some(n) => n.clone(),
                 None => {

@@ -223,7 +223,6 @@ impl App {
         self.match_archive(&mut tx, client.id, id, &parsed).await?;
         let summary = format!("Query added: {} ({})", draft.name, draft.query);
         tx.append_journal(&query_entry(actor, now, client.id, id, JournalAction::QueryAdded, summary)).await?;
-        self.veille.book(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }
