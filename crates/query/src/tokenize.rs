@@ -317,14 +317,7 @@ fn alnum_run(x: u64) -> usize {
 
 /// `src` cut to at most `max` bytes, on a character boundary.
 pub(crate) fn cut(src: &str, max: usize) -> &str {
-    if src.len() <= max {
-        return src;
-    }
-    let mut n = max;
-    while !src.is_char_boundary(n) {
-        n -= 1;
-    }
-    &src[..n]
+    &src[..src.floor_char_boundary(max)]
 }
 
 fn is_tag_char(c: char) -> bool {
