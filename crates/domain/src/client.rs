@@ -243,6 +243,15 @@ pub struct Charter {
     pub max_hashtags: u8,
     #[serde(default)]
     pub emoji: EmojiPolicy,
+    /// The longest post the charter allows, in characters (0: only the networks' limits apply).
+    #[serde(default)]
+    pub max_length: u32,
+    /// Every image must carry alternative text before the post can be scheduled.
+    #[serde(default)]
+    pub require_alt_text: bool,
+    /// Words the spelling check accepts for this client (brand names, products, places).
+    #[serde(default)]
+    pub accepted_words: Vec<String>,
 }
 
 fn default_max_hashtags() -> u8 {
@@ -259,6 +268,9 @@ impl Default for Charter {
             signature: String::new(),
             max_hashtags: default_max_hashtags(),
             emoji: EmojiPolicy::default(),
+            max_length: 0,
+            require_alt_text: false,
+            accepted_words: Vec::new(),
         }
     }
 }
@@ -280,6 +292,10 @@ impl Charter {
             tags.push(format!("#{bare}"));
         }
         self.required_hashtags = tags;
+        self.accepted_words = clean_list("accepted_words", self.accepted_words, 2000, 80)?;
+        if self.max_length > 100_000 {
+            return Err(Invalid::new("max_length", "must be at most 100000"));
+        }
         if self.max_hashtags > 30 {
             return Err(Invalid::new("max_hashtags", "must be at most 30"));
         }

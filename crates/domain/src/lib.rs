@@ -7,6 +7,8 @@ pub mod client;
 pub mod clock;
 pub mod ids;
 pub mod journal;
+pub mod lint;
+pub mod media;
 pub mod listening_query;
 pub mod locale;
 pub mod mention;

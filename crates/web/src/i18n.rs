@@ -80,6 +80,10 @@ texts! {
     emoji_none: "Aucun", "None";
     emoji_sparing: "Avec modération", "Sparingly";
     emoji_free: "Libre", "Freely";
+    charter_max_length: "Longueur maximale (caractères)", "Maximum length (characters)";
+    charter_max_length_help: "0 : seules les limites des réseaux s'appliquent.", "0: only the networks' limits apply.";
+    charter_require_alt: "Texte alternatif obligatoire sur les images", "Alternative text required on images";
+    charter_accepted_words: "Mots acceptés par le correcteur (marques, produits, lieux)", "Words the spelling check accepts (brands, products, places)";
     competitors: "Concurrents", "Competitors";
     no_competitors: "Aucun concurrent suivi.", "No competitors watched.";
     handles: "Comptes sociaux", "Social handles";

@@ -61,6 +61,7 @@ fn clients() -> Vec<DemoClient> {
                 signature: "— Marco & l'équipe".into(),
                 max_hashtags: 4,
                 emoji: EmojiPolicy::Free,
+                ..Charter::default()
             },
             competitors: vec![
                 CompetitorProfile {
@@ -97,6 +98,7 @@ fn clients() -> Vec<DemoClient> {
                 signature: String::new(),
                 max_hashtags: 3,
                 emoji: EmojiPolicy::Sparing,
+                ..Charter::default()
             },
             competitors: vec![CompetitorProfile {
                 name: "Maison du Kilim".into(),
@@ -130,6 +132,7 @@ fn clients() -> Vec<DemoClient> {
                 signature: String::new(),
                 max_hashtags: 5,
                 emoji: EmojiPolicy::Sparing,
+                ..Charter::default()
             },
             competitors: vec![CompetitorProfile {
                 name: "Atelier Lormont".into(),
@@ -163,6 +166,7 @@ fn clients() -> Vec<DemoClient> {
                 signature: "Léa Moreau, ostéopathe D.O.".into(),
                 max_hashtags: 2,
                 emoji: EmojiPolicy::None,
+                ..Charter::default()
             },
             competitors: vec![],
             accounts: vec![(Network::Facebook, "osteo.leamoreau", "Léa Moreau Ostéopathe")],
@@ -190,6 +194,7 @@ fn clients() -> Vec<DemoClient> {
                 signature: String::new(),
                 max_hashtags: 4,
                 emoji: EmojiPolicy::Sparing,
+                ..Charter::default()
             },
             competitors: vec![],
             accounts: vec![(Network::Mastodon, "@museeduruban@mastodon.example", "Musée du Ruban")],

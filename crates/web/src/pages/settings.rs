@@ -97,6 +97,16 @@ pub async fn page_(state: &WebState, signed: &SignedIn, slug: &str) -> WebResult
                             option value=(policy.as_str()) selected[c.emoji == policy] { (label) }
                         }
                     }
+                    label for="max_length" { (t.charter_max_length) }
+                    input #max_length type="number" min="0" max="100000" name="max_length" value=(c.max_length) aria-describedby="max-length-help";
+                    p.help #max-length-help { (t.charter_max_length_help) }
+                    label.inline {
+                        input type="checkbox" name="require_alt_text" value="1" checked[c.require_alt_text];
+                        " " (t.charter_require_alt)
+                    }
+                    label for="accepted_words" { (t.charter_accepted_words) }
+                    textarea #accepted_words name="accepted_words" rows="3" aria-describedby="accepted-help" { (c.accepted_words.join("\n")) }
+                    p.help #accepted-help { (t.one_per_line) }
                     @if editable { button type="submit" { (t.save) } }
                 }
             }
@@ -193,6 +203,12 @@ pub struct CharterForm {
     #[serde(default)]
     max_hashtags: String,
     #[serde(default)]
+    max_length: String,
+    #[serde(default)]
+    require_alt_text: Option<String>,
+    #[serde(default)]
+    accepted_words: String,
+    #[serde(default)]
     emoji: String,
 }
 
@@ -214,6 +230,14 @@ pub async fn charter(
                 filrouge_domain::Invalid::new("charter.max_hashtags", "must be a whole number from 0 to 30")
             })?,
             emoji: EmojiPolicy::parse(&f.emoji)?,
+            max_length: match f.max_length.trim() {
+                "" => 0,
+                n => n.parse().map_err(|_| {
+                    filrouge_domain::Invalid::new("charter.max_length", "must be a whole number from 0 to 100000")
+                })?,
+            },
+            require_alt_text: f.require_alt_text.is_some(),
+            accepted_words: lines(&f.accepted_words),
         })
     })();
     let result = match parsed {
