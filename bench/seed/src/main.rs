@@ -343,6 +343,7 @@ fn client(i: usize) -> anyhow::Result<PlannedClient> {
             signature: if i % 3 == 1 { format!("— L'équipe {name}") } else { String::new() },
             max_hashtags: 5,
             emoji: trade.emoji,
+            ..Charter::default()
         },
     };
     let competitors = (1..=2)

@@ -252,6 +252,9 @@ pub struct Charter {
     /// Words the spelling check accepts for this client (brand names, products, places).
     #[serde(default)]
     pub accepted_words: Vec<String>,
+    /// Who approves posts before they can be scheduled.
+    #[serde(default)]
+    pub approval: crate::post::ApprovalPolicy,
 }
 
 fn default_max_hashtags() -> u8 {
@@ -271,6 +274,7 @@ impl Default for Charter {
             max_length: 0,
             require_alt_text: false,
             accepted_words: Vec::new(),
+            approval: crate::post::ApprovalPolicy::None,
         }
     }
 }

@@ -139,3 +139,13 @@ id_type!(/// A listening query of a client (its brand, a product, a competitor, 
     QueryId);
 id_type!(/// One match of a listening query on a mention; the ids are the order matches were found in.
     HitId);
+id_type!(/// A post of the fil rouge (one text for one or several accounts).
+    PostId);
+id_type!(/// A campaign grouping posts of one client.
+    CampaignId);
+id_type!(/// A media file in a client's library.
+    MediaId);
+id_type!(/// A recurring posting slot of an account.
+    SlotId);
+id_type!(/// A comment on a post (a reviewer's or a teammate's).
+    CommentId);

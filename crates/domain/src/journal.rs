@@ -39,10 +39,23 @@ pub enum JournalAction {
     QueryEdited,
     QueryRemoved,
     QueryFeedChanged,
+    PostCreated,
+    PostEdited,
+    PostMoved,
+    PostSubmitted,
+    PostApproved,
+    PostRejected,
+    PostCommented,
+    PostScheduled,
+    PostUnscheduled,
+    PostDeleted,
+    PostsImported,
+    SlotsChanged,
+    ReviewLinkCreated,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 28] = [
+    pub const ALL: [JournalAction; 41] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -71,6 +84,19 @@ impl JournalAction {
         Self::QueryEdited,
         Self::QueryRemoved,
         Self::QueryFeedChanged,
+        Self::PostCreated,
+        Self::PostEdited,
+        Self::PostMoved,
+        Self::PostSubmitted,
+        Self::PostApproved,
+        Self::PostRejected,
+        Self::PostCommented,
+        Self::PostScheduled,
+        Self::PostUnscheduled,
+        Self::PostDeleted,
+        Self::PostsImported,
+        Self::SlotsChanged,
+        Self::ReviewLinkCreated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +129,19 @@ impl JournalAction {
             Self::QueryEdited => "query_edited",
             Self::QueryRemoved => "query_removed",
             Self::QueryFeedChanged => "query_feed_changed",
+            Self::PostCreated => "post_created",
+            Self::PostEdited => "post_edited",
+            Self::PostMoved => "post_moved",
+            Self::PostSubmitted => "post_submitted",
+            Self::PostApproved => "post_approved",
+            Self::PostRejected => "post_rejected",
+            Self::PostCommented => "post_commented",
+            Self::PostScheduled => "post_scheduled",
+            Self::PostUnscheduled => "post_unscheduled",
+            Self::PostDeleted => "post_deleted",
+            Self::PostsImported => "posts_imported",
+            Self::SlotsChanged => "slots_changed",
+            Self::ReviewLinkCreated => "review_link_created",
         }
     }
 

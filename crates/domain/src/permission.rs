@@ -43,6 +43,12 @@ pub enum Action {
     ManageSources,
     /// Write, edit and remove listening queries, their alerts and their private feeds.
     ManageQueries,
+    /// Write, edit, plan, schedule and delete posts; manage posting slots and campaigns; import posts.
+    WritePosts,
+    /// Approve or reject posts for the agency (clients whose approval policy is "internal").
+    ApprovePosts,
+    /// Approve, reject or comment posts for the client (clients whose approval policy is "client").
+    ReviewPosts,
 }
 
 impl Action {
@@ -78,11 +84,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | MarkMentions
                 | ManageSources
                 | ManageQueries
+                | WritePosts
         ),
         Role::Analyst => {
             matches!(action, ViewClient | ViewClientSettings | ViewJournal | ViewCalendar | ViewMentions)
         }
-        Role::ClientReviewer => matches!(action, ViewClient | ViewCalendar),
+        Role::ClientReviewer => matches!(action, ViewClient | ViewCalendar | ReviewPosts),
     }
 }
 

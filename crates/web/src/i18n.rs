@@ -83,6 +83,10 @@ texts! {
     charter_max_length: "Longueur maximale (caractères)", "Maximum length (characters)";
     charter_max_length_help: "0 : seules les limites des réseaux s'appliquent.", "0: only the networks' limits apply.";
     charter_require_alt: "Texte alternatif obligatoire sur les images", "Alternative text required on images";
+    charter_approval: "Validation des publications", "Approval of posts";
+    approval_none: "Aucune : le CM programme directement", "None: the community manager schedules directly";
+    approval_internal: "Interne : un responsable de l'agence valide", "Internal: an agency manager approves";
+    approval_client: "Client : le client valide (compte relecteur ou lien signé)", "Client: the client approves (reviewer account or signed link)";
     charter_accepted_words: "Mots acceptés par le correcteur (marques, produits, lieux)", "Words the spelling check accepts (brands, products, places)";
     competitors: "Concurrents", "Competitors";
     no_competitors: "Aucun concurrent suivi.", "No competitors watched.";

@@ -69,6 +69,7 @@ async fn the_charter_is_stored_normalised_and_refused_when_inconsistent() {
         signature: "— Marco".into(),
         max_hashtags: 4,
         emoji: EmojiPolicy::None,
+        ..Charter::default()
     };
 
     let saved = t.app.update_charter(&t.operator, "da-marco", charter).await.unwrap();

@@ -57,6 +57,7 @@ async fn seeded() -> TestApp {
             signature: "— Marco & l'équipe".into(),
             max_hashtags: 4,
             emoji: EmojiPolicy::None,
+            ..Charter::default()
         },
     };
     let marco = t.app.create_client(&t.operator, marco).await.unwrap();

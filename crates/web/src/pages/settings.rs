@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Form;
 use filrouge_app::clients::Identity;
+use filrouge_domain::post::ApprovalPolicy;
 use filrouge_domain::client::{AddressForm, Brief, Charter, EmojiPolicy};
 use filrouge_domain::permission::Action;
 use maud::html;
@@ -103,6 +104,12 @@ pub async fn page_(state: &WebState, signed: &SignedIn, slug: &str) -> WebResult
                     label.inline {
                         input type="checkbox" name="require_alt_text" value="1" checked[c.require_alt_text];
                         " " (t.charter_require_alt)
+                    }
+                    label for="approval" { (t.charter_approval) }
+                    select #approval name="approval" {
+                        @for (policy, label) in [(ApprovalPolicy::None, t.approval_none), (ApprovalPolicy::Internal, t.approval_internal), (ApprovalPolicy::Client, t.approval_client)] {
+                            option value=(policy.as_str()) selected[c.approval == policy] { (label) }
+                        }
                     }
                     label for="accepted_words" { (t.charter_accepted_words) }
                     textarea #accepted_words name="accepted_words" rows="3" aria-describedby="accepted-help" { (c.accepted_words.join("\n")) }
@@ -209,6 +216,8 @@ pub struct CharterForm {
     #[serde(default)]
     accepted_words: String,
     #[serde(default)]
+    approval: String,
+    #[serde(default)]
     emoji: String,
 }
 
@@ -238,6 +247,7 @@ pub async fn charter(
             },
             require_alt_text: f.require_alt_text.is_some(),
             accepted_words: lines(&f.accepted_words),
+            approval: ApprovalPolicy::parse(&f.approval)?,
         })
     })();
     let result = match parsed {
