@@ -131,7 +131,15 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(code: FindingCode, severity: Severity, message: impl Into<String>) -> Self {
-        Self { code, severity, message: message.into(), span: None, suggestions: Vec::new(), network: None, client: None }
+        Self {
+            code,
+            severity,
+            message: message.into(),
+            span: None,
+            suggestions: Vec::new(),
+            network: None,
+            client: None,
+        }
     }
 
     pub fn error(code: FindingCode, message: impl Into<String>) -> Self {

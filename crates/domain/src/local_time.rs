@@ -57,9 +57,9 @@ pub fn resolve(tz: &TimeZone, date: Date, time: Time, ambiguity: Ambiguity) -> R
             first: format!("{}", before),
             second: format!("{}", after),
         }),
-        (_, Ambiguity::Compatible) => ambiguous
-            .compatible()
-            .map_err(|_| LocalTimeError::Gap { time: format_civil(civil), zone: zone_name }),
+        (_, Ambiguity::Compatible) => {
+            ambiguous.compatible().map_err(|_| LocalTimeError::Gap { time: format_civil(civil), zone: zone_name })
+        }
     }
 }
 

@@ -34,15 +34,8 @@ pub enum PostState {
 }
 
 impl PostState {
-    pub const ALL: [PostState; 7] = [
-        Self::Draft,
-        Self::InReview,
-        Self::Approved,
-        Self::Scheduled,
-        Self::Publishing,
-        Self::Published,
-        Self::Failed,
-    ];
+    pub const ALL: [PostState; 7] =
+        [Self::Draft, Self::InReview, Self::Approved, Self::Scheduled, Self::Publishing, Self::Published, Self::Failed];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -100,7 +100,7 @@ mod tests {
         assert_eq!(first.to_string(), "2026-03-24T11:30:00Z"); // Tue 12:30 CET
         let second = next_free_slot(&slots, &paris(), after, &[first]).unwrap();
         assert_eq!(second.to_string(), "2026-03-26T11:30:00Z"); // Thu 12:30 CET
-        // The Tuesday after the change (29 March) is 12:30 CEST, i.e. 10:30 UTC.
+                                                                // The Tuesday after the change (29 March) is 12:30 CEST, i.e. 10:30 UTC.
         let third = next_free_slot(&slots, &paris(), after, &[first, second]).unwrap();
         assert_eq!(third.to_string(), "2026-03-31T10:30:00Z");
     }

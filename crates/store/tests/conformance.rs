@@ -81,6 +81,7 @@ on_both_engines!(
     near_duplicates_are_grouped_under_the_first,
     sources_record_health_and_moves,
     queries_keep_their_hits_alerts_and_notifications,
+    posts_keep_their_targets_versions_and_comments,
 );
 
 fn mention(key: &str, text: &str, fingerprint: Option<u64>) -> NewMention {
@@ -569,4 +570,90 @@ async fn queries_keep_their_hits_alerts_and_notifications(store: Store) {
     assert!(tx.delete_query(a, q).await.unwrap());
     assert!(tx.hit(new[0].0).await.unwrap().is_none());
     tx.commit().await.unwrap();
+}
+
+async fn posts_keep_their_targets_versions_and_comments(store: Store) {
+    use filrouge_domain::ids::MediaId;
+    use filrouge_domain::post::{PostContent, PostMedia, PostState, Target};
+    use filrouge_store::NewPost;
+    use jiff::civil::{time, Weekday};
+
+    let now = at("2026-03-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
+    let b = tx.insert_client(&profile("bb", "B"), now).await.unwrap();
+    let acc = AccountProfile { network: Network::Mastodon, handle: "@a@m.test".into(), display_name: "A".into() };
+    let acc_a = tx.insert_account(a, &acc, AccountStatus::Connected, None, now).await.unwrap();
+    let acc_a2 = tx
+        .insert_account(
+            a,
+            &AccountProfile { network: Network::Bluesky, ..acc.clone() },
+            AccountStatus::Connected,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    let content = PostContent {
+        text: "Ciao Lyon !".into(),
+        media: vec![PostMedia { media_id: MediaId(3), alt: "Une pizza".into() }],
+        targets: vec![
+            Target { account_id: acc_a2, text: Some("Ciao 🦋".into()), media: Some(vec![]) },
+            Target { account_id: acc_a, text: None, media: None },
+        ],
+        labels: vec!["Noël".into()],
+        ..PostContent::default()
+    };
+    let campaign = tx.campaign_named(a, "Noël", now).await.unwrap();
+    assert_eq!(tx.campaign_named(a, "Noël", now).await.unwrap(), campaign, "one campaign per name");
+    let planned = at("2026-03-10T11:30:00Z");
+    let new = NewPost {
+        client: a,
+        state: PostState::Draft,
+        planned_at: Some(planned),
+        campaign: Some(campaign),
+        content: &content,
+        created_by: None,
+    };
+    let id = tx.insert_post(&new, now).await.unwrap();
+    let idea = tx.insert_post(&NewPost { planned_at: None, campaign: None, ..new.clone() }, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.write().await.unwrap();
+    let post = tx.post(a, id).await.unwrap().unwrap();
+    assert_eq!(post.content, content, "targets come back in order with their variants");
+    assert_eq!((post.state, post.planned_at, post.version), (PostState::Draft, Some(planned), 1));
+    assert!(tx.post(b, id).await.unwrap().is_none(), "another client's post is not found");
+    assert!(!tx.delete_post(b, id).await.unwrap());
+    // A stale version changes nothing.
+    assert!(!tx.move_post(a, id, 7, None, PostState::Draft, now).await.unwrap());
+    assert!(tx.move_post(a, id, 1, Some(at("2026-03-11T11:30:00Z")), PostState::Draft, now).await.unwrap());
+    let edited =
+        PostContent { targets: vec![Target { account_id: acc_a, text: None, media: None }], ..content.clone() };
+    assert!(!tx.update_post(a, id, 1, PostState::Draft, &edited, None, now).await.unwrap(), "version 1 is gone");
+    assert!(tx.update_post(a, id, 2, PostState::Scheduled, &edited, None, now).await.unwrap());
+    assert!(tx.set_post_state(a, id, 3, PostState::Draft, Some("Trop tôt"), now).await.unwrap());
+    tx.insert_post_comment(id, "reject", None, "Marco (lien)", "Trop tôt", now).await.unwrap();
+    tx.set_slots(acc_a, &[(Weekday::Tuesday, time(12, 30, 0, 0)), (Weekday::Tuesday, time(12, 30, 0, 0))])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let post = tx.post(a, id).await.unwrap().unwrap();
+    assert_eq!((post.version, post.state, post.review_comment.as_str()), (4, PostState::Draft, "Trop tôt"));
+    assert_eq!(post.content.targets.len(), 1);
+    assert_eq!(post.campaign_id, None);
+    let month = tx.posts_between(&[a, b], at("2026-03-01T00:00:00Z"), at("2026-04-01T00:00:00Z")).await.unwrap();
+    assert_eq!(month.iter().map(|p| p.id).collect::<Vec<_>>(), vec![id]);
+    assert!(tx.posts_between(&[b], at("2026-03-01T00:00:00Z"), at("2026-04-01T00:00:00Z")).await.unwrap().is_empty());
+    let backlog = tx.backlog(&[a]).await.unwrap();
+    assert_eq!(backlog.iter().map(|p| p.id).collect::<Vec<_>>(), vec![idea]);
+    assert_eq!(backlog[0].content.targets.len(), 2);
+    let comments = tx.post_comments(id).await.unwrap();
+    assert_eq!((comments[0].kind.as_str(), comments[0].author.as_str()), ("reject", "Marco (lien)"));
+    let slots = tx.slots(a).await.unwrap();
+    assert_eq!(slots.len(), 1, "a repeated slot is stored once");
+    assert_eq!((slots[0].weekday, slots[0].time), (Weekday::Tuesday, time(12, 30, 0, 0)));
+    assert!(tx.slots(b).await.unwrap().is_empty());
 }
