@@ -92,7 +92,7 @@ fn parse_query(text: &str) -> Result<filrouge_query::Query> {
     filrouge_query::parse(text).map_err(|e| AppError::Invalid(Invalid::new("query", e.to_string())))
 }
 
-fn feed_hash(token: &str) -> String {
+pub(crate) fn feed_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -52,10 +52,11 @@ pub enum JournalAction {
     PostsImported,
     SlotsChanged,
     ReviewLinkCreated,
+    ReviewLinkRevoked,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 41] = [
+    pub const ALL: [JournalAction; 42] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -97,6 +98,7 @@ impl JournalAction {
         Self::PostsImported,
         Self::SlotsChanged,
         Self::ReviewLinkCreated,
+        Self::ReviewLinkRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +144,7 @@ impl JournalAction {
             Self::PostsImported => "posts_imported",
             Self::SlotsChanged => "slots_changed",
             Self::ReviewLinkCreated => "review_link_created",
+            Self::ReviewLinkRevoked => "review_link_revoked",
         }
     }
 

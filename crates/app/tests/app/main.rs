@@ -20,6 +20,8 @@ mod listening;
 #[cfg(test)]
 mod permissions;
 #[cfg(test)]
+mod posts;
+#[cfg(test)]
 mod veille;
 #[cfg(test)]
 mod workspace;
