@@ -103,3 +103,43 @@ fn required_alt_text_and_media_findings_come_through_and_name_the_network() {
 fn codes_of(draft: &Draft<'_>) -> Vec<FindingCode> {
     codes(Network::Bluesky, draft)
 }
+
+#[test]
+fn hostile_text_never_panics_and_spans_fall_on_character_boundaries() {
+    let samples = [
+        "@",
+        "#",
+        "@@",
+        "##",
+        "#＃é",
+        "\u{301}#\u{301}",
+        "@.@",
+        "@a@",
+        "@a@b.",
+        "@a.b@c.d@e.f",
+        "https://",
+        "http://#",
+        "https://é.fr/#@x",
+        "\0#\0@\0",
+        "ا#لعربية @مستخدم",
+        "🇫",
+        "👩\u{200D}",
+        &"#x".repeat(400),
+        &"é".repeat(70_000),
+    ];
+    for network in Network::ALL {
+        let limits = NetworkLimits::of(network);
+        for text in samples {
+            for finding in check(&limits, &Draft::text(text)) {
+                if let Some(span) = finding.span {
+                    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{text:?}");
+                }
+            }
+            let p = filrouge_compose::preview(&limits, text);
+            assert!(p.truncated_at.is_none_or(|i| text.is_char_boundary(i)));
+            for facet in filrouge_compose::bluesky_facets(text) {
+                assert!(text.get(facet.byte_start..facet.byte_end).is_some(), "{text:?}");
+            }
+        }
+    }
+}
