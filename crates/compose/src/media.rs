@@ -246,11 +246,12 @@ fn dimension_findings(limits: &NetworkLimits, what: &str, facts: &MediaFacts, ou
     let (w, h) = (facts.width, facts.height);
     let mut problem = |message: String| out.push(Finding::error(FindingCode::MediaDimensions, message));
     if w < limits.min_width || h < limits.min_height {
-        problem(format!(
-            "{what} is {w}×{h} pixels, {label} needs at least {}×{}",
-            limits.min_width.max(1),
-            limits.min_height.max(1)
-        ));
+        let needed = match (limits.min_width, limits.min_height) {
+            (mw, 0) => format!("{mw} pixels wide"),
+            (0, mh) => format!("{mh} pixels high"),
+            (mw, mh) => format!("{mw}×{mh} pixels"),
+        };
+        problem(format!("{what} is {w}×{h} pixels, {label} needs at least {needed}"));
     }
     if let Some(aspect) = limits.aspect {
         if !aspect.contains(w, h) {

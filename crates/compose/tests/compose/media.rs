@@ -90,8 +90,10 @@ fn types_dimensions_and_alt_text_are_checked() {
     assert!(findings[0].message.contains("image/png"));
 
     let wide = attachment(&encode(&gradient(400, 100), ImageFormat::Jpeg), "");
-    let codes: Vec<FindingCode> = check_media(&instagram, &[wide], true).iter().map(|f| f.code).collect();
+    let findings = check_media(&instagram, &[wide], true);
+    let codes: Vec<FindingCode> = findings.iter().map(|f| f.code).collect();
     assert_eq!(codes, [FindingCode::MediaDimensions, FindingCode::MissingAltText]);
+    assert_eq!(findings[0].message, "image 1 is 400×100 pixels (4.00:1), Instagram takes 4:5 to 1.91:1");
 
     let gif = attachment(&encode(&gradient(40, 40), ImageFormat::Gif), "A dancing cat");
     let bluesky = check_media(&NetworkLimits::of(Network::Bluesky), std::slice::from_ref(&gif), true);
@@ -175,4 +177,12 @@ fn a_decompression_bomb_is_refused_before_decoding() {
     // X takes at most 8,192 pixels a side, so the image would have to be decoded to be shrunk.
     let err = fit_image(&jpeg, &NetworkLimits::of(Network::X)).unwrap_err();
     assert_eq!(err, MediaError::TooManyPixels { width: 20_000, height: 20_000 });
+}
+
+#[test]
+fn a_narrow_image_is_too_small_for_instagram() {
+    let small = attachment(&encode(&gradient(200, 250), ImageFormat::Jpeg), "Petit");
+    let findings = check_media(&NetworkLimits::of(Network::Instagram), &[small], true);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].message, "image 1 is 200×250 pixels, Instagram needs at least 320 pixels wide");
 }
