@@ -10,7 +10,7 @@ pub mod calendar;
 pub mod clients;
 pub mod config;
 mod error;
-mod guards;
+pub mod guards;
 pub mod journal;
 pub mod listening;
 pub mod mailer;
