@@ -225,7 +225,7 @@ pub(crate) fn emoji(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 const FRENCH_CUES: &[&str] = &[
     "le", "la", "les", "des", "du", "une", "et", "est", "pour", "avec", "dans", "sur", "vous", "tu", "nous", "pas",
     "que", "qui", "au", "aux", "ce", "cette", "ces", "votre", "vos", "ton", "ta", "tes", "mon", "ma", "mes", "son",
-    "sa", "ses", "ça", "très", "plus", "il", "elle", "ne", "je", "j", "l", "d", "qu", "c", "n", "chez", "toi", "te",
+    "sa", "ses", "ça", "très", "plus", "il", "elle", "ne", "je", "chez", "toi", "te",
     "nos", "notre", "sont", "mais", "ou", "où", "bien", "aussi", "tous", "toutes", "merci", "bonjour", "découvrez",
     "découvre", "viens", "venez", "peux", "pouvez", "fait",
 ];
@@ -234,12 +234,21 @@ const ENGLISH_CUES: &[&str] = &[
     "at", "from", "not", "will", "can", "have", "has", "an", "in", "on", "my", "all", "new", "now", "get", "i",
 ];
 
+/// Words that elide before a vowel in French (`l'été`, `t'attend`); English has `I'm` and `don't`, not these.
+const ELIDED: &[&str] = &["l", "d", "j", "t", "n", "s", "c", "m", "qu", "jusqu", "lorsqu", "puisqu"];
+
 /// Whether the text reads as French: more French function words than English ones (accents count for French).
 pub(crate) fn looks_french(text: &str) -> bool {
     let mut fr = 0usize;
     let mut en = 0usize;
     for w in words(text) {
         let lower = w.text.to_lowercase();
+        let mut after = text[w.end..].chars();
+        let elided = after.next().is_some_and(is_apostrophe) && after.next().is_some_and(char::is_alphabetic);
+        if elided && ELIDED.contains(&lower.as_str()) {
+            fr += 2;
+            continue;
+        }
         if FRENCH_CUES.contains(&lower.as_str()) {
             fr += 2;
         }
@@ -300,5 +309,7 @@ mod tests {
         assert!(looks_french("Découvrez notre nouvelle carte"));
         assert!(!looks_french("You can join us tonight at the bar"));
         assert!(!looks_french("Check out our new menu"));
+        assert!(looks_french("On t’attend demain"));
+        assert!(!looks_french("I'm sure you don't mind"));
     }
 }
