@@ -43,27 +43,157 @@ const SUBJECTS: &[&str] = &["je", "j", "on", "il", "elle", "ils", "elles", "nous
 const IMPERATIVE_PRONOUNS: &[&str] = &["moi", "nous", "le", "la", "les", "lui", "leur", "en", "y"];
 /// Determiners after which `rendez-vous` is the noun.
 const DETERMINERS: &[&str] = &[
-    "un", "le", "les", "des", "du", "au", "aux", "ce", "ces", "votre", "vos", "ton", "tes", "mon", "mes", "son", "ses",
-    "notre", "nos", "leur", "leurs", "prochain", "prochains", "premier", "chaque", "quel", "l", "d",
+    "un",
+    "le",
+    "les",
+    "des",
+    "du",
+    "au",
+    "aux",
+    "ce",
+    "ces",
+    "votre",
+    "vos",
+    "ton",
+    "tes",
+    "mon",
+    "mes",
+    "son",
+    "ses",
+    "notre",
+    "nos",
+    "leur",
+    "leurs",
+    "prochain",
+    "prochains",
+    "premier",
+    "chaque",
+    "quel",
+    "l",
+    "d",
 ];
 /// Singular imperatives that open posts. Those also used as nouns (offre, visite…) need a complement next.
 const IMPERATIVES: &[&str] = &[
-    "découvre", "redécouvre", "profite", "viens", "rejoins", "participe", "inscris", "clique", "fonce", "essaie",
-    "essaye", "goûte", "laisse", "dis", "écris", "suis", "teste", "gagne", "joue", "choisis", "fais", "prends", "va",
-    "rends", "envoie", "mets", "ose", "craque", "imagine", "oublie", "hésite", "tague", "identifie", "montre",
-    "raconte", "contacte", "appelle", "écoute", "explore", "savoure", "régale", "trouve", "attends", "réponds",
-    "ajoute", "partage", "télécharge", "apprends", "achète", "sois", "aie", "sache", "abonne", "like", "réserve",
-    "commande", "offre", "visite", "tente", "retrouve", "regarde", "passe", "note", "vote", "rencontre", "donne",
-    "lis", "cours",
+    "découvre",
+    "redécouvre",
+    "profite",
+    "viens",
+    "rejoins",
+    "participe",
+    "inscris",
+    "clique",
+    "fonce",
+    "essaie",
+    "essaye",
+    "goûte",
+    "laisse",
+    "dis",
+    "écris",
+    "suis",
+    "teste",
+    "gagne",
+    "joue",
+    "choisis",
+    "fais",
+    "prends",
+    "va",
+    "rends",
+    "envoie",
+    "mets",
+    "ose",
+    "craque",
+    "imagine",
+    "oublie",
+    "hésite",
+    "tague",
+    "identifie",
+    "montre",
+    "raconte",
+    "contacte",
+    "appelle",
+    "écoute",
+    "explore",
+    "savoure",
+    "régale",
+    "trouve",
+    "attends",
+    "réponds",
+    "ajoute",
+    "partage",
+    "télécharge",
+    "apprends",
+    "achète",
+    "sois",
+    "aie",
+    "sache",
+    "abonne",
+    "like",
+    "réserve",
+    "commande",
+    "offre",
+    "visite",
+    "tente",
+    "retrouve",
+    "regarde",
+    "passe",
+    "note",
+    "vote",
+    "rencontre",
+    "donne",
+    "lis",
+    "cours",
 ];
 /// Of the imperatives above, those that are also common nouns at the head of a sentence.
-const NOUN_LIKE: &[&str] =
-    &["commande", "offre", "visite", "tente", "retrouve", "regarde", "passe", "note", "vote", "rencontre", "donne", "cours"];
+const NOUN_LIKE: &[&str] = &[
+    "commande",
+    "offre",
+    "visite",
+    "tente",
+    "retrouve",
+    "regarde",
+    "passe",
+    "note",
+    "vote",
+    "rencontre",
+    "donne",
+    "cours",
+];
 /// What follows an imperative that takes a complement (`Commande ta pizza`, `Visite notre site`).
 const COMPLEMENT_STARTS: &[&str] = &[
-    "notre", "nos", "ta", "ton", "tes", "ce", "cette", "ces", "vite", "maintenant", "dès", "nous", "moi", "le", "la",
-    "les", "l", "un", "une", "des", "tout", "toute", "tous", "toutes", "sur", "y", "à", "au", "aux", "chez", "ici",
-    "bien", "votre", "vos",
+    "notre",
+    "nos",
+    "ta",
+    "ton",
+    "tes",
+    "ce",
+    "cette",
+    "ces",
+    "vite",
+    "maintenant",
+    "dès",
+    "nous",
+    "moi",
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "des",
+    "tout",
+    "toute",
+    "tous",
+    "toutes",
+    "sur",
+    "y",
+    "à",
+    "au",
+    "aux",
+    "chez",
+    "ici",
+    "bien",
+    "votre",
+    "vos",
 ];
 
 /// The address-form findings of `text` for a charter that says `form`.
@@ -97,7 +227,9 @@ fn tokens(text: &str) -> Vec<Tok> {
         let elided = next.is_some_and(is_apostrophe) && next2.is_some_and(char::is_alphabetic);
         let gap = &text[prev_end..w.start];
         let sentence_start = toks.is_empty()
-            || gap.chars().any(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '…' | '•' | '|') || u32::from(c) > 0x2190);
+            || gap
+                .chars()
+                .any(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '…' | '•' | '|') || u32::from(c) > 0x2190);
         if let Some(last) = toks.last_mut() {
             last.joined_to_next = gap.chars().all(char::is_whitespace) || last.elided;
         }
@@ -185,7 +317,8 @@ fn flag_tu(text: &str, toks: &[Tok], used: &mut [bool], out: &mut Vec<Finding>) 
                 let Some(p) = prev else { continue };
                 let verb = if p.lower == "t" { i.checked_sub(2).map(|q| &toks[q]) } else { Some(p) };
                 let Some(verb) = verb else { continue };
-                let suggestion = vous_form(&verb.lower).map(|v| format!("{}-vous", match_case(&text[verb.start..verb.end], &v)));
+                let suggestion =
+                    vous_form(&verb.lower).map(|v| format!("{}-vous", match_case(&text[verb.start..verb.end], &v)));
                 out.push(tutoiement(text, verb.start, t.end, suggestion));
                 used[i] = true;
             }
@@ -223,11 +356,14 @@ fn flag_tu(text: &str, toks: &[Tok], used: &mut [bool], out: &mut Vec<Finding>) 
                 let v = if t.lower.ends_with('s') { "vôtres" } else { "vôtre" };
                 out.push(tutoiement(text, t.start, t.end, Some(v.to_owned())));
             }
-            word if t.hyphen_after && is(toks.get(i + 1), IMPERATIVE_PRONOUNS) && !is(prev, DETERMINERS) => {
-                // dis-moi, rejoins-nous: only verbs we can conjugate, so compound nouns stay quiet.
-                if vous_imperative(word).is_some() && toks.get(i + 1).is_some_and(|n| n.hyphen_before) {
-                    imperative_with_pronoun(text, toks, i, i + 1, used, out);
-                }
+            // dis-moi, rejoins-nous: only verbs we can conjugate, so compound nouns stay quiet.
+            word if t.hyphen_after
+                && toks.get(i + 1).is_some_and(|n| n.hyphen_before)
+                && is(toks.get(i + 1), IMPERATIVE_PRONOUNS)
+                && !is(prev, DETERMINERS)
+                && vous_imperative(word).is_some() =>
+            {
+                imperative_with_pronoun(text, toks, i, i + 1, used, out);
             }
             word if IMPERATIVES.contains(&word) && imperative_position(toks, i) && !t.hyphen_after => {
                 if NOUN_LIKE.contains(&word) && !is(next, COMPLEMENT_STARTS) {
@@ -243,14 +379,21 @@ fn flag_tu(text: &str, toks: &[Tok], used: &mut [bool], out: &mut Vec<Finding>) 
 }
 
 /// An imperative joined to a pronoun: `inscris-toi` → `inscrivez-vous`, `dis-moi` → `dites-moi`.
-fn imperative_with_pronoun(text: &str, toks: &[Tok], verb: usize, pronoun: usize, used: &mut [bool], out: &mut Vec<Finding>) {
+fn imperative_with_pronoun(
+    text: &str,
+    toks: &[Tok],
+    verb: usize,
+    pronoun: usize,
+    used: &mut [bool],
+    out: &mut Vec<Finding>,
+) {
     if used[verb] || used[pronoun] {
         return;
     }
     let (v, p) = (&toks[verb], &toks[pronoun]);
     let pronoun_text = if p.lower == "toi" { "vous".to_owned() } else { text[p.start..p.end].to_owned() };
-    let suggestion =
-        vous_imperative(&v.lower).map(|plural| format!("{}-{pronoun_text}", match_case(&text[v.start..v.end], &plural)));
+    let suggestion = vous_imperative(&v.lower)
+        .map(|plural| format!("{}-{pronoun_text}", match_case(&text[v.start..v.end], &plural)));
     out.push(tutoiement(text, v.start, p.end, suggestion));
     used[verb] = true;
     used[pronoun] = true;

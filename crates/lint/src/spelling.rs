@@ -7,7 +7,7 @@ use filrouge_domain::lint::{Finding, FindingCode};
 use spellbook::Dictionary;
 
 use crate::error::LintError;
-use crate::text::{inside, is_apostrophe, is_word_char, specials};
+use crate::text::{inside, is_apostrophe, is_word_char, looks_french, specials};
 
 const FR_AFF: &str = include_str!("../dictionaries/fr/index.aff");
 const FR_DIC: &str = include_str!("../dictionaries/fr/index.dic");
@@ -36,10 +36,10 @@ impl fmt::Debug for Speller {
 impl Speller {
     /// Parses the embedded French and English dictionaries (about a tenth of a second in release builds).
     pub fn new() -> Result<Self, LintError> {
-        let fr = Dictionary::new(FR_AFF, FR_DIC)
-            .map_err(|e| LintError::Dictionary { lang: "fr", reason: e.to_string() })?;
-        let en = Dictionary::new(EN_AFF, EN_DIC)
-            .map_err(|e| LintError::Dictionary { lang: "en", reason: e.to_string() })?;
+        let fr =
+            Dictionary::new(FR_AFF, FR_DIC).map_err(|e| LintError::Dictionary { lang: "fr", reason: e.to_string() })?;
+        let en =
+            Dictionary::new(EN_AFF, EN_DIC).map_err(|e| LintError::Dictionary { lang: "en", reason: e.to_string() })?;
         Ok(Self { fr, en })
     }
 
@@ -78,10 +78,14 @@ impl Speller {
     /// each of them). French elisions (`l'`, `qu'`, `jusqu'`…) are cut off; a hyphenated word is checked whole,
     /// then part by part, and only its unknown parts are reported.
     pub fn check(&self, text: &str, langs: &[&str], accepted: &[String]) -> Vec<Finding> {
-        let dicts = self.dictionaries(langs);
+        let mut dicts = self.dictionaries(langs);
         let mut out = Vec::new();
         if dicts.is_empty() {
             return out;
+        }
+        // Ask the draft's likely language first: most words are then settled by one lookup.
+        if dicts.len() > 1 && !looks_french(text) {
+            dicts.sort_by_key(|d| !std::ptr::eq(*d, &self.en));
         }
         let skip = specials(text);
         let ctx = Ctx { dicts: &dicts, accepted };

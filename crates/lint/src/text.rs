@@ -137,7 +137,10 @@ pub(crate) fn specials(text: &str) -> Vec<(usize, usize, Special)> {
         }
         let b = bytes[i];
         if (b == b'#' || b == b'@') && at_boundary {
-            let len = rest[1..].char_indices().find(|&(_, c)| !(is_word_char(c) || c == '_')).map_or(rest.len() - 1, |(j, _)| j);
+            let len = rest[1..]
+                .char_indices()
+                .find(|&(_, c)| !(is_word_char(c) || c == '_'))
+                .map_or(rest.len() - 1, |(j, _)| j);
             let name = &rest[1..1 + len];
             if name.chars().any(char::is_alphabetic) {
                 let kind = if b == b'#' { Special::Hashtag } else { Special::Mention };
@@ -223,15 +226,73 @@ pub(crate) fn emoji(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 const FRENCH_CUES: &[&str] = &[
-    "le", "la", "les", "des", "du", "une", "et", "est", "pour", "avec", "dans", "sur", "vous", "tu", "nous", "pas",
-    "que", "qui", "au", "aux", "ce", "cette", "ces", "votre", "vos", "ton", "ta", "tes", "mon", "ma", "mes", "son",
-    "sa", "ses", "ça", "très", "plus", "il", "elle", "ne", "je", "chez", "toi", "te",
-    "nos", "notre", "sont", "mais", "ou", "où", "bien", "aussi", "tous", "toutes", "merci", "bonjour", "découvrez",
-    "découvre", "viens", "venez", "peux", "pouvez", "fait",
+    "le",
+    "la",
+    "les",
+    "des",
+    "du",
+    "une",
+    "et",
+    "est",
+    "pour",
+    "avec",
+    "dans",
+    "sur",
+    "vous",
+    "tu",
+    "nous",
+    "pas",
+    "que",
+    "qui",
+    "au",
+    "aux",
+    "ce",
+    "cette",
+    "ces",
+    "votre",
+    "vos",
+    "ton",
+    "ta",
+    "tes",
+    "mon",
+    "ma",
+    "mes",
+    "son",
+    "sa",
+    "ses",
+    "ça",
+    "très",
+    "plus",
+    "il",
+    "elle",
+    "ne",
+    "je",
+    "chez",
+    "toi",
+    "te",
+    "nos",
+    "notre",
+    "sont",
+    "mais",
+    "ou",
+    "où",
+    "bien",
+    "aussi",
+    "tous",
+    "toutes",
+    "merci",
+    "bonjour",
+    "découvrez",
+    "découvre",
+    "viens",
+    "venez",
+    "peux",
+    "pouvez",
+    "fait",
 ];
 const ENGLISH_CUES: &[&str] = &[
-    "the", "and", "is", "are", "to", "of", "for", "with", "you", "your", "this", "that", "it", "we", "our", "be",
-    "at", "from", "not", "will", "can", "have", "has", "an", "in", "on", "my", "all", "new", "now", "get", "i",
+    "the", "and", "is", "are", "to", "of", "for", "with", "you", "your", "this", "that", "it", "we", "our", "be", "at",
+    "from", "not", "will", "can", "have", "has", "an", "in", "on", "my", "all", "new", "now", "get", "i",
 ];
 
 /// Words that elide before a vowel in French (`l'été`, `t'attend`); English has `I'm` and `don't`, not these.
@@ -296,7 +357,7 @@ mod tests {
 
     #[test]
     fn emoji_are_pictographs_not_symbols_or_digits() {
-        let found: Vec<_> = emoji("Top 🍕 ©2024 ™ ❤️ 👍🏽 🇫🇷 1️⃣ ☀ → 3").map(|(s, e)| (s, e)).collect();
+        let found: Vec<_> = emoji("Top 🍕 ©2024 ™ ❤️ 👍🏽 🇫🇷 1️⃣ ☀ → 3").collect();
         assert_eq!(found.len(), 6);
         assert!(!is_emoji("©"));
         assert!(!is_emoji("™"));

@@ -1,5 +1,7 @@
 //! The spelling guard over the embedded dictionaries: French and English text, and what it leaves alone.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::OnceLock;
 
 use filrouge_domain::lint::{FindingCode, Severity};
