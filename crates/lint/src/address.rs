@@ -356,9 +356,10 @@ fn flag_tu(text: &str, toks: &[Tok], used: &mut [bool], out: &mut Vec<Finding>) 
                 let v = if t.lower.ends_with('s') { "vôtres" } else { "vôtre" };
                 out.push(tutoiement(text, t.start, t.end, Some(v.to_owned())));
             }
-            // dis-moi, rejoins-nous: only verbs we can conjugate, so compound nouns stay quiet.
+            // dis-moi, rejoins-nous: only verbs we can conjugate, and not inside names (Marne-la-Vallée).
             word if t.hyphen_after
-                && toks.get(i + 1).is_some_and(|n| n.hyphen_before)
+                && toks.get(i + 1).is_some_and(|n| n.hyphen_before && !n.hyphen_after)
+                && (t.sentence_start || !text[t.start..t.end].starts_with(char::is_uppercase))
                 && is(toks.get(i + 1), IMPERATIVE_PRONOUNS)
                 && !is(prev, DETERMINERS)
                 && vous_imperative(word).is_some() =>

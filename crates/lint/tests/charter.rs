@@ -72,6 +72,10 @@ fn a_vous_charter_flags_pronouns_possessives_and_imperatives() {
     assert_eq!(tutoiement("Découvre notre nouvelle carte 🍕"), pairs(&[("Découvre", "Découvrez")]));
     assert_eq!(tutoiement("N'hésite pas à nous écrire."), pairs(&[("hésite", "hésitez")]));
     assert_eq!(tutoiement("T'es prêt pour l'été ?"), pairs(&[("T'es", "Vous êtes")]));
+    assert_eq!(
+        tutoiement("Fais-le, et dis-moi ce que tu en penses"),
+        pairs(&[("Fais-le", "Faites-le"), ("dis-moi", "dites-moi"), ("tu en penses", "vous en pensez")])
+    );
 }
 
 #[test]
@@ -84,6 +88,8 @@ fn a_vous_charter_stays_quiet_on_correct_or_unrelated_text() {
         "Est-ce que le chef a-t-il goûté ? Tutoriel et tutu en vente.",
         "Join us tonight, you can taste the new menu at the bar: te amo, tu casa!",
         "Rendez-vous sur https://ex.fr/tu-peux et #TuPeux @tu",
+        "Livraison à Marne-la-Vallée et à Boulogne-Billancourt, le soir.",
+        "Note : fermé lundi. Suis-je le seul à avoir faim ? S'il vous plaît, un café.",
     ] {
         assert_eq!(tutoiement(text), vec![], "{text}");
     }
@@ -111,6 +117,10 @@ fn a_tu_charter_flags_vous_votre_and_plural_imperatives() {
     assert_eq!(vouvoiement("Pouvez-vous nous aider ?"), pairs(&[("Pouvez-vous", "Peux-tu")]));
     assert_eq!(vouvoiement("Rejoignez-nous demain"), pairs(&[("Rejoignez-nous", "Rejoins-nous")]));
     assert_eq!(vouvoiement("C'est le vôtre"), pairs(&[("vôtre", "tien")]));
+    assert_eq!(
+        vouvoiement("Qui êtes-vous ? S'il vous plaît, allez-y."),
+        pairs(&[("êtes-vous", "es-tu"), ("vous", "te"), ("allez-y", "vas-y")])
+    );
 }
 
 #[test]
