@@ -8,6 +8,7 @@
 //! name, handle, signature or required hashtag, none of the current client's) are decisive; otherwise the best
 //! other client must beat the current one by a margin and pass an absolute floor. See docs/guards.md.
 
+mod sectors;
 mod text;
 
 use filrouge_domain::client::{ClientProfile, CompetitorProfile};
@@ -81,11 +82,25 @@ pub struct Settings {
     pub ratio: f32,
     /// … sharing at least this many distinct terms with the draft.
     pub min_terms: usize,
+    /// Weight (as a count in the client's posts) of the words of the trade a client is in (sectors.rs) that its
+    /// profile does not use (0: sectors are not used).
+    pub sector_weight: f32,
+    /// A client is in a sector when its profile uses at least this many of the sector's words.
+    pub sector_min: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { prefix: 6, identity_boost: 2.0, floor: 0.12, margin: 0.06, ratio: 1.5, min_terms: 2 }
+        Self {
+            prefix: 5,
+            identity_boost: 2.0,
+            floor: 0.04,
+            margin: 0.02,
+            ratio: 1.5,
+            min_terms: 2,
+            sector_weight: 3.0,
+            sector_min: 6,
+        }
     }
 }
 
@@ -120,8 +135,6 @@ pub fn to_finding(r: &Resemblance) -> Finding {
 struct Client {
     slug: String,
     name: String,
-    /// Norm of the client's vector, for the cosine.
-    norm: f32,
 }
 
 /// An identifier of a client: a sequence of folded words (one for handles and hashtags).
@@ -192,6 +205,35 @@ impl Profiles {
             }
             counts.push(c);
         }
+        if settings.sector_weight > 0.0 {
+            let sectors: Vec<Vec<u32>> = sectors::SECTORS
+                .iter()
+                .map(|(_, list)| {
+                    let mut ts: Vec<u32> = words(list)
+                        .iter()
+                        .filter(|w| is_content(&w.folded))
+                        .map(|w| term_of(&w.folded, &mut terms))
+                        .collect();
+                    ts.sort_unstable();
+                    ts.dedup();
+                    ts
+                })
+                .collect();
+            for c in &mut counts {
+                let overlap: Vec<usize> = sectors
+                    .iter()
+                    .map(|ts| ts.iter().filter(|t| c.body.contains_key(t) || c.identity.contains_key(t)).count())
+                    .collect();
+                let best = overlap.iter().copied().max().unwrap_or(0);
+                for (ts, &o) in sectors.iter().zip(&overlap) {
+                    if o >= settings.sector_min && 2 * o >= best {
+                        for t in ts {
+                            c.body.entry(*t).or_insert(settings.sector_weight);
+                        }
+                    }
+                }
+            }
+        }
 
         let n = inputs.len() as f32;
         let mut df = vec![0u32; terms.len()];
@@ -225,7 +267,7 @@ impl Profiles {
                     }
                 }
             }
-            clients.push(Client { slug: input.slug.clone(), name: input.name.clone(), norm });
+            clients.push(Client { slug: input.slug.clone(), name: input.name.clone() });
         }
 
         Profiles { settings, clients, terms, idf, postings, identifiers: identifiers(inputs) }
