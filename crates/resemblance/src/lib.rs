@@ -178,7 +178,7 @@ impl Profiles {
     pub fn build_with(inputs: &[ProfileInput], settings: Settings) -> Profiles {
         let mut terms: FxHashMap<String, u32> = FxHashMap::default();
         let mut counts: Vec<Counts> = Vec::with_capacity(inputs.len());
-        let mut term_of = |word: &str, terms: &mut FxHashMap<String, u32>| -> u32 {
+        let term_of = |word: &str, terms: &mut FxHashMap<String, u32>| -> u32 {
             let s = stem(word, settings.prefix);
             let next = terms.len() as u32;
             *terms.entry(s).or_insert(next)
@@ -391,8 +391,8 @@ impl Profiles {
                 if id.hashtag_only && w.mark != Mark::Hashtag {
                     continue;
                 }
-                let matches = id.words.len() <= ws.len() - i
-                    && id.words.iter().zip(&ws[i..]).all(|(a, b)| *a == b.folded);
+                let matches =
+                    id.words.len() <= ws.len() - i && id.words.iter().zip(&ws[i..]).all(|(a, b)| *a == b.folded);
                 if matches && !found.iter().any(|(c, _)| *c == id.client as usize) {
                     found.push((id.client as usize, i));
                 }

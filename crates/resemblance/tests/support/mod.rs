@@ -1,6 +1,7 @@
 //! The evaluation sets (tests/data) and how a set is scored: shared by tests/eval.rs and examples/sweep.rs.
 
-#![allow(dead_code)]
+// Test support: a malformed data file should stop the evaluation loudly.
+#![allow(dead_code, clippy::expect_used, clippy::panic)]
 
 use filrouge_resemblance::{ProfileInput, Profiles};
 use serde::Deserialize;
@@ -135,7 +136,8 @@ pub fn evaluate(profiles: &Profiles, clients: &[ProfileInput], drafts: &[Draft])
                 r.generic += 1;
                 if let Some(hit) = profiles.check(&c.slug, &d.text) {
                     r.generic_flagged += 1;
-                    r.false_alarms.push(format!("[generic on {} → {} {:?}] {}", c.slug, hit.client, hit.evidence, d.text));
+                    r.false_alarms
+                        .push(format!("[generic on {} → {} {:?}] {}", c.slug, hit.client, hit.evidence, d.text));
                 }
             }
             continue;
