@@ -3,8 +3,9 @@
 //!
 //! Each client becomes a TF-IDF vector over its profile (name, handles, hashtags, signature and keywords weighted
 //! strongly; brief, competitors and past posts normally), with the IDF computed across clients so that words every
-//! client uses weigh nothing, and widened by the vocabulary of the client's trade (sectors.rs). A draft is folded, cut into words, stop words dropped, stemmed lightly, and compared by
-//! cosine with every client through an inverted index (a few microseconds). Strong identifiers (another client's
+//! client uses weigh nothing, and widened by the vocabulary of the client's trade (sectors.rs). A draft is folded,
+//! cut into words, stop words dropped, stemmed lightly, and compared by cosine with every client through an inverted
+//! index (a few microseconds). Strong identifiers (another client's
 //! name, handle, signature or required hashtag, none of the current client's) are decisive; otherwise the best
 //! other client must beat the current one by a margin and pass an absolute floor. See docs/guards.md.
 
