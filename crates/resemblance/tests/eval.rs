@@ -1,0 +1,51 @@
+//! The evaluation of the wrong-client guard: every labelled draft placed on its own client (a flag is a false alarm)
+//! and on every other client (it should be flagged, naming its own), generic drafts on every client (never flagged).
+//! Run with `--nocapture` to see the figures; `RESEMBLANCE_VERBOSE=1` also lists the failures.
+
+mod support;
+
+use filrouge_resemblance::Profiles;
+use support::{clients, drafts, evaluate, Report, DRAFTS, HOLDOUT};
+
+fn run(name: &str, set: &str) -> Report {
+    let clients = clients();
+    let profiles = Profiles::build(&clients);
+    let report = evaluate(&profiles, &clients, &drafts(set));
+    println!("{}", report.summary(name));
+    if std::env::var_os("RESEMBLANCE_VERBOSE").is_some() {
+        for line in report.misses.iter().chain(&report.false_alarms) {
+            println!("  {line}");
+        }
+    }
+    report
+}
+
+#[test]
+fn the_tuning_set_is_detected_with_few_false_alarms() {
+    let r = run("tuning", DRAFTS);
+    assert!(r.misplaced >= 12 * 25 * 11, "the tuning set has at least 25 drafts per client");
+    assert!(r.detection() >= 0.90, "{}", r.summary("tuning"));
+    assert!(r.naming() >= 0.90, "{}", r.summary("tuning"));
+    assert!(r.false_alarm() <= 0.05, "{}", r.summary("tuning"));
+}
+
+#[test]
+fn the_holdout_set_is_detected_with_few_false_alarms() {
+    let r = run("holdout", HOLDOUT);
+    assert!(r.own >= 100, "the holdout set has at least 100 labelled drafts");
+    assert!(r.detection() >= 0.85, "{}", r.summary("holdout"));
+    assert!(r.naming() >= 0.85, "{}", r.summary("holdout"));
+    assert!(r.false_alarm() <= 0.08, "{}", r.summary("holdout"));
+}
+
+/// On the tuning set no generic draft is flagged on any client. (The holdout set has one that is, on every client:
+/// "changement d'horaires pendant les vacances scolaires" reads like the museum; it counts in its false alarms above
+/// and is left as found, since the holdout set is not tuned on. See docs/guards.md.)
+#[test]
+fn generic_drafts_of_the_tuning_set_are_never_flagged() {
+    let clients = clients();
+    let profiles = Profiles::build(&clients);
+    let generic: Vec<_> = drafts(DRAFTS).into_iter().filter(|d| d.generic).collect();
+    let r = evaluate(&profiles, &clients, &generic);
+    assert_eq!(r.generic_flagged, 0, "{:#?}", r.false_alarms);
+}
