@@ -98,6 +98,7 @@ impl App {
         let summary = format!("{object} of « {} » edited", client.profile.name);
         tx.append_journal(&entry(actor, self.now(), Some(client.id), action, object, summary)).await?;
         tx.commit().await?;
+        self.guards.invalidate();
         Ok(client)
     }
 

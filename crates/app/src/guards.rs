@@ -1,19 +1,32 @@
-//! The composer's guards as one list of findings for a post: the networks' rules for each target account, the
-//! client's charter, spelling and the wrong-client check. Errors block scheduling and sending for review;
-//! warnings are shown while typing.
+//! The composer's guards as one list of findings for a post: the networks' rules for each target account
+//! (`filrouge-compose`), the client's charter and spelling (`filrouge-lint`) and the wrong-client check
+//! (`filrouge-resemblance`). Errors block scheduling and sending for review; warnings are shown while typing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use filrouge_compose::{Draft, NetworkLimits};
 use filrouge_domain::account::{Account, Network};
 use filrouge_domain::client::Client;
-use filrouge_domain::ids::AccountId;
+use filrouge_domain::ids::{AccountId, ClientId};
 use filrouge_domain::lint::{sort_findings, Finding, FindingCode};
 use filrouge_domain::permission::Action;
 use filrouge_domain::post::PostContent;
+use filrouge_lint::Speller;
+use filrouge_resemblance::{ProfileInput, Profiles};
 use filrouge_store::Tx;
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::OnceCell;
 
 use crate::access::{client_for, Actor};
 use crate::error::Result;
 use crate::App;
+
+/// How many past posts of each client teach the wrong-client guard its voice.
+pub const PAST_POSTS_PER_CLIENT: usize = 200;
+/// How long the clients' profiles are reused before being rebuilt from the database (a change made by this
+/// process rebuilds them at once).
+pub const PROFILES_TTL: SignedDuration = SignedDuration::from_secs(60);
 
 /// The length of the text for one target account, by its network's rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,25 +52,71 @@ impl LintReport {
     }
 }
 
+/// The process's guard tools: the speller (dictionaries parsed once, on first use) and the clients' profiles.
+#[derive(Debug, Default)]
+pub struct GuardTools {
+    speller: OnceCell<Option<Arc<Speller>>>,
+    profiles: Mutex<Option<(Timestamp, Arc<Profiles>)>>,
+}
+
+impl GuardTools {
+    /// Forgets the profiles (a brief, charter, competitor or account changed).
+    pub fn invalidate(&self) {
+        if let Ok(mut p) = self.profiles.lock() {
+            *p = None;
+        }
+    }
+
+    async fn speller(&self) -> Option<Arc<Speller>> {
+        self.speller
+            .get_or_init(|| async {
+                match tokio::task::spawn_blocking(Speller::new).await {
+                    Ok(Ok(s)) => Some(Arc::new(s)),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "spelling dictionaries failed to load; spelling is not checked");
+                        None
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "loading the spelling dictionaries panicked");
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+}
+
+/// What the pure check needs beside the post: the tools, when available.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tools<'a> {
+    pub speller: Option<&'a Speller>,
+    pub profiles: Option<&'a Profiles>,
+}
+
+fn push_unique(findings: &mut Vec<Finding>, new: impl IntoIterator<Item = Finding>) {
+    for finding in new {
+        if !findings.contains(&finding) {
+            findings.push(finding);
+        }
+    }
+}
+
 /// The guards of one post for one client, given its accounts (pure: no IO).
-pub fn lint_content(client: &Client, accounts: &[Account], content: &PostContent) -> LintReport {
+pub fn lint_content(client: &Client, accounts: &[Account], content: &PostContent, tools: Tools<'_>) -> LintReport {
     let mut report = LintReport::default();
     if content.targets.is_empty() {
         report.findings.push(Finding::error(FindingCode::Empty, "choose at least one account to publish on"));
     }
-    let require_alt = client.profile.charter.require_alt_text;
+    let charter = &client.profile.charter;
     for target in &content.targets {
         let Some(account) = accounts.iter().find(|a| a.id == target.account_id) else { continue };
         let limits = NetworkLimits::of(account.profile.network);
         let text = content.text_for(account.id);
         let cw = (!content.content_warning.is_empty()).then_some(content.content_warning.as_str());
-        // Media facts come from the media library; until a post has media, the text rules are what apply.
-        let draft = Draft { text, attachments: &[], content_warning: cw, require_alt };
-        for finding in filrouge_compose::check(&limits, &draft) {
-            if !report.findings.contains(&finding) {
-                report.findings.push(finding);
-            }
-        }
+        // Media facts come from the media library; a post without media is checked on its text.
+        let draft = Draft { text, attachments: &[], content_warning: cw, require_alt: charter.require_alt_text };
+        push_unique(&mut report.findings, filrouge_compose::check(&limits, &draft));
         let count = filrouge_compose::count(&limits, text);
         report.counts.push(TargetCount {
             account_id: account.id,
@@ -68,22 +127,96 @@ pub fn lint_content(client: &Client, accounts: &[Account], content: &PostContent
             hashtags: count.hashtags,
         });
     }
+    // The charter, spelling and resemblance apply to every distinct text the post sends.
+    let mut texts: Vec<&str> = vec![content.text.as_str()];
+    for target in &content.targets {
+        if let Some(variant) = target.text.as_deref() {
+            if !texts.contains(&variant) {
+                texts.push(variant);
+            }
+        }
+    }
+    let langs: Vec<&str> = client.profile.languages.iter().map(|l| l.code()).collect();
+    for text in texts.iter().filter(|t| !t.trim().is_empty()) {
+        push_unique(&mut report.findings, filrouge_lint::check_charter(charter, text));
+        if let Some(speller) = tools.speller {
+            push_unique(&mut report.findings, speller.check(text, &langs, &charter.accepted_words));
+        }
+        if let Some(profiles) = tools.profiles {
+            if let Some(r) = profiles.check(client.profile.slug.as_str(), text) {
+                push_unique(&mut report.findings, [filrouge_resemblance::to_finding(&r)]);
+            }
+        }
+    }
     sort_findings(&mut report.findings);
     report
 }
 
 impl App {
-    /// Every finding about `content` for `client`, errors first.
-    pub(crate) async fn guard_findings(&self, tx: &mut Tx, client: &Client, content: &PostContent) -> Result<Vec<Finding>> {
+    /// The clients' profiles for the wrong-client guard, rebuilt when older than `PROFILES_TTL`.
+    async fn profiles(&self, tx: &mut Tx) -> Result<Arc<Profiles>> {
+        let now = self.now();
+        if let Ok(guard) = self.guards.profiles.lock() {
+            if let Some((built, profiles)) = guard.as_ref() {
+                if now.duration_since(*built) < PROFILES_TTL {
+                    return Ok(profiles.clone());
+                }
+            }
+        }
+        let clients = tx.all_clients().await?;
+        let mut past: HashMap<ClientId, Vec<String>> = HashMap::new();
+        for (client, text) in tx.past_post_texts(PAST_POSTS_PER_CLIENT).await? {
+            past.entry(client).or_default().push(text);
+        }
+        let mut inputs = Vec::with_capacity(clients.len());
+        for client in clients.iter().filter(|c| !c.archived) {
+            let competitors: Vec<_> = tx.competitors_of(client.id).await?.into_iter().map(|c| c.profile).collect();
+            let handles = tx.accounts_of(client.id).await?.into_iter().map(|a| a.profile.handle).collect();
+            let posts = past.remove(&client.id).unwrap_or_default();
+            inputs.push(ProfileInput::from_client(&client.profile, &competitors, handles, posts));
+        }
+        let profiles = match tokio::task::spawn_blocking(move || Profiles::build(&inputs)).await {
+            Ok(p) => Arc::new(p),
+            Err(e) => return Err(crate::AppError::Remote(format!("building the clients' profiles failed: {e}"))),
+        };
+        if let Ok(mut guard) = self.guards.profiles.lock() {
+            *guard = Some((now, profiles.clone()));
+        }
+        Ok(profiles)
+    }
+
+    async fn lint_with_tools(&self, tx: &mut Tx, client: &Client, content: &PostContent) -> Result<LintReport> {
         let accounts = tx.accounts_of(client.id).await?;
-        Ok(lint_content(client, &accounts, content).findings)
+        let speller = self.guards.speller().await;
+        let profiles = self.profiles(tx).await?;
+        let tools = Tools { speller: speller.as_deref(), profiles: Some(&profiles) };
+        Ok(lint_content(client, &accounts, content, tools))
+    }
+
+    /// Every finding about `content` for `client`, errors first.
+    pub(crate) async fn guard_findings(
+        &self,
+        tx: &mut Tx,
+        client: &Client,
+        content: &PostContent,
+    ) -> Result<Vec<Finding>> {
+        Ok(self.lint_with_tools(tx, client, content).await?.findings)
     }
 
     /// The composer's live check of a draft (nothing is stored).
     pub async fn lint_post(&self, actor: &Actor, slug: &str, content: PostContent) -> Result<LintReport> {
         let mut tx = self.store.read().await?;
         let client = client_for(&mut tx, actor, slug, Action::WritePosts).await?;
-        let accounts = tx.accounts_of(client.id).await?;
-        Ok(lint_content(&client, &accounts, &content))
+        let content = content.validate()?;
+        self.lint_with_tools(&mut tx, &client, &content).await
+    }
+
+    /// Spelling suggestions for one word, on demand (slow: hundreds of milliseconds).
+    pub async fn spelling_suggestions(&self, actor: &Actor, slug: &str, word: &str) -> Result<Vec<String>> {
+        let client = self.client(actor, slug, Action::WritePosts).await?;
+        let Some(speller) = self.guards.speller().await else { return Ok(Vec::new()) };
+        let langs: Vec<&'static str> = client.profile.languages.iter().map(|l| l.code()).collect();
+        let word: String = word.chars().take(60).collect();
+        Ok(tokio::task::spawn_blocking(move || speller.suggest(&word, &langs)).await.unwrap_or_default())
     }
 }

@@ -47,6 +47,7 @@ pub struct App {
     pub(crate) settings: Arc<config::AuthSettings>,
     pub(crate) listening: Arc<listening::Listening>,
     pub(crate) veille: Arc<veille::Veille>,
+    pub(crate) guards: Arc<guards::GuardTools>,
 }
 
 impl App {
@@ -58,7 +59,8 @@ impl App {
     ) -> Self {
         let listening = Arc::new(listening::Listening::new(&config::ListenConfig::default(), None));
         let veille = Arc::new(veille::Veille::defaults());
-        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille }
+        let guards = Arc::new(guards::GuardTools::default());
+        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille, guards }
     }
 
     /// The same application with this analysis, these queries' mailer and this public address.

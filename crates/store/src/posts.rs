@@ -113,6 +113,7 @@ impl Tx {
 
     /// Replaces a post's content and state if its version is still `version`; false when someone changed it
     /// meanwhile (or it is not the client's).
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_post(
         &mut self,
         client: ClientId,
@@ -249,5 +250,24 @@ impl Tx {
                 row.into_post(t)
             })
             .collect()
+    }
+}
+
+impl Tx {
+    /// The texts of posts that went through review or out (approved, scheduled, publishing, published), newest
+    /// first, at most `per_client` per client: what the wrong-client guard learns each client's voice from.
+    pub async fn past_post_texts(&mut self, per_client: usize) -> Result<Vec<(ClientId, String)>> {
+        let sql = "SELECT client_id, content FROM (
+                       SELECT client_id, content, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY id DESC) AS n
+                       FROM posts WHERE state IN ('approved', 'scheduled', 'publishing', 'published')) AS t
+                   WHERE n <= $1 ORDER BY client_id";
+        let limit = i64::try_from(per_client).unwrap_or(i64::MAX);
+        let rows: Vec<(i64, String)> = on_tx!(self, c => sqlx::query_as(sql).bind(limit).fetch_all(c).await)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (client, content) in rows {
+            let content: PostContent = from_json("posts.content", &content)?;
+            out.push((ClientId(client), content.text));
+        }
+        Ok(out)
     }
 }

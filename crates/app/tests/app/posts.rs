@@ -66,8 +66,7 @@ async fn without_approval_a_draft_is_scheduled_and_every_step_is_journaled() {
     }
     let moved = t.journal("da-marco").await.into_iter().find(|e| e.action == JournalAction::PostMoved).unwrap();
     assert!(moved.summary.contains("to backlog"), "{}", moved.summary);
-    let first_move =
-        t.journal("da-marco").await.into_iter().filter(|e| e.action == JournalAction::PostMoved).last().unwrap();
+    let first_move = t.journal("da-marco").await.into_iter().rfind(|e| e.action == JournalAction::PostMoved).unwrap();
     assert!(
         first_move.summary.contains("2026-06-16 12:30 CEST (Europe/Paris) to 2026-06-17 12:30 CEST"),
         "journal lines give times on the client's clock with the zone: {}",
@@ -259,4 +258,58 @@ async fn reviewers_and_analysts_cannot_write_posts() {
     }
     let stranger = t.member("s@x.test", Role::CommunityManager, &[]).await;
     assert_not_found("stranger", t.app.create_post(&stranger, "da-marco", input("x", acc, None)).await);
+}
+
+#[tokio::test]
+async fn the_charter_blocks_scheduling_and_the_live_lint_names_the_client_a_draft_resembles() {
+    use filrouge_domain::client::Brief;
+    use filrouge_domain::lint::FindingCode;
+    let t = TestApp::new().await;
+    let pizza = client_with_account(&t, "da-marco", ApprovalPolicy::None).await;
+    let osteo = client_with_account(&t, "cabinet-lemoine", ApprovalPolicy::None).await;
+    let charter =
+        Charter { banned: vec!["pas cher".into()], required_hashtags: vec!["#DaMarco".into()], ..Charter::default() };
+    t.app.update_charter(&t.operator, "da-marco", charter).await.unwrap();
+    let brief = |activity: &str, keywords: &[&str]| Brief {
+        activity: activity.into(),
+        keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+        ..Brief::default()
+    };
+    t.app
+        .update_brief(
+            &t.operator,
+            "da-marco",
+            brief("Pizzeria napolitaine, four à bois", &["pizza", "mozzarella", "four à bois", "burrata"]),
+        )
+        .await
+        .unwrap();
+    t.app
+        .update_brief(
+            &t.operator,
+            "cabinet-lemoine",
+            brief("Cabinet d'ostéopathie", &["ostéopathie", "dos", "lombalgie", "posture", "séance"]),
+        )
+        .await
+        .unwrap();
+
+    let id = t
+        .app
+        .create_post(&t.operator, "da-marco", input("Pizza pas cher ce soir !", pizza, Some("2026-06-16T10:00:00Z")))
+        .await
+        .unwrap();
+    match t.app.schedule_post(&t.operator, "da-marco", id, 1).await {
+        Err(AppError::Invalid(e)) => assert!(e.reason.contains("pas cher") || e.reason.contains("#DaMarco"), "{e}"),
+        other => panic!("a banned word must block scheduling, got {other:?}"),
+    }
+
+    let draft = input("Mal de dos ? Une séance d'ostéopathie soulage la lombalgie et corrige la posture.", pizza, None);
+    let report = t.app.lint_post(&t.operator, "da-marco", draft.content).await.unwrap();
+    let wrong = report.findings.iter().find(|f| f.code == FindingCode::WrongClient).expect("a wrong-client warning");
+    assert_eq!(wrong.client.as_deref(), Some("cabinet-lemoine"));
+    assert!(report.findings.iter().any(|f| f.code == FindingCode::MissingHashtag));
+    assert_eq!(report.counts.len(), 1);
+    assert_eq!(report.counts[0].limit, 500, "a Mastodon account counts to 500");
+    let right = input("Mal de dos ? Une séance d'ostéopathie soulage la lombalgie.", osteo, None);
+    let report = t.app.lint_post(&t.operator, "cabinet-lemoine", right.content).await.unwrap();
+    assert!(!report.findings.iter().any(|f| f.code == FindingCode::WrongClient), "{:?}", report.findings);
 }

@@ -4,9 +4,9 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Form;
 use filrouge_app::clients::Identity;
-use filrouge_domain::post::ApprovalPolicy;
 use filrouge_domain::client::{AddressForm, Brief, Charter, EmojiPolicy};
 use filrouge_domain::permission::Action;
+use filrouge_domain::post::ApprovalPolicy;
 use maud::html;
 use serde::Deserialize;
 
