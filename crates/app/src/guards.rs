@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use filrouge_compose::{Draft, NetworkLimits};
 use filrouge_domain::account::{Account, Network};
 use filrouge_domain::client::Client;
-use filrouge_domain::ids::{AccountId, ClientId};
+use filrouge_domain::ids::{AccountId, ClientId, MediaId};
 use filrouge_domain::lint::{sort_findings, Finding, FindingCode};
+use filrouge_domain::media::MediaFacts;
 use filrouge_domain::permission::Action;
 use filrouge_domain::post::PostContent;
 use filrouge_lint::Speller;
@@ -103,7 +104,13 @@ fn push_unique(findings: &mut Vec<Finding>, new: impl IntoIterator<Item = Findin
 }
 
 /// The guards of one post for one client, given its accounts (pure: no IO).
-pub fn lint_content(client: &Client, accounts: &[Account], content: &PostContent, tools: Tools<'_>) -> LintReport {
+pub fn lint_content(
+    client: &Client,
+    accounts: &[Account],
+    content: &PostContent,
+    media: &[(MediaId, MediaFacts)],
+    tools: Tools<'_>,
+) -> LintReport {
     let mut report = LintReport::default();
     if content.targets.is_empty() {
         report.findings.push(Finding::error(FindingCode::Empty, "choose at least one account to publish on"));
@@ -114,8 +121,9 @@ pub fn lint_content(client: &Client, accounts: &[Account], content: &PostContent
         let limits = NetworkLimits::of(account.profile.network);
         let text = content.text_for(account.id);
         let cw = (!content.content_warning.is_empty()).then_some(content.content_warning.as_str());
-        // Media facts come from the media library; a post without media is checked on its text.
-        let draft = Draft { text, attachments: &[], content_warning: cw, require_alt: charter.require_alt_text };
+        let attachments = crate::media::to_attachments(content.media_for(account.id), media);
+        let draft =
+            Draft { text, attachments: &attachments, content_warning: cw, require_alt: charter.require_alt_text };
         push_unique(&mut report.findings, filrouge_compose::check(&limits, &draft));
         let count = filrouge_compose::count(&limits, text);
         report.counts.push(TargetCount {
@@ -185,12 +193,21 @@ impl App {
         Ok(profiles)
     }
 
+    pub(crate) async fn guards_speller(&self) -> Option<Arc<Speller>> {
+        self.guards.speller().await
+    }
+
+    pub(crate) async fn guard_profiles(&self, tx: &mut Tx) -> Result<Arc<Profiles>> {
+        self.profiles(tx).await
+    }
+
     async fn lint_with_tools(&self, tx: &mut Tx, client: &Client, content: &PostContent) -> Result<LintReport> {
         let accounts = tx.accounts_of(client.id).await?;
+        let media = self.attachments(tx, client.id, content).await?;
         let speller = self.guards.speller().await;
         let profiles = self.profiles(tx).await?;
         let tools = Tools { speller: speller.as_deref(), profiles: Some(&profiles) };
-        Ok(lint_content(client, &accounts, content, tools))
+        Ok(lint_content(client, &accounts, content, &media, tools))
     }
 
     /// Every finding about `content` for `client`, errors first.
@@ -219,4 +236,77 @@ impl App {
         let word: String = word.chars().take(60).collect();
         Ok(tokio::task::spawn_blocking(move || speller.suggest(&word, &langs)).await.unwrap_or_default())
     }
+}
+
+/// Why `filrouge lint --workspace` could not lint.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceLintError {
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::WorkspaceError),
+    #[error("{file}: no client '{slug}' (clients in the file: {known})")]
+    UnknownClient { file: String, slug: String, known: String },
+    #[error("{0}")]
+    Dictionaries(#[from] filrouge_lint::LintError),
+}
+
+/// Lints `text` for client `slug` of a workspace file, on its accounts of `network` (or all its accounts, or — with
+/// none — a virtual account on `network`), against every client of the file. No database: the guards are pure.
+pub fn lint_workspace(
+    file: &str,
+    workspace: &str,
+    slug: &str,
+    network: Option<Network>,
+    text: &str,
+) -> std::result::Result<LintReport, WorkspaceLintError> {
+    use filrouge_domain::account::{AccountProfile, AccountStatus};
+    use filrouge_domain::post::Target;
+    let clients = crate::workspace::workspace_clients(file, workspace)?;
+    let inputs: Vec<ProfileInput> = clients
+        .iter()
+        .map(|(profile, competitors, accounts)| {
+            let handles = accounts.iter().map(|a| a.handle.clone()).collect();
+            ProfileInput::from_client(profile, competitors, handles, Vec::new())
+        })
+        .collect();
+    let Some((profile, _, accounts)) = clients.iter().find(|(p, _, _)| p.slug.as_str() == slug) else {
+        let known = clients.iter().map(|(p, _, _)| p.slug.as_str()).collect::<Vec<_>>().join(", ");
+        return Err(WorkspaceLintError::UnknownClient { file: file.to_owned(), slug: slug.to_owned(), known });
+    };
+    let client = Client { id: ClientId(1), profile: profile.clone(), archived: false };
+    let mut chosen: Vec<AccountProfile> =
+        accounts.iter().filter(|a| network.is_none_or(|n| a.network == n)).cloned().collect();
+    if chosen.is_empty() {
+        if let Some(network) = network {
+            chosen.push(AccountProfile {
+                network,
+                handle: format!("({})", network.as_str()),
+                display_name: String::new(),
+            });
+        }
+    }
+    let accounts: Vec<Account> = chosen
+        .into_iter()
+        .zip(1..)
+        .map(|(profile, id)| Account {
+            id: AccountId(id),
+            client_id: client.id,
+            profile,
+            status: AccountStatus::NotConnected,
+            credentials: None,
+        })
+        .collect();
+    let content = PostContent {
+        text: text.to_owned(),
+        targets: accounts.iter().map(|a| Target { account_id: a.id, text: None, media: None }).collect(),
+        ..PostContent::default()
+    };
+    let speller = Speller::new()?;
+    let profiles = Profiles::build(&inputs);
+    let mut report =
+        lint_content(&client, &accounts, &content, &[], Tools { speller: Some(&speller), profiles: Some(&profiles) });
+    // Without accounts there is nowhere to publish, which is not what a lint of the text is about.
+    if accounts.is_empty() {
+        report.findings.retain(|f| f.code != FindingCode::Empty || !f.message.contains("account"));
+    }
+    Ok(report)
 }

@@ -11,10 +11,13 @@ pub mod clients;
 pub mod config;
 mod error;
 pub mod guards;
+pub mod import;
+pub mod import_csv;
 pub mod journal;
 pub mod listening;
 pub mod mailer;
 pub mod matching;
+pub mod media;
 pub mod mentions;
 pub mod polling;
 pub mod posts;
@@ -48,6 +51,8 @@ pub struct App {
     pub(crate) listening: Arc<listening::Listening>,
     pub(crate) veille: Arc<veille::Veille>,
     pub(crate) guards: Arc<guards::GuardTools>,
+    /// Where media files are stored (`DATA/media`); `None`: media cannot be added.
+    pub(crate) media_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -60,13 +65,20 @@ impl App {
         let listening = Arc::new(listening::Listening::new(&config::ListenConfig::default(), None));
         let veille = Arc::new(veille::Veille::defaults());
         let guards = Arc::new(guards::GuardTools::default());
-        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille, guards }
+        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille, guards, media_dir: None }
     }
 
     /// The same application with this analysis, these queries' mailer and this public address.
     #[must_use]
     pub fn with_veille(mut self, veille: veille::Veille) -> Self {
         self.veille = Arc::new(veille);
+        self
+    }
+
+    /// The same application storing media files under `dir`.
+    #[must_use]
+    pub fn with_media_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.media_dir = Some(dir);
         self
     }
 

@@ -63,6 +63,16 @@ impl App {
                 )));
             }
         }
+        let known = self.attachments(tx, client, &content).await?;
+        let used = content.media.iter().chain(content.targets.iter().flat_map(|t| t.media.iter().flatten()));
+        for media in used {
+            if !known.iter().any(|(id, _)| *id == media.media_id) {
+                return Err(AppError::Invalid(Invalid::new(
+                    "media",
+                    format!("media {} is not in this client's library", media.media_id),
+                )));
+            }
+        }
         Ok(content)
     }
 

@@ -275,6 +275,16 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
     Ok((users, clients))
 }
 
+/// The clients of a workspace file, checked, with their competitors and accounts (no database involved): what
+/// `filrouge lint --workspace` lints against.
+pub fn workspace_clients(
+    file: &str,
+    text: &str,
+) -> Result<Vec<(ClientProfile, Vec<CompetitorProfile>, Vec<AccountProfile>)>, WorkspaceError> {
+    let (_, clients) = plan(file, text)?;
+    Ok(clients.into_iter().filter(|c| !c.archived).map(|c| (c.profile, c.competitors, c.accounts)).collect())
+}
+
 impl App {
     /// Imports a workspace file (`file` is its name, for messages). All or nothing.
     pub async fn import_workspace(&self, actor: &Actor, file: &str, text: &str) -> Result<ImportReport> {

@@ -53,10 +53,11 @@ pub enum JournalAction {
     SlotsChanged,
     ReviewLinkCreated,
     ReviewLinkRevoked,
+    MediaAdded,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 42] = [
+    pub const ALL: [JournalAction; 43] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -99,6 +100,7 @@ impl JournalAction {
         Self::SlotsChanged,
         Self::ReviewLinkCreated,
         Self::ReviewLinkRevoked,
+        Self::MediaAdded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -145,6 +147,7 @@ impl JournalAction {
             Self::SlotsChanged => "slots_changed",
             Self::ReviewLinkCreated => "review_link_created",
             Self::ReviewLinkRevoked => "review_link_revoked",
+            Self::MediaAdded => "media_added",
         }
     }
 

@@ -83,6 +83,8 @@ pub struct TestApp {
     pub operator: Actor,
     /// The SQLite file, removed when the test ends; `None` on PostgreSQL.
     _db: Option<TempSqlite>,
+    /// The media library's directory, removed when the test ends.
+    _media: tempfile::TempDir,
 }
 
 /// A fresh database: SQLite by default, PostgreSQL (a fresh database in the testkit's cluster)
@@ -110,8 +112,11 @@ impl TestApp {
         let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
         let listen = ListenConfig { allow_private_addresses: true, ..ListenConfig::default() };
         let index = Arc::new(SearchIndex::in_ram().unwrap());
-        let app = App::new(store, clock.clone(), secrets, settings).with_listening(&listen, Some(index));
-        Self { app, clock, operator: Actor::operator(), _db: db }
+        let media = tempfile::tempdir().unwrap();
+        let app = App::new(store, clock.clone(), secrets, settings)
+            .with_listening(&listen, Some(index))
+            .with_media_dir(media.path().to_owned());
+        Self { app, clock, operator: Actor::operator(), _db: db, _media: media }
     }
 
     pub fn advance(&self, by: SignedDuration) {

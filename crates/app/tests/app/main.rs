@@ -14,6 +14,8 @@ mod clients;
 #[cfg(test)]
 mod helpers;
 #[cfg(test)]
+mod import;
+#[cfg(test)]
 mod journal;
 #[cfg(test)]
 mod listening;
