@@ -17,10 +17,12 @@ pub enum Column {
     FirstComment,
     Labels,
     Campaign,
+    /// Written by the export, ignored on import (imported posts are drafts).
+    State,
 }
 
 impl Column {
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
         Self::Date,
         Self::Time,
         Self::TimeZone,
@@ -31,6 +33,7 @@ impl Column {
         Self::FirstComment,
         Self::Labels,
         Self::Campaign,
+        Self::State,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Column {
             Self::FirstComment => "first_comment",
             Self::Labels => "labels",
             Self::Campaign => "campaign",
+            Self::State => "state",
         }
     }
 
@@ -60,6 +64,7 @@ impl Column {
             Self::FirstComment => &["first_comment", "premier_commentaire", "commentaire", "comment"],
             Self::Labels => &["labels", "label", "etiquettes", "etiquette", "tags"],
             Self::Campaign => &["campaign", "campagne"],
+            Self::State => &["state", "etat", "statut", "status"],
         }
     }
 

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod clients;
 pub mod config;
 mod error;
+pub mod export;
 pub mod guards;
 pub mod import;
 pub mod import_csv;

@@ -116,3 +116,29 @@ async fn a_user_cannot_import_into_a_client_they_do_not_belong_to() {
     assert_eq!(plan.valid_rows(), 0);
     assert!(plan.problems().all(|p| p.column == "client"), "the client is unknown to them, nothing more is said");
 }
+
+#[tokio::test]
+async fn an_exported_calendar_imports_again_and_its_icalendar_has_one_event_per_planned_post() {
+    use filrouge_app::export::ExportFormat;
+    let t = agency().await;
+    t.app.import_posts(&t.operator, "good.csv", &file("good.csv"), &corpus(), false).await.unwrap();
+    let (from, to) = (at("2026-06-01T00:00:00Z"), at("2026-07-01T00:00:00Z"));
+    let csv = t.app.export_calendar(&t.operator, "da-marco", from, to, ExportFormat::Csv).await.unwrap();
+    assert!(csv.starts_with("date,time,time_zone,client,accounts,text,media,first_comment,labels,campaign,state\n"), "{csv}");
+    assert!(csv.contains("2026-06-20,12:30+02:00,Europe/Paris,da-marco,mastodon:@da-marco@m.test"), "{csv}");
+
+    // The export is a valid import (into another installation with the same client), rows for rows.
+    let other = agency().await;
+    let plan = other.app.plan_import(&other.operator, "export.csv", csv.as_bytes(), &corpus()).await.unwrap();
+    let errors: Vec<_> = plan.problems().filter(|p| p.severity == filrouge_domain::lint::Severity::Error).collect();
+    // The media are referred to by name; the importer reads them next to the file.
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(plan.rows.len(), 3);
+    assert_eq!(plan.rows[0].planned.as_deref(), Some("2026-06-20 12:30 CEST (Europe/Paris)"));
+
+    let ics = t.app.export_calendar(&t.operator, "da-marco", from, to, ExportFormat::ICalendar).await.unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "ideas have no time: not in the calendar\n{ics}");
+    assert!(ics.contains("DTSTART:20260620T103000Z"), "{ics}");
+    assert!(ics.contains("STATUS:TENTATIVE"), "{ics}");
+    assert!(ics.contains("UID:post-da-marco-"), "{ics}");
+}
