@@ -47,14 +47,28 @@ impl App {
         let tz = zone(client.profile.time_zone.as_str()).map_err(|e| AppError::Invalid(e.into()))?;
         match format {
             ExportFormat::Csv => {
-                posts.extend(tx.backlog(&[client.id]).await?.into_iter().filter(|p| crate::calendar::visible_to(actor, p)));
+                posts.extend(
+                    tx.backlog(&[client.id]).await?.into_iter().filter(|p| crate::calendar::visible_to(actor, p)),
+                );
                 let mut media_names = std::collections::HashMap::new();
                 let ids: Vec<_> = posts.iter().flat_map(|p| p.content.media.iter().map(|m| m.media_id)).collect();
                 for record in tx.media_of(client.id, &ids).await? {
                     media_names.insert(record.id, record.file_name);
                 }
                 let mut out = csv::Writer::from_writer(Vec::new());
-                let header = ["date", "time", "time_zone", "client", "accounts", "text", "media", "first_comment", "labels", "campaign", "state"];
+                let header = [
+                    "date",
+                    "time",
+                    "time_zone",
+                    "client",
+                    "accounts",
+                    "text",
+                    "media",
+                    "first_comment",
+                    "labels",
+                    "campaign",
+                    "state",
+                ];
                 out.write_record(header).map_err(csv_error)?;
                 for post in &posts {
                     let (date, time) = match post.planned_at {

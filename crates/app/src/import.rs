@@ -428,6 +428,17 @@ impl App {
         only_valid: bool,
     ) -> std::result::Result<ImportOutcome, ImportError> {
         let plan = self.plan_import(actor, file, bytes, media).await?;
+        self.apply_import(actor, plan, only_valid).await
+    }
+
+    /// Creates the posts of a checked plan (see `import_posts`); the rows are checked again for access.
+    pub async fn apply_import(
+        &self,
+        actor: &Actor,
+        plan: ImportPlan,
+        only_valid: bool,
+    ) -> std::result::Result<ImportOutcome, ImportError> {
+        let file = plan.file.clone();
         if plan.invalid_rows() > 0 && !only_valid {
             return Err(ImportError::RowsHaveErrors { invalid: plan.invalid_rows(), total: plan.rows.len() });
         }

@@ -275,12 +275,12 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
     Ok((users, clients))
 }
 
+/// A client of a workspace file with its competitors and accounts.
+pub type WorkspaceClient = (ClientProfile, Vec<CompetitorProfile>, Vec<AccountProfile>);
+
 /// The clients of a workspace file, checked, with their competitors and accounts (no database involved): what
 /// `filrouge lint --workspace` lints against.
-pub fn workspace_clients(
-    file: &str,
-    text: &str,
-) -> Result<Vec<(ClientProfile, Vec<CompetitorProfile>, Vec<AccountProfile>)>, WorkspaceError> {
+pub fn workspace_clients(file: &str, text: &str) -> Result<Vec<WorkspaceClient>, WorkspaceError> {
     let (_, clients) = plan(file, text)?;
     Ok(clients.into_iter().filter(|c| !c.archived).map(|c| (c.profile, c.competitors, c.accounts)).collect())
 }

@@ -71,6 +71,66 @@ pub enum Command {
     /// Check or explain a listening query.
     #[command(subcommand)]
     Query(QueryCommand),
+    /// Lint a draft read on standard input against a client of a workspace file: JSON findings with stable codes
+    /// on standard output; exit status 0 when nothing is an error, 1 otherwise.
+    Lint {
+        /// The workspace file (TOML) that describes the clients.
+        #[arg(long)]
+        workspace: std::path::PathBuf,
+        /// The client's slug.
+        #[arg(long)]
+        client: String,
+        /// Check for this network only (bluesky, mastodon, x, instagram…); default: the client's accounts.
+        #[arg(long)]
+        network: Option<String>,
+    },
+    /// Plan posts in bulk.
+    #[command(subcommand)]
+    Post(PostCommand),
+    /// Export a client's calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PostCommand {
+    /// Import posts from a CSV file (date, time, time_zone, client, accounts, text, media, first_comment, labels,
+    /// campaign). Every row is checked first; with any error nothing is imported unless --only-valid.
+    Import {
+        /// The CSV file; media paths in it are read next to it.
+        file: std::path::PathBuf,
+        /// Check and report every row's problems; create nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the rows without errors and skip the others.
+        #[arg(long)]
+        only_valid: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Write a client's calendar as CSV (the import format) or iCalendar.
+    Export {
+        /// The client's slug.
+        #[arg(long)]
+        client: String,
+        /// csv or ics.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// First day (YYYY-MM-DD, in the client's time zone); default: today.
+        #[arg(long)]
+        from: Option<String>,
+        /// Day after the last (YYYY-MM-DD); default: 90 days after --from.
+        #[arg(long)]
+        to: Option<String>,
+        /// Output file; default: standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let code = err.downcast_ref::<config::ConfigError>().map_or(1, |_| 2);
             let code = err.downcast_ref::<commands::UsageError>().map_or(code, |_| 2);
+            let code = err.downcast_ref::<commands::Failed>().map_or(code, |_| 1);
             eprintln!("filrouge: {err:#}");
             ExitCode::from(code)
         }

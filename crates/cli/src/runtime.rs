@@ -80,7 +80,8 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         .map_err(|e| crate::config::ConfigError(e.to_string()))?;
     Ok(App::new(store, Arc::new(SystemClock), secrets, config.auth.clone())
         .with_listening(&config.listen, Some(Arc::new(index)))
-        .with_veille(veille))
+        .with_veille(veille)
+        .with_media_dir(config.data_dir.join("media")))
 }
 
 /// Held by a running server for as long as it runs: a second server on the same data directory,

@@ -124,7 +124,10 @@ async fn an_exported_calendar_imports_again_and_its_icalendar_has_one_event_per_
     t.app.import_posts(&t.operator, "good.csv", &file("good.csv"), &corpus(), false).await.unwrap();
     let (from, to) = (at("2026-06-01T00:00:00Z"), at("2026-07-01T00:00:00Z"));
     let csv = t.app.export_calendar(&t.operator, "da-marco", from, to, ExportFormat::Csv).await.unwrap();
-    assert!(csv.starts_with("date,time,time_zone,client,accounts,text,media,first_comment,labels,campaign,state\n"), "{csv}");
+    assert!(
+        csv.starts_with("date,time,time_zone,client,accounts,text,media,first_comment,labels,campaign,state\n"),
+        "{csv}"
+    );
     assert!(csv.contains("2026-06-20,12:30+02:00,Europe/Paris,da-marco,mastodon:@da-marco@m.test"), "{csv}");
 
     // The export is a valid import (into another installation with the same client), rows for rows.

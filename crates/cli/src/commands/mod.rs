@@ -5,6 +5,7 @@ mod clients;
 mod demo;
 mod demo_veille;
 mod feeds;
+mod posts;
 mod queries;
 mod serve;
 mod sources;
@@ -17,6 +18,11 @@ use crate::{config, runtime};
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// A check that found problems (its report is already printed); exit status 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Failed(pub String);
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let mut config = config::load(args.config.as_deref(), args.data.as_deref())?;
@@ -50,6 +56,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Reindex => sources::reindex(config).await,
         Command::Analyze => queries::analyze(&config),
         Command::Query(cmd) => queries::run(config, cmd).await,
+        Command::Lint { workspace, client, network } => posts::lint(&workspace, &client, network.as_deref()),
+        Command::Post(cmd) => posts::run(config, cmd).await,
+        Command::Calendar(cmd) => posts::calendar(config, cmd).await,
         Command::Config(ConfigCommand::Print) => {
             print!("{}", config::redacted(&config)?);
             Ok(())

@@ -9,6 +9,7 @@ mod backup;
 mod config;
 mod crash;
 mod feeds;
+mod posts;
 mod queries;
 mod serve;
 mod workspace;
