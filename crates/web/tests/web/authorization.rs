@@ -343,13 +343,11 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 Access::Public | Access::SignedIn | Access::SecondFactor => true,
                 // Reviews: the application asks ApprovePosts or ReviewPosts (by policy) to decide, and any of those
                 // or WritePosts to comment, which is what the matrix sends.
-                Access::Client(_) if spec.path.ends_with("/review") => [
-                    Action::WritePosts,
-                    Action::ReviewPosts,
-                    Action::ApprovePosts,
-                ]
-                .into_iter()
-                .any(|a| role_allows(*role, a)),
+                Access::Client(_) if spec.path.ends_with("/review") => {
+                    [Action::WritePosts, Action::ReviewPosts, Action::ApprovePosts]
+                        .into_iter()
+                        .any(|a| role_allows(*role, a))
+                }
                 Access::Global(action) | Access::Client(action) => role_allows(*role, action),
             };
             if allowed {
