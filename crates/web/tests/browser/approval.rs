@@ -19,12 +19,13 @@ use crate::harness::Harness;
 const SLUG: &str = "musee-lumiere";
 const NAME: &str = "Musée Lumière";
 
-/// Waits until the browser is on a page whose path starts with `prefix`, and returns the path.
+/// Waits until the browser is on the page of a post (`prefix` then its id), and returns the path.
 async fn wait_for_prefix(h: &Harness, prefix: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let path = h.path().await;
-        if path.starts_with(prefix) && h.js("return document.readyState === 'complete';").await == true {
+        let id = path.strip_prefix(prefix).is_some_and(|rest| rest.parse::<i64>().is_ok());
+        if id && h.js("return document.readyState === 'complete';").await == true {
             return path;
         }
         assert!(Instant::now() < deadline, "expected a page under {prefix}, still on {path}");
@@ -114,5 +115,57 @@ async fn the_client_approves_and_rejects_from_a_signed_link_without_an_account()
     let reason = h.text("[data-testid=rejection]").await;
     assert!(reason.contains("Le samedi plutôt, merci"), "the rejection is highlighted: {reason}");
     assert!(h.source().await.contains("Claire Dubois"), "with who said it");
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dragging_a_post_to_another_day_keeps_its_wall_clock_time_and_to_the_ideas_unplans_it() {
+    let Some(h) = Harness::start().await else {
+        return;
+    };
+    let operator = Actor::operator();
+    let client = h.client(SLUG, NAME, "#7c3aed").await;
+    let profile =
+        AccountProfile { network: Network::Bluesky, handle: "musee.bsky.social".into(), display_name: NAME.into() };
+    let account: AccountId =
+        h.app.add_account(&operator, SLUG, profile, Some("token-abcdefghijklmnop".into())).await.expect("account");
+    h.user("cm@agence.fr", Role::CommunityManager, &[client]).await;
+    let content = PostContent {
+        text: "Visite guidée".into(),
+        targets: vec![Target { account_id: account, text: None, media: None }],
+        ..PostContent::default()
+    };
+    // 2030-03-29 12:30 in Paris is winter time (CET); that Sunday is summer time (from 02:00).
+    let planned_at = Some("2030-03-29T11:30:00Z".parse().expect("an instant"));
+    let id = h.app.create_post(&operator, SLUG, PostInput { content, planned_at, campaign: None }).await.expect("post");
+
+    h.sign_in("cm@agence.fr", "/").await;
+    let page = format!("/c/{SLUG}/calendar");
+    h.goto(&format!("{page}?view=month&date=2030-03-01")).await;
+    let drag = |target: &str| {
+        format!(
+            "window.__filrouge_old_page = true; \
+             const chip = document.querySelector('a.chip[data-move]'); const cell = document.querySelector(\"{target}\"); \
+             const dt = new DataTransfer(); \
+             chip.dispatchEvent(new DragEvent('dragstart', {{bubbles: true, dataTransfer: dt}})); \
+             cell.dispatchEvent(new DragEvent('dragover', {{bubbles: true, cancelable: true, dataTransfer: dt}})); \
+             cell.dispatchEvent(new DragEvent('drop', {{bubbles: true, cancelable: true, dataTransfer: dt}})); return null;"
+        )
+    };
+    h.js(&drag("li.day[data-drop-date='2030-03-31']")).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let moved = "2030-03-31T10:30:00Z".parse().expect("an instant");
+    while h.app.post(&operator, SLUG, id).await.expect("post").post.planned_at != Some(moved) {
+        assert!(Instant::now() < deadline, "the drop did not move the post to Sunday 12:30 CEST");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let cell = h.text("li.day[data-drop-date='2030-03-31']").await;
+    assert!(cell.contains("12:30 CEST"), "reloaded, at the same wall-clock time: {cell}");
+
+    h.js(&drag("section.backlog")).await;
+    while h.app.post(&operator, SLUG, id).await.expect("post").post.planned_at.is_some() {
+        assert!(Instant::now() < deadline, "the drop on the ideas did not unplan the post");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     h.finish().await;
 }
