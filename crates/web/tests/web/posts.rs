@@ -153,3 +153,42 @@ async fn a_post_moves_by_its_form_keeping_the_wall_clock_and_a_rejection_is_show
     assert!(rejection.contains("Trop long pour Bluesky"));
     assert!(page.contains("Brouillon") || page.contains("Draft"));
 }
+
+#[tokio::test]
+async fn a_signed_link_is_shown_once_and_an_unknown_or_revoked_one_is_not_found() {
+    let t = spawn_app().await;
+    let alpha = t.client("alpha", "Alpha Pizza", "#c0392b").await;
+    let mut charter = t
+        .app
+        .client(&Actor::operator(), "alpha", filrouge_domain::permission::Action::ViewClient)
+        .await
+        .unwrap()
+        .profile
+        .charter;
+    charter.approval = filrouge_domain::post::ApprovalPolicy::Client;
+    t.app.update_charter(&Actor::operator(), "alpha", charter).await.unwrap();
+    t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
+    let cm = t.browser("cm@agence.fr").await;
+
+    let made = cm.post("/c/alpha/review-links", &[("label", "Direction"), ("days", "7")]).await;
+    assert_eq!(made.status, StatusCode::OK);
+    let start = made.body.find("/r/").expect("the address is shown once") + "/r/".len();
+    let token: String =
+        made.body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    assert!(!cm.get("/c/alpha/calendar").await.body.contains(&token), "and never again");
+
+    let anonymous = t.anonymous();
+    let page = anonymous.get(&format!("/r/{token}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Alpha Pizza"));
+    assert!(page.headers.get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("filrouge_csrf=")));
+    assert_eq!(anonymous.get("/r/not-a-token").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        cm.post("/c/alpha/review-links", &[("label", "Trop long"), ("days", "91")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let id = t.app.review_links(&Actor::operator(), "alpha").await.unwrap()[0].id;
+    assert_eq!(cm.post(&format!("/c/alpha/review-links/{id}/delete"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.get(&format!("/r/{token}")).await.status, StatusCode::NOT_FOUND, "revoked");
+}
