@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod auth;
 pub mod calendar;
+pub mod calendar_views;
 pub mod clients;
 pub mod config;
 mod error;

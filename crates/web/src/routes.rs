@@ -11,8 +11,8 @@ use axum::Router;
 use filrouge_domain::permission::Action;
 
 use crate::pages::{
-    accounts, auth, clients, competitors, journal, members, mentions, notifications, profile, queries, settings,
-    sources, statics, users,
+    accounts, auth, calendar, clients, competitors, journal, members, mentions, notifications, posts, profile, queries,
+    review, settings, sources, statics, users,
 };
 use crate::WebState;
 
@@ -52,7 +52,11 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::GET, "/healthz", Public), get(statics::healthz)),
         (spec(Method::GET, "/static/style.css", Public), get(statics::stylesheet)),
         (spec(Method::GET, "/static/htmx-2.0.11.min.js", Public), get(statics::htmx)),
+        (spec(Method::GET, "/static/calendar.js", Public), get(statics::calendar_js)),
         (spec(Method::GET, "/feeds/q/{token}", Public), get(queries::atom)),
+        (spec(Method::GET, "/r/{token}", Public), get(review::page)),
+        (spec(Method::POST, "/r/{token}/posts/{id}", Public), post(review::decide)),
+        (spec(Method::GET, "/calendar", SignedIn), get(calendar::all)),
         (spec(Method::GET, "/notifications", SignedIn), get(notifications::page)),
         (spec(Method::POST, "/notifications/seen", SignedIn), post(notifications::seen)),
         (spec(Method::GET, "/login", Public), get(auth::login_page)),
@@ -64,6 +68,25 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::POST, "/clients", Global(CreateClient)), post(clients::create)),
         (spec(Method::GET, "/c/{slug}", Client(ViewClient)), get(clients::home)),
         (spec(Method::POST, "/c/{slug}/archive", Client(ArchiveClient)), post(clients::archive)),
+        (spec(Method::GET, "/c/{slug}/calendar", Client(ViewCalendar)), get(calendar::page)),
+        (spec(Method::POST, "/c/{slug}/review-links", Client(WritePosts)), post(calendar::create_link)),
+        (spec(Method::POST, "/c/{slug}/review-links/{id}/delete", Client(WritePosts)), post(calendar::revoke_link)),
+        (spec(Method::POST, "/c/{slug}/accounts/{id}/slots", Client(WritePosts)), post(calendar::set_slots)),
+        (spec(Method::GET, "/c/{slug}/posts/new", Client(WritePosts)), get(posts::new_page)),
+        (spec(Method::POST, "/c/{slug}/posts", Client(WritePosts)), post(posts::create)),
+        (spec(Method::POST, "/c/{slug}/posts/lint", Client(WritePosts)), post(posts::lint)),
+        (spec(Method::GET, "/c/{slug}/posts/{id}", Client(ViewCalendar)), get(posts::detail)),
+        (spec(Method::POST, "/c/{slug}/posts/{id}", Client(WritePosts)), post(posts::edit)),
+        (spec(Method::GET, "/c/{slug}/posts/{id}/edit", Client(WritePosts)), get(posts::edit_page)),
+        (spec(Method::POST, "/c/{slug}/posts/{id}/move", Client(WritePosts)), post(posts::move_post)),
+        (spec(Method::POST, "/c/{slug}/posts/{id}/schedule", Client(WritePosts)), post(posts::schedule)),
+        (spec(Method::POST, "/c/{slug}/posts/{id}/unschedule", Client(WritePosts)), post(posts::unschedule)),
+        (spec(Method::POST, "/c/{slug}/posts/{id}/submit", Client(WritePosts)), post(posts::submit)),
+        (spec(Method::POST, "/c/{slug}/posts/{id}/queue", Client(WritePosts)), post(posts::queue)),
+        (spec(Method::POST, "/c/{slug}/posts/{id}/delete", Client(WritePosts)), post(posts::delete)),
+        // Approving needs ApprovePosts or ReviewPosts by the client's policy, commenting any of those or WritePosts:
+        // the application decides; the table says the least, seeing the calendar.
+        (spec(Method::POST, "/c/{slug}/posts/{id}/review", Client(ViewCalendar)), post(posts::review)),
         (spec(Method::GET, "/c/{slug}/settings", Client(ViewClientSettings)), get(settings::page)),
         (spec(Method::POST, "/c/{slug}/settings/identity", Client(EditClientSettings)), post(settings::identity)),
         (spec(Method::POST, "/c/{slug}/settings/brief", Client(EditClientSettings)), post(settings::brief)),

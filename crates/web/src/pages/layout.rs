@@ -13,6 +13,7 @@ use crate::i18n::Texts;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Home,
+    Calendar,
     Settings,
     Accounts,
     Competitors,
@@ -27,6 +28,7 @@ impl Section {
     pub fn suffix(self) -> &'static str {
         match self {
             Section::Home => "",
+            Section::Calendar => "/calendar",
             Section::Settings => "/settings",
             Section::Accounts => "/accounts",
             Section::Competitors => "/competitors",
@@ -41,6 +43,7 @@ impl Section {
     fn needs(self) -> Action {
         match self {
             Section::Home => Action::ViewClient,
+            Section::Calendar => Action::ViewCalendar,
             Section::Journal => Action::ViewJournal,
             Section::Mentions | Section::Queries | Section::Sources => Action::ViewMentions,
             _ => Action::ViewClientSettings,
@@ -50,6 +53,7 @@ impl Section {
     fn label(self, t: &Texts) -> &'static str {
         match self {
             Section::Home => t.overview,
+            Section::Calendar => t.calendar,
             Section::Settings => t.settings,
             Section::Accounts => t.accounts,
             Section::Competitors => t.competitors,
@@ -62,8 +66,9 @@ impl Section {
     }
 }
 
-const SECTIONS: [Section; 9] = [
+const SECTIONS: [Section; 10] = [
     Section::Home,
+    Section::Calendar,
     Section::Mentions,
     Section::Queries,
     Section::Sources,
@@ -116,7 +121,7 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang) {
-            (head(&title, section == Section::Queries))
+            (head(&title, matches!(section, Section::Queries | Section::Calendar)))
             body {
                 a.skip href="#main" { (t.skip_to_content) }
                 header.top style={ "--client:" (current_colour) } {
@@ -130,6 +135,7 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
                         }
                     }
                     nav.user aria-label=(t.menu) {
+                        a href="/calendar" { (t.calendar) }
                         a href="/notifications" { (t.notifications) }
                         @if shell.actor.may(Action::ViewUsers, None) { a href="/users" { (t.users) } }
                         a href="/profile" { (shell.actor.display()) }

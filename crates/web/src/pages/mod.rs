@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod calendar;
 pub mod clients;
 pub mod competitors;
 pub mod journal;
@@ -9,8 +10,10 @@ pub mod layout;
 pub mod members;
 pub mod mentions;
 pub mod notifications;
+pub mod posts;
 pub mod profile;
 pub mod queries;
+pub mod review;
 pub mod settings;
 pub mod sources;
 pub mod statics;

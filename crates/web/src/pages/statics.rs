@@ -1,4 +1,4 @@
-//! Health check, the stylesheet, the vendored script and the not-found page.
+//! Health check, the stylesheet, the scripts (vendored htmx, our calendar's) and the not-found page.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -33,6 +33,15 @@ pub async fn htmx() -> Response {
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
         include_str!("../../assets/vendor/htmx-2.0.11.min.js"),
+    )
+        .into_response()
+}
+
+/// The calendar's drag-and-drop script (ours, small; the page works without it).
+pub async fn calendar_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../assets/calendar.js"),
     )
         .into_response()
 }

@@ -14,5 +14,6 @@ mod harness;
 #[path = "../shared/seed.rs"]
 mod seed;
 
+mod approval;
 mod journeys;
 mod layout;

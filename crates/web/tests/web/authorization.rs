@@ -46,6 +46,11 @@ fn form_for(user_id: &str, email: &str) -> Vec<(&'static str, String)> {
         ("recipients", "".into()),
         ("active", "true".into()),
         ("up_to", "1".into()),
+        // Posts and reviews: a comment is the decision every role that works on posts may make.
+        ("decision", "comment".into()),
+        ("comment", "a matrix comment".into()),
+        ("label", "Matrix link".into()),
+        ("days", "7".into()),
     ]
 }
 
@@ -59,6 +64,7 @@ struct World {
     foreign_source: String,
     foreign_mention: String,
     foreign_query: String,
+    foreign_post: String,
 }
 
 async fn world() -> World {
@@ -76,6 +82,13 @@ async fn world() -> World {
     let foreign_query = t.app.create_query(&filrouge_app::Actor::operator(), "bravo", draft).await.unwrap().to_string();
     let (source, mentions) = t.mentions("bravo", &[(FOREIGN_MENTION, "<p>only for bravo</p>")]).await;
     let (foreign_source, foreign_mention) = (source.to_string(), mentions[0].to_string());
+    let foreign_post = post_of(&t, "bravo", foreign_account.parse().unwrap(), false).await;
+    // Alpha's posts are approved by the client, so that signed links and reviews have something to act on.
+    let operator = filrouge_app::Actor::operator();
+    let mut charter = t.app.client(&operator, "alpha", Action::ViewClient).await.unwrap().profile.charter;
+    charter.approval = filrouge_domain::post::ApprovalPolicy::Client;
+    t.app.update_charter(&operator, "alpha", charter).await.unwrap();
+    t.account("alpha", "alpha.main").await;
     t.user("owner@agence.fr", Role::Owner, &[]).await;
     t.user("manager@agence.fr", Role::Manager, &[alpha]).await;
     t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
@@ -100,7 +113,45 @@ async fn world() -> World {
         foreign_source,
         foreign_mention,
         foreign_query,
+        foreign_post,
     }
+}
+
+/// A post of `slug` on `account`, planned in ten days; sent for review when `submit` (visible to reviewers).
+async fn post_of(t: &TestApp, slug: &str, account: i64, submit: bool) -> String {
+    let operator = filrouge_app::Actor::operator();
+    let content = filrouge_domain::post::PostContent {
+        text: "Bonne semaine à tous".into(),
+        targets: vec![filrouge_domain::post::Target {
+            account_id: filrouge_domain::ids::AccountId(account),
+            text: None,
+            media: None,
+        }],
+        ..Default::default()
+    };
+    let planned_at = Some(t.app.now() + jiff::SignedDuration::from_hours(240));
+    let input = filrouge_app::posts::PostInput { content, planned_at, campaign: None };
+    let id = t.app.create_post(&operator, slug, input).await.unwrap();
+    if submit {
+        t.app.submit_post(&operator, slug, id, 1).await.unwrap();
+    }
+    id.to_string()
+}
+
+/// A fresh post of alpha, waiting for the client's review.
+async fn alpha_post(t: &TestApp) -> String {
+    let operator = filrouge_app::Actor::operator();
+    let accounts = t.app.accounts(&operator, "alpha").await.unwrap();
+    let account = accounts.iter().find(|a| a.account.profile.handle == "alpha.main").unwrap().account.id.0;
+    post_of(t, "alpha", account, true).await
+}
+
+/// A fresh signed review link of alpha: (id, token).
+async fn alpha_link(t: &TestApp) -> (String, String) {
+    let operator = filrouge_app::Actor::operator();
+    let (token, _) = t.app.create_review_link(&operator, "alpha", "Matrix", 7).await.unwrap();
+    let links = t.app.review_links(&operator, "alpha").await.unwrap();
+    (links.iter().map(|l| l.id).max().unwrap().to_string(), token)
 }
 
 /// A listening query of `slug` named `name`, by id.
@@ -127,6 +178,10 @@ fn id_kind(path: &str) -> &'static str {
         "mention"
     } else if path.contains("/queries/") {
         "query"
+    } else if path.contains("/posts/") {
+        "post"
+    } else if path.contains("/review-links/") {
+        "review_link"
     } else if path.contains("/users/") {
         "user"
     } else {
@@ -143,6 +198,7 @@ fn foreign_id(w: &World, path: &str) -> String {
         "source" => w.foreign_source.clone(),
         "mention" => w.foreign_mention.clone(),
         "query" => w.foreign_query.clone(),
+        "post" => w.foreign_post.clone(),
         _ => "0".into(),
     }
 }
@@ -164,6 +220,10 @@ async fn assert_foreign_objects_untouched(w: &World) {
         ..Default::default()
     };
     assert_eq!(w.t.app.mentions(&operator, "bravo", &starred).await.unwrap().total, 0, "no foreign mark");
+    let post = w.t.app.post(&operator, "bravo", filrouge_domain::ids::PostId(w.foreign_post.parse().unwrap())).await;
+    let post = post.expect("the foreign post is still there").post;
+    assert_eq!((post.version, post.content.text.as_str()), (1, "Bonne semaine à tous"), "and unchanged");
+    assert!(post.planned_at.is_some(), "and still planned");
 }
 
 async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str, email: &str) -> crate::helpers::Answer {
@@ -250,6 +310,8 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 "source" => w.t.mentions("alpha", &[]).await.0.to_string(),
                 "mention" => w.t.mentions("alpha", &[("Alpha news", "<p>news</p>")]).await.1[0].to_string(),
                 "query" if spec.path.contains("{id}") => query_of(&w.t, "alpha", &format!("Q{}", rand_suffix())).await,
+                "post" if spec.path.contains("{id}") => alpha_post(&w.t).await,
+                "review_link" => alpha_link(&w.t).await.0,
                 "account" => w.t.account("alpha", &format!("alpha{}.test", rand_suffix())).await.to_string(),
                 "member" | "user" => {
                     let alpha =
@@ -265,7 +327,10 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
             };
             let email = if id.contains('@') { id.clone() } else { format!("new{}@matrix.test", rand_suffix()) };
             let mut path = fill(&spec, "alpha", &id);
-            if path.contains("{token}") {
+            if path.starts_with("/r/") {
+                // A signed review link: its secret is the access.
+                path = path.replace("{token}", &alpha_link(&w.t).await.1);
+            } else if path.contains("{token}") {
                 // A private feed address: its secret is the access.
                 let q = query_of(&w.t, "alpha", &format!("F{}", rand_suffix())).await;
                 let q = filrouge_domain::ids::QueryId(q.parse().unwrap());
@@ -276,6 +341,13 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
             let what = format!("{role:?} {} {path}", spec.method);
             let allowed = match spec.access {
                 Access::Public | Access::SignedIn | Access::SecondFactor => true,
+                // Reviews: the application asks ApprovePosts or ReviewPosts (by policy) to decide, and any of those
+                // or WritePosts to comment, which is what the matrix sends.
+                Access::Client(_) if spec.path.ends_with("/review") => {
+                    [Action::WritePosts, Action::ReviewPosts, Action::ApprovePosts]
+                        .into_iter()
+                        .any(|a| role_allows(*role, a))
+                }
                 Access::Global(action) | Access::Client(action) => role_allows(*role, action),
             };
             if allowed {

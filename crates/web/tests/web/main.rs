@@ -9,4 +9,5 @@ mod seed;
 
 mod authorization;
 mod pages;
+mod posts;
 mod security;

@@ -56,6 +56,7 @@ async fn editing_the_charter_is_saved_journaled_and_refused_with_a_reason_when_w
         ("signature", "— Marco"),
         ("max_hashtags", "4"),
         ("emoji", "free"),
+        ("approval", "none"),
     ];
     let saved = browser.post("/c/alpha/settings/charter", &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
@@ -65,7 +66,13 @@ async fn editing_the_charter_is_saved_journaled_and_refused_with_a_reason_when_w
     assert!(page.contains("#pizza\n#Lyon"));
     assert!(page.contains("value=\"tu\" checked"));
 
-    let too_many = [("address", "tu"), ("required_hashtags", "a\nb\nc"), ("max_hashtags", "2"), ("emoji", "free")];
+    let too_many = [
+        ("address", "tu"),
+        ("required_hashtags", "a\nb\nc"),
+        ("max_hashtags", "2"),
+        ("emoji", "free"),
+        ("approval", "none"),
+    ];
     let refused = browser.post("/c/alpha/settings/charter", &too_many).await;
     assert_eq!(refused.status, StatusCode::SEE_OTHER);
     let reason = flash(&refused);
