@@ -24,6 +24,7 @@ pub mod mentions;
 pub mod polling;
 pub mod posts;
 pub mod queries;
+pub mod reminders;
 pub mod reviews;
 pub mod search_index;
 pub mod secrets;

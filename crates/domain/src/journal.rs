@@ -54,10 +54,11 @@ pub enum JournalAction {
     ReviewLinkCreated,
     ReviewLinkRevoked,
     MediaAdded,
+    ReviewReminded,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 43] = [
+    pub const ALL: [JournalAction; 44] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -101,6 +102,7 @@ impl JournalAction {
         Self::ReviewLinkCreated,
         Self::ReviewLinkRevoked,
         Self::MediaAdded,
+        Self::ReviewReminded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +150,7 @@ impl JournalAction {
             Self::ReviewLinkCreated => "review_link_created",
             Self::ReviewLinkRevoked => "review_link_revoked",
             Self::MediaAdded => "media_added",
+            Self::ReviewReminded => "review_reminded",
         }
     }
 

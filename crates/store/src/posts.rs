@@ -271,3 +271,36 @@ impl Tx {
         Ok(out)
     }
 }
+
+impl Tx {
+    /// Posts waiting for review whose time comes before `before` (and after `now`) and whose reviewers have not
+    /// been reminded for that time: (client, post, planned time).
+    pub async fn posts_to_remind(
+        &mut self,
+        now: Timestamp,
+        before: Timestamp,
+    ) -> Result<Vec<(ClientId, PostId, Timestamp)>> {
+        let sql = "SELECT client_id, id, planned_at FROM posts
+                   WHERE state = 'in_review' AND planned_at > $1 AND planned_at <= $2
+                     AND (reminded_for IS NULL OR reminded_for <> planned_at) ORDER BY planned_at, id";
+        let rows: Vec<(i64, i64, i64)> =
+            on_tx!(self, c => sqlx::query_as(sql).bind(millis(now)).bind(millis(before)).fetch_all(c).await)?;
+        rows.into_iter().map(|(c, p, at)| Ok((ClientId(c), PostId(p), timestamp(at)?))).collect()
+    }
+
+    /// Claims the reminder of a post for its planned time `at`; false when another process already did.
+    pub async fn claim_reminder(&mut self, post: PostId, at: Timestamp) -> Result<bool> {
+        let n = on_tx!(self, c => sqlx::query(
+            "UPDATE posts SET reminded_for = $2 WHERE id = $1 AND planned_at = $2
+             AND (reminded_for IS NULL OR reminded_for <> $2)")
+            .bind(post.0).bind(millis(at)).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Gives a claimed reminder back (its e-mail could not be sent): the next round tries again.
+    pub async fn release_reminder(&mut self, post: PostId) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE posts SET reminded_for = NULL WHERE id = $1")
+            .bind(post.0).execute(c).await.map(drop))?;
+        Ok(())
+    }
+}

@@ -313,3 +313,41 @@ async fn the_charter_blocks_scheduling_and_the_live_lint_names_the_client_a_draf
     let report = t.app.lint_post(&t.operator, "cabinet-lemoine", right.content).await.unwrap();
     assert!(!report.findings.iter().any(|f| f.code == FindingCode::WrongClient), "{:?}", report.findings);
 }
+
+#[tokio::test]
+async fn reviewers_are_reminded_once_a_day_before_a_post_still_waits() {
+    use filrouge_app::config::{AnalysisConfig, MailConfig, MailSecurity};
+    use filrouge_app::veille::Veille;
+    use filrouge_testkit::smtp::SmtpServer;
+    use std::time::Duration;
+    let Some(smtp) = SmtpServer::start().await else { return };
+    let t = TestApp::new().await;
+    let mail = MailConfig {
+        host: Some("127.0.0.1".into()),
+        port: smtp.port(),
+        security: MailSecurity::None,
+        from: "Fil Rouge <calendrier@agence.test>".into(),
+        ..MailConfig::default()
+    };
+    let app = t.app.clone().with_veille(Veille::new(&AnalysisConfig::default(), &mail, "https://filrouge.agence.test").unwrap());
+    let acc = client_with_account(&t, "musee", ApprovalPolicy::Client).await;
+    let client = t.app.client(&t.operator, "musee", filrouge_domain::permission::Action::ViewClient).await.unwrap();
+    t.user("conservateur@musee.test", Role::ClientReviewer, &[client.id]).await;
+    t.user("camille@agence.test", Role::CommunityManager, &[client.id]).await;
+    // Planned in two days: no reminder yet; a day before: one, to the reviewer only.
+    let id = app.create_post(&t.operator, "musee", input("Nocturne", acc, Some("2026-06-17T17:00:00Z"))).await.unwrap();
+    app.submit_post(&t.operator, "musee", id, 1).await.unwrap();
+    assert_eq!(app.remind_reviewers().await.unwrap(), 0);
+    t.set_time("2026-06-16T18:00:00Z");
+    assert_eq!(app.remind_reviewers().await.unwrap(), 1);
+    assert_eq!(app.remind_reviewers().await.unwrap(), 0, "once per planned time");
+    let mails = smtp.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 1);
+    let to = mails[0].header("To").unwrap();
+    assert!(to.contains("conservateur@musee.test") && !to.contains("camille"), "{to}");
+    assert!(mails[0].raw.contains("https://filrouge.agence.test/c/musee/posts/"), "the post's page is linked");
+    assert!(t.journal("musee").await.iter().any(|e| e.action == JournalAction::ReviewReminded));
+    // Moved to another time: reminded again for that time.
+    app.move_post(&t.operator, "musee", id, 2, Some(at("2026-06-17T09:00:00Z"))).await.unwrap();
+    assert_eq!(app.remind_reviewers().await.unwrap(), 1);
+}

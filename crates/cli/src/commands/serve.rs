@@ -152,7 +152,7 @@ async fn streams(app: App, mut stop: watch::Receiver<bool>) {
 }
 
 /// Alerts: the mailer wakes when this process commits alerts (and every second, for the other
-/// processes' ones); digests are looked at every 30 seconds.
+/// processes' ones); digests and review reminders are looked at every 30 seconds.
 async fn alerts(app: App, mut stop: watch::Receiver<bool>) {
     let mut digest_tick = tokio::time::interval(Duration::from_secs(30));
     loop {
@@ -168,6 +168,11 @@ async fn alerts(app: App, mut stop: watch::Receiver<bool>) {
             _ = digest_tick.tick() => {
                 if let Err(e) = app.schedule_digests().await {
                     tracing::warn!(error = %e, "digest scheduling failed");
+                }
+                match app.remind_reviewers().await {
+                    Ok(n) if n > 0 => tracing::info!(reminders = n, "review reminders sent"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "review reminders failed"),
                 }
             }
             changed = stop.changed() => {
