@@ -329,7 +329,10 @@ async fn reviewers_are_reminded_once_a_day_before_a_post_still_waits() {
         from: "Fil Rouge <calendrier@agence.test>".into(),
         ..MailConfig::default()
     };
-    let app = t.app.clone().with_veille(Veille::new(&AnalysisConfig::default(), &mail, "https://filrouge.agence.test").unwrap());
+    let app = t
+        .app
+        .clone()
+        .with_veille(Veille::new(&AnalysisConfig::default(), &mail, "https://filrouge.agence.test").unwrap());
     let acc = client_with_account(&t, "musee", ApprovalPolicy::Client).await;
     let client = t.app.client(&t.operator, "musee", filrouge_domain::permission::Action::ViewClient).await.unwrap();
     t.user("conservateur@musee.test", Role::ClientReviewer, &[client.id]).await;

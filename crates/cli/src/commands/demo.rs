@@ -328,6 +328,7 @@ pub async fn seed(app: &App) -> anyhow::Result<bool> {
     }
     bar.finish_and_clear();
     seed_veille(app, &operator).await?;
+    super::demo_posts::seed_posts(app, &operator).await?;
     Ok(true)
 }
 

@@ -3,6 +3,7 @@
 mod backup;
 mod clients;
 mod demo;
+mod demo_posts;
 mod demo_veille;
 mod feeds;
 mod posts;
