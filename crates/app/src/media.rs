@@ -124,3 +124,86 @@ async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn human(bytes: usize) -> String {
     filrouge_compose::human_bytes(u64::try_from(bytes).unwrap_or(u64::MAX))
 }
+
+/// A file of the library as the composer lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaItem {
+    pub id: MediaId,
+    pub file_name: String,
+    pub facts: MediaFacts,
+}
+
+impl App {
+    /// A file's type and bytes, to show it (the client's files only).
+    pub async fn media_bytes(&self, actor: &Actor, slug: &str, id: MediaId) -> Result<(String, Vec<u8>)> {
+        let dir = self.media_dir.clone().ok_or(AppError::NotFound)?;
+        let mut tx = self.store.read().await?;
+        let client = client_for(&mut tx, actor, slug, Action::ViewCalendar).await?;
+        let record = tx.media_of(client.id, &[id]).await?.pop().ok_or(AppError::NotFound)?;
+        let bytes = tokio::fs::read(media_path(&dir, &record.sha256)).await.map_err(|_| AppError::NotFound)?;
+        Ok((record.facts.mime, bytes))
+    }
+
+    /// The facts of some files of the client's library (unknown ids are left out).
+    pub async fn media_items(&self, actor: &Actor, slug: &str, ids: &[MediaId]) -> Result<Vec<MediaItem>> {
+        let mut tx = self.store.read().await?;
+        let client = client_for(&mut tx, actor, slug, Action::ViewCalendar).await?;
+        Ok(tx
+            .media_of(client.id, ids)
+            .await?
+            .into_iter()
+            .map(|r| MediaItem { id: r.id, file_name: r.file_name, facts: r.facts })
+            .collect())
+    }
+
+    /// A copy of an image shrunk (and re-encoded as JPEG) to fit `network`'s limits, added to the library; the same
+    /// id when it already fits. GIFs and videos are never converted.
+    pub async fn fit_media(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        id: MediaId,
+        network: filrouge_domain::account::Network,
+    ) -> Result<MediaId> {
+        let (_, bytes) = {
+            let mut tx = self.store.read().await?;
+            client_for(&mut tx, actor, slug, Action::WritePosts).await?;
+            drop(tx);
+            self.media_bytes(actor, slug, id).await?
+        };
+        let limits = filrouge_compose::NetworkLimits::of(network);
+        let fitted = tokio::task::spawn_blocking(move || filrouge_compose::fit_image(&bytes, &limits))
+            .await
+            .map_err(|e| AppError::Remote(format!("resizing failed: {e}")))?
+            .map_err(|e| AppError::Invalid(Invalid::new("media", e.to_string())))?;
+        match fitted {
+            None => Ok(id),
+            Some(bytes) => {
+                let name = format!("{}-{}.jpg", network.as_str(), id);
+                self.add_media(actor, slug, &name, bytes).await
+            }
+        }
+    }
+
+    /// The card a link shows (title, description, image), read from the page's Open Graph tags through the
+    /// guarded client: no internal addresses, bounded size and time. `None` when the page has no title.
+    pub async fn link_card(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        address: &str,
+    ) -> Result<Option<filrouge_compose::LinkCard>> {
+        self.client(actor, slug, Action::WritePosts).await?;
+        let url = url::Url::parse(address.trim())
+            .map_err(|e| AppError::Invalid(Invalid::new("link", format!("'{address}': {e}"))))?;
+        let http = self.listening.http.as_ref().ok_or_else(|| AppError::Remote("no HTTP client".into()))?;
+        let mut settings = self.listening.settings.clone();
+        settings.max_body_bytes = settings.max_body_bytes.min(2 * 1024 * 1024);
+        let outcome = filrouge_listen::fetch::fetch(http, &settings, &url, &Default::default())
+            .await
+            .map_err(|e| AppError::Remote(format!("{address}: {e}")))?;
+        let Some(fetched) = outcome.fetched else { return Ok(None) };
+        let html = String::from_utf8_lossy(&fetched.body).into_owned();
+        Ok(filrouge_compose::open_graph(&html, fetched.final_url.as_str()))
+    }
+}

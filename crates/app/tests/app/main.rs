@@ -20,6 +20,8 @@ mod journal;
 #[cfg(test)]
 mod listening;
 #[cfg(test)]
+mod media;
+#[cfg(test)]
 mod permissions;
 #[cfg(test)]
 mod posts;
