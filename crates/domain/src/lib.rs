@@ -15,6 +15,7 @@ pub mod media;
 pub mod mention;
 pub mod permission;
 pub mod post;
+pub mod publishing;
 pub mod schedule;
 pub mod slot;
 pub mod source;

@@ -5,6 +5,7 @@ pub mod bluesky;
 pub mod error;
 pub mod mastodon;
 pub mod post;
+pub mod publish;
 
 pub use error::NetworkError;
 pub use post::{FoundPost, Page, SocialNetwork};
