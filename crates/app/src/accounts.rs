@@ -12,7 +12,7 @@ use crate::error::{AppError, Result};
 use crate::secrets::hint;
 use crate::App;
 
-const ACCOUNT_PURPOSE: &str = "account";
+pub(crate) const ACCOUNT_PURPOSE: &str = "account";
 
 /// An account with what may be shown of its credentials.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +111,18 @@ impl App {
             new_status = s;
         }
         tx.update_account(client.id, id, &profile, new_status, secret).await?;
+        if new_status == AccountStatus::Connected && account.status != AccountStatus::Connected {
+            let released = tx.release_account(id, now).await?;
+            tx.append_journal(&account_entry(
+                actor,
+                now,
+                client.id,
+                id,
+                JournalAction::AccountReconnected,
+                format!("{} reconnected; {released} held post(s) back in the queue", profile.handle),
+            ))
+            .await?;
+        }
         if secret != account.credentials {
             if let Some(old) = account.credentials {
                 tx.delete_secret(old).await?;

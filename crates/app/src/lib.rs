@@ -23,6 +23,7 @@ pub mod media;
 pub mod mentions;
 pub mod polling;
 pub mod posts;
+pub mod publishing;
 pub mod queries;
 pub mod reminders;
 pub mod reviews;
@@ -56,6 +57,9 @@ pub struct App {
     pub(crate) guards: Arc<guards::GuardTools>,
     /// Where media files are stored (`DATA/media`); `None`: media cannot be added.
     pub(crate) media_dir: Option<std::path::PathBuf>,
+    pub(crate) publishing: Arc<publishing::PublishSettings>,
+    /// Builds the publisher of an account; `None`: this process does not publish.
+    pub(crate) publishers: Option<publishing::Factory>,
 }
 
 impl App {
@@ -68,7 +72,8 @@ impl App {
         let listening = Arc::new(listening::Listening::new(&config::ListenConfig::default(), None));
         let veille = Arc::new(veille::Veille::defaults());
         let guards = Arc::new(guards::GuardTools::default());
-        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille, guards, media_dir: None }
+        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille, guards, media_dir: None,
+            publishing: Arc::new(publishing::PublishSettings::default()), publishers: None }
     }
 
     /// The same application with this analysis, these queries' mailer and this public address.
@@ -82,6 +87,18 @@ impl App {
     #[must_use]
     pub fn with_media_dir(mut self, dir: std::path::PathBuf) -> Self {
         self.media_dir = Some(dir);
+        self
+    }
+
+    /// The same application publishing with these settings through these publishers.
+    #[must_use]
+    pub fn with_publishing(
+        mut self,
+        settings: publishing::PublishSettings,
+        publishers: Arc<dyn publishing::PublisherFactory>,
+    ) -> Self {
+        self.publishing = Arc::new(settings);
+        self.publishers = Some(publishers);
         self
     }
 

@@ -163,6 +163,7 @@ impl App {
             self.check_time(state, input.planned_at, now)?;
             tx.move_post(client.id, id, version + 1, input.planned_at, state, now).await?;
         }
+        self.sync_queue(&mut tx, client.id, id).await?;
         let mut summary = format!("Post edited: {}", filrouge_domain::post::headline(&content.text));
         if state != post.state {
             summary.push_str(&format!(" ({} → {})", post.state.as_str(), state.as_str()));
@@ -210,6 +211,7 @@ impl App {
         if !tx.move_post(client.id, id, version, planned_at, state, now).await? {
             return Err(stale());
         }
+        self.sync_queue(&mut tx, client.id, id).await?;
         let from = post.planned_at.map_or_else(|| "backlog".to_owned(), |t| self.local(&client, t));
         let to = planned_at.map_or_else(|| "backlog".to_owned(), |t| self.local(&client, t));
         let summary = format!("Post moved from {from} to {to}: {}", post.headline());
@@ -233,6 +235,7 @@ impl App {
         if !tx.set_post_state(client.id, id, version, state, None, now).await? {
             return Err(stale());
         }
+        self.sync_queue(&mut tx, client.id, id).await?;
         let at = post.planned_at.map(|t| self.local(&client, t)).unwrap_or_default();
         let summary = format!("Post scheduled for {at}: {}", post.headline());
         tx.append_journal(&post_entry(actor, now, client.id, id, JournalAction::PostScheduled, summary)).await?;
@@ -250,6 +253,7 @@ impl App {
         if !tx.set_post_state(client.id, id, version, state, None, now).await? {
             return Err(stale());
         }
+        self.sync_queue(&mut tx, client.id, id).await?;
         let summary = format!("Post unscheduled: {}", post.headline());
         tx.append_journal(&post_entry(actor, now, client.id, id, JournalAction::PostUnscheduled, summary)).await?;
         tx.commit().await?;

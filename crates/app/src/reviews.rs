@@ -185,6 +185,9 @@ impl App {
         {
             return Err(stale());
         }
+        if decision != Decision::Comment {
+            self.sync_queue(tx, client.id, post.id).await?;
+        }
         let (user, author) = match &reviewer {
             Reviewer::User(actor) => (actor.user_id(), actor.display()),
             Reviewer::Link { name, .. } => (None, (*name).to_owned()),

@@ -88,6 +88,7 @@ impl App {
         if !tx.move_post(client.id, id, version, Some(at), state, now).await? {
             return Err(stale());
         }
+        self.sync_queue(&mut tx, client.id, id).await?;
         let summary = format!("Post queued in the next free slot, {}: {}", self.local(&client, at), post.headline());
         tx.append_journal(&post_entry(actor, now, client.id, id, JournalAction::PostMoved, summary)).await?;
         tx.commit().await?;

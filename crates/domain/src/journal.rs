@@ -55,10 +55,16 @@ pub enum JournalAction {
     ReviewLinkRevoked,
     MediaAdded,
     ReviewReminded,
+    PostPublished,
+    PostFailed,
+    AccountNeedsReconnection,
+    AccountReconnected,
+    PublishingPaused,
+    PublishingResumed,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 44] = [
+    pub const ALL: [JournalAction; 50] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -103,6 +109,12 @@ impl JournalAction {
         Self::ReviewLinkRevoked,
         Self::MediaAdded,
         Self::ReviewReminded,
+        Self::PostPublished,
+        Self::PostFailed,
+        Self::AccountNeedsReconnection,
+        Self::AccountReconnected,
+        Self::PublishingPaused,
+        Self::PublishingResumed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -151,6 +163,12 @@ impl JournalAction {
             Self::ReviewLinkRevoked => "review_link_revoked",
             Self::MediaAdded => "media_added",
             Self::ReviewReminded => "review_reminded",
+            Self::PostPublished => "post_published",
+            Self::PostFailed => "post_failed",
+            Self::AccountNeedsReconnection => "account_needs_reconnection",
+            Self::AccountReconnected => "account_reconnected",
+            Self::PublishingPaused => "publishing_paused",
+            Self::PublishingResumed => "publishing_resumed",
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod analysis;
 pub mod client;
+pub mod connection;
 pub mod clock;
 pub mod ids;
 pub mod journal;

@@ -1,0 +1,83 @@
+//! How an account is connected: what its sealed credentials hold (the instance and token on Mastodon; the PDS,
+//! identifier and app password on Bluesky). Serialised as JSON inside the encrypted secret; never printed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Invalid;
+
+/// The credentials of one connected account.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Connection {
+    Mastodon {
+        /// `https://mastodon.example`
+        instance: String,
+        token: String,
+    },
+    Bluesky {
+        /// The account's PDS (`https://bsky.social`).
+        service: String,
+        /// Handle or e-mail.
+        identifier: String,
+        /// An app password.
+        password: String,
+    },
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Mastodon { instance, .. } => f.debug_struct("Mastodon").field("instance", instance).finish_non_exhaustive(),
+            Self::Bluesky { service, identifier, .. } => {
+                f.debug_struct("Bluesky").field("service", service).field("identifier", identifier).finish_non_exhaustive()
+            }
+        }
+    }
+}
+
+impl Connection {
+    /// Reads sealed credentials: the JSON form, or a bare token (a Mastodon token on the instance of the handle
+    /// `@user@instance`; a Bluesky app password for the handle on bsky.social) as accounts added before it stored.
+    pub fn parse(secret: &str, network: crate::account::Network, handle: &str) -> Result<Self, Invalid> {
+        let secret = secret.trim();
+        if secret.starts_with('{') {
+            return serde_json::from_str(secret).map_err(|e| Invalid::new("credentials", format!("unreadable: {e}")));
+        }
+        match network {
+            crate::account::Network::Mastodon => {
+                let host = handle.trim_start_matches('@').split_once('@').map(|(_, h)| h).unwrap_or_default();
+                if host.is_empty() {
+                    return Err(Invalid::new("credentials", "a Mastodon token needs a handle like @user@instance"));
+                }
+                Ok(Self::Mastodon { instance: format!("https://{host}"), token: secret.to_owned() })
+            }
+            crate::account::Network::Bluesky => Ok(Self::Bluesky {
+                service: "https://bsky.social".to_owned(),
+                identifier: handle.trim_start_matches('@').to_owned(),
+                password: secret.to_owned(),
+            }),
+            other => Err(Invalid::new("credentials", format!("publishing to {} is not available yet", other.label()))),
+        }
+    }
+
+    pub fn to_secret(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Network;
+
+    #[test]
+    fn json_and_bare_tokens_are_read_and_debug_hides_secrets() {
+        let c = Connection::Mastodon { instance: "https://m.test".into(), token: "s3cr3t".into() };
+        assert_eq!(Connection::parse(&c.to_secret(), Network::Mastodon, "@a@m.test").unwrap(), c);
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        let bare = Connection::parse("tok", Network::Mastodon, "@ada@social.test").unwrap();
+        assert_eq!(bare, Connection::Mastodon { instance: "https://social.test".into(), token: "tok".into() });
+        assert!(Connection::parse("tok", Network::Mastodon, "ada").is_err());
+        assert!(Connection::parse("tok", Network::Linkedin, "x").is_err());
+    }
+}
