@@ -25,6 +25,7 @@ pub mod polling;
 pub mod posts;
 pub mod publishing;
 pub mod queries;
+pub mod queue;
 pub mod reminders;
 pub mod reviews;
 pub mod search_index;
@@ -72,8 +73,18 @@ impl App {
         let listening = Arc::new(listening::Listening::new(&config::ListenConfig::default(), None));
         let veille = Arc::new(veille::Veille::defaults());
         let guards = Arc::new(guards::GuardTools::default());
-        Self { store, clock, secrets, settings: Arc::new(settings), listening, veille, guards, media_dir: None,
-            publishing: Arc::new(publishing::PublishSettings::default()), publishers: None }
+        Self {
+            store,
+            clock,
+            secrets,
+            settings: Arc::new(settings),
+            listening,
+            veille,
+            guards,
+            media_dir: None,
+            publishing: Arc::new(publishing::PublishSettings::default()),
+            publishers: None,
+        }
     }
 
     /// The same application with this analysis, these queries' mailer and this public address.

@@ -145,7 +145,11 @@ impl App {
     }
 
     /// A file's type and bytes for the publishing engine (no actor: workers only).
-    pub(crate) async fn media_file(&self, client: filrouge_domain::ids::ClientId, id: MediaId) -> Result<(String, Vec<u8>)> {
+    pub(crate) async fn media_file(
+        &self,
+        client: filrouge_domain::ids::ClientId,
+        id: MediaId,
+    ) -> Result<(String, Vec<u8>)> {
         let dir = self.media_dir.clone().ok_or(AppError::NotFound)?;
         let record = self.store.read().await?.media_of(client, &[id]).await?.pop().ok_or(AppError::NotFound)?;
         let bytes = tokio::fs::read(media_path(&dir, &record.sha256)).await.map_err(|_| AppError::NotFound)?;

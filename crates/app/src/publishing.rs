@@ -81,9 +81,9 @@ enum Finish {
 fn classify(e: PublishError) -> CallOutcome {
     match e {
         PublishError::Transient(m) => CallOutcome::Transient(m),
-        PublishError::RateLimited { retry_after } => CallOutcome::RateLimited {
-            retry_after: retry_after.and_then(|d| SignedDuration::try_from(d).ok()),
-        },
+        PublishError::RateLimited { retry_after } => {
+            CallOutcome::RateLimited { retry_after: retry_after.and_then(|d| SignedDuration::try_from(d).ok()) }
+        }
         PublishError::Permanent(m) => CallOutcome::Permanent(m),
         PublishError::NeedsReconnection(m) => CallOutcome::NeedsReconnection(m),
         PublishError::Unknown(m) => CallOutcome::Unknown(m),
@@ -158,16 +158,15 @@ impl App {
         }
         tx.commit().await?;
         let mut report = PublishReport { claimed: claimed.len(), ..PublishReport::default() };
-        let results = futures_util::future::join_all(
-            claimed.chunks(settings.concurrency.max(1)).map(|chunk| async move {
+        let results =
+            futures_util::future::join_all(claimed.chunks(settings.concurrency.max(1)).map(|chunk| async move {
                 let mut out = Vec::new();
                 for d in chunk {
                     out.push((d.clone(), self.attempt(d).await));
                 }
                 out
-            }),
-        )
-        .await;
+            }))
+            .await;
         for (delivery, finish) in results.into_iter().flatten() {
             match &finish {
                 Ok(Finish::Done { .. }) => report.published += 1,
@@ -199,11 +198,14 @@ impl App {
             };
             let sealed = tx.secret(secret_id).await?.ok_or(AppError::NotFound)?;
             let plain = self.secrets.open(crate::accounts::ACCOUNT_PURPOSE, &sealed.sealed)?;
-            let connection =
-                match Connection::parse(&String::from_utf8_lossy(&plain), account.profile.network, &account.profile.handle) {
-                    Ok(c) => c,
-                    Err(e) => return Ok(Finish::Hold(e.to_string())),
-                };
+            let connection = match Connection::parse(
+                &String::from_utf8_lossy(&plain),
+                account.profile.network,
+                &account.profile.handle,
+            ) {
+                Ok(c) => c,
+                Err(e) => return Ok(Finish::Hold(e.to_string())),
+            };
             let media = self.attachments(&mut tx, d.client_id, &post.content).await?;
             (client, post, account, connection, media)
         };
@@ -306,7 +308,8 @@ impl App {
             }
             Finish::Hold(reason) => {
                 let n = tx.hold_account(d.account_id, reason, now).await?;
-                let summary = format!("{handle} needs reconnection ({reason}); {n} post(s) held until it is reconnected");
+                let summary =
+                    format!("{handle} needs reconnection ({reason}); {n} post(s) held until it is reconnected");
                 (true, Some((JournalAction::AccountNeedsReconnection, summary)))
             }
         };
@@ -357,7 +360,13 @@ impl App {
         let Ok(users) = tx.users_of_client(client).await else { return };
         let to: Vec<_> = users
             .into_iter()
-            .filter(|u| !u.disabled && matches!(u.role, filrouge_domain::user::Role::CommunityManager | filrouge_domain::user::Role::Manager))
+            .filter(|u| {
+                !u.disabled
+                    && matches!(
+                        u.role,
+                        filrouge_domain::user::Role::CommunityManager | filrouge_domain::user::Role::Manager
+                    )
+            })
             .map(|u| u.email)
             .collect();
         if to.is_empty() {

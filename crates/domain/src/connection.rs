@@ -27,10 +27,14 @@ pub enum Connection {
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Mastodon { instance, .. } => f.debug_struct("Mastodon").field("instance", instance).finish_non_exhaustive(),
-            Self::Bluesky { service, identifier, .. } => {
-                f.debug_struct("Bluesky").field("service", service).field("identifier", identifier).finish_non_exhaustive()
+            Self::Mastodon { instance, .. } => {
+                f.debug_struct("Mastodon").field("instance", instance).finish_non_exhaustive()
             }
+            Self::Bluesky { service, identifier, .. } => f
+                .debug_struct("Bluesky")
+                .field("service", service)
+                .field("identifier", identifier)
+                .finish_non_exhaustive(),
         }
     }
 }

@@ -4,8 +4,8 @@
 pub mod account;
 pub mod analysis;
 pub mod client;
-pub mod connection;
 pub mod clock;
+pub mod connection;
 pub mod ids;
 pub mod journal;
 pub mod lint;

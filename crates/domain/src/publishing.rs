@@ -78,9 +78,9 @@ pub enum NextStep {
 /// After this many attempts a transient problem becomes a failure shown to people.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-/// The wait before attempt `attempt + 1`: 30 s, 1, 2, 4… minutes, at most 30 minutes.
+/// The wait after attempt `attempt` (1 for the first): 30 s, 1, 2, 4… minutes, at most 30 minutes.
 pub fn backoff(attempt: u32) -> SignedDuration {
-    let secs = 30_i64.saturating_mul(1_i64 << attempt.min(6));
+    let secs = 30_i64.saturating_mul(1_i64 << attempt.saturating_sub(1).min(6));
     SignedDuration::from_secs(secs.min(30 * 60))
 }
 
@@ -101,7 +101,7 @@ pub fn next_step(outcome: CallOutcome, attempt: u32, now: Timestamp) -> NextStep
                 .clamp(SignedDuration::from_secs(1), SignedDuration::from_hours(24));
             NextStep::RetryAt(later(wait), "rate-limited by the network".to_owned())
         }
-        CallOutcome::Unknown(m) => NextStep::ReadBackAt(later(backoff(attempt.saturating_sub(1))), m),
+        CallOutcome::Unknown(m) => NextStep::ReadBackAt(later(backoff(attempt)), m),
     }
 }
 
@@ -121,11 +121,12 @@ mod tests {
 
     #[test]
     fn transient_errors_back_off_then_fail() {
-        assert_eq!(backoff(1), SignedDuration::from_secs(60));
+        assert_eq!(backoff(1), SignedDuration::from_secs(30));
+        assert_eq!(backoff(2), SignedDuration::from_secs(60));
         assert_eq!(backoff(20), SignedDuration::from_mins(30));
         match next_step(CallOutcome::Transient("HTTP 502".into()), 1, now()) {
             NextStep::RetryAt(at, why) => {
-                assert_eq!((at.to_string().as_str(), why.as_str()), ("2026-06-15T10:01:00Z", "HTTP 502"))
+                assert_eq!((at.to_string().as_str(), why.as_str()), ("2026-06-15T10:00:30Z", "HTTP 502"))
             }
             other => panic!("{other:?}"),
         }

@@ -189,9 +189,10 @@ impl Tx {
                  ON CONFLICT (account_id) DO UPDATE SET not_before = excluded.not_before")
                 .bind(account.0).bind(millis(next)).execute(c).await.map(drop))?;
             let sql = format!(
-                "UPDATE deliveries AS d SET read_back = (d.read_back OR d.state = 'claimed'), state = 'claimed',
-                   lease_until = $2, claimed_by = $3, attempts = d.attempts + 1, updated_at = $4
-                 WHERE d.id = $1 RETURNING {COLUMNS}"
+                "UPDATE deliveries SET read_back = (read_back OR state = 'claimed'), state = 'claimed',
+                   lease_until = $2, claimed_by = $3, attempts = attempts + 1, updated_at = $4
+                 WHERE id = $1 RETURNING {}",
+                COLUMNS.replace("d.", "")
             );
             let row: DeliveryRow = on_tx!(self, c => sqlx::query_as(&sql)
                 .bind(id).bind(millis(lease_until)).bind(worker).bind(millis(now)).fetch_one(c).await)?;
@@ -317,7 +318,13 @@ impl Tx {
 
 impl Tx {
     /// Holds one delivery with a reason (its account is not connected).
-    pub async fn hold_delivery(&mut self, post: PostId, account: AccountId, reason: &str, now: Timestamp) -> Result<()> {
+    pub async fn hold_delivery(
+        &mut self,
+        post: PostId,
+        account: AccountId,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<()> {
         on_tx!(self, c => sqlx::query(
             "UPDATE deliveries SET state = 'held', last_error = $3, updated_at = $4
              WHERE post_id = $1 AND account_id = $2 AND state = 'pending'")
@@ -369,5 +376,14 @@ impl Tx {
             }
         }
         Ok(())
+    }
+}
+
+impl Tx {
+    /// The earliest time a waiting delivery may be tried.
+    pub async fn next_delivery_due(&mut self) -> Result<Option<Timestamp>> {
+        let t: Option<i64> = on_tx!(self, c => sqlx::query_scalar(
+            "SELECT MIN(next_attempt) FROM deliveries WHERE state = 'pending'").fetch_one(c).await)?;
+        t.map(timestamp).transpose()
     }
 }

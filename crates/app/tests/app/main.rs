@@ -26,6 +26,8 @@ mod permissions;
 #[cfg(test)]
 mod posts;
 #[cfg(test)]
+mod publishing;
+#[cfg(test)]
 mod veille;
 #[cfg(test)]
 mod workspace;
