@@ -82,6 +82,7 @@ on_both_engines!(
     sources_record_health_and_moves,
     queries_keep_their_hits_alerts_and_notifications,
     posts_keep_their_targets_versions_and_comments,
+    deliveries_are_claimed_once_paced_per_account_and_taken_over_after_their_lease,
 );
 
 fn mention(key: &str, text: &str, fingerprint: Option<u64>) -> NewMention {
@@ -656,4 +657,89 @@ async fn posts_keep_their_targets_versions_and_comments(store: Store) {
     assert_eq!(slots.len(), 1, "a repeated slot is stored once");
     assert_eq!((slots[0].weekday, slots[0].time), (Weekday::Tuesday, time(12, 30, 0, 0)));
     assert!(tx.slots(b).await.unwrap().is_empty());
+}
+
+async fn deliveries_are_claimed_once_paced_per_account_and_taken_over_after_their_lease(store: Store) {
+    use filrouge_domain::post::{PostContent, PostState, Target};
+    use filrouge_domain::publishing::DeliveryState;
+    use filrouge_store::{NewDelivery, NewPost};
+    use jiff::SignedDuration;
+
+    let now = at("2026-03-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
+    let mut accounts = Vec::new();
+    for h in ["@one@m.test", "@two@m.test"] {
+        let p = AccountProfile { network: Network::Mastodon, handle: h.into(), display_name: h.into() };
+        accounts.push(tx.insert_account(a, &p, AccountStatus::Connected, None, now).await.unwrap());
+    }
+    let mut deliveries = Vec::new();
+    for i in 0..6 {
+        let account = accounts[i % 2];
+        let content = PostContent {
+            text: format!("post {i}"),
+            targets: vec![Target { account_id: account, text: None, media: None }],
+            ..PostContent::default()
+        };
+        let new = NewPost {
+            client: a,
+            state: PostState::Scheduled,
+            planned_at: Some(now),
+            campaign: None,
+            content: &content,
+            created_by: None,
+        };
+        let post = tx.insert_post(&new, now).await.unwrap();
+        deliveries.push(NewDelivery {
+            post_id: post,
+            account_id: account,
+            client_id: a,
+            due: now,
+            idempotency_key: format!("k{i}"),
+        });
+    }
+    tx.queue_deliveries(&deliveries, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let pace = |_| SignedDuration::from_secs(10);
+    let lease = now.saturating_add(SignedDuration::from_secs(120)).unwrap();
+    let mut tx = store.write().await.unwrap();
+    let first = tx.claim_publications(now, lease, "w1", 10, &pace).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(first.len(), 2, "one per account per round");
+    assert!(first.iter().all(|d| d.state == DeliveryState::Claimed && d.attempts == 1 && !d.read_back));
+    let mut tx = store.write().await.unwrap();
+    assert!(
+        tx.claim_publications(now, lease, "w2", 10, &pace).await.unwrap().is_empty(),
+        "paced, and claimed ones are held"
+    );
+    tx.commit().await.unwrap();
+
+    // Ten seconds later the accounts may publish again; the first claims are still leased.
+    let later = at("2026-03-01T10:00:10Z");
+    let mut tx = store.write().await.unwrap();
+    let second = tx.claim_publications(later, lease, "w2", 10, &pace).await.unwrap();
+    assert_eq!(second.len(), 2);
+    assert!(second.iter().all(|d| !first.iter().any(|f| f.id == d.id)), "never the same delivery twice");
+    assert!(tx.publication_done(second[0].id, "w2", "r1", "https://m.test/r1", later).await.unwrap());
+    assert!(
+        !tx.publication_done(first[0].id, "w2", "r2", "https://m.test/r2", later).await.unwrap(),
+        "w2 does not hold it"
+    );
+    tx.commit().await.unwrap();
+
+    // w1 died: after its lease, its deliveries are taken over and marked to be read back.
+    let after_lease = at("2026-03-01T10:03:00Z");
+    let mut tx = store.write().await.unwrap();
+    let taken = tx.claim_publications(after_lease, at("2026-03-01T10:05:00Z"), "w3", 10, &pace).await.unwrap();
+    tx.commit().await.unwrap();
+    let retaken: Vec<_> = taken.iter().filter(|d| first.iter().any(|f| f.id == d.id)).collect();
+    assert!(!retaken.is_empty());
+    assert!(retaken.iter().all(|d| d.read_back && d.attempts == 2), "{retaken:?}");
+    let mut tx = store.write().await.unwrap();
+    assert!(tx.hold_account(accounts[0], "revoked", after_lease).await.unwrap() > 0);
+    let counts = tx.delivery_counts().await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(counts.iter().any(|(s, n)| *s == DeliveryState::Held && *n > 0), "{counts:?}");
+    assert!(counts.iter().any(|(s, n)| *s == DeliveryState::Published && *n == 1), "{counts:?}");
 }
