@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod calendar_views;
 pub mod clients;
 pub mod config;
+pub mod connect;
 mod error;
 pub mod export;
 pub mod guards;

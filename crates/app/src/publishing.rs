@@ -91,6 +91,16 @@ fn classify(e: PublishError) -> CallOutcome {
 }
 
 impl App {
+    /// Whether this process publishes (it has publishers).
+    pub fn publishes(&self) -> bool {
+        self.publishers.is_some()
+    }
+
+    /// How many deliveries one round claims at most.
+    pub fn publish_batch(&self) -> usize {
+        self.publishing.batch
+    }
+
     /// Queues a scheduled post's deliveries (one per target account), inside the caller's transaction. Accounts
     /// that are not connected get a held delivery saying so.
     pub(crate) async fn queue_deliveries(&self, tx: &mut Tx, post: &Post) -> Result<()> {

@@ -90,6 +90,68 @@ pub enum Command {
     /// Export a client's calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Connect, list and check the accounts posts are published to.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Publish a post now.
+    #[command(subcommand)]
+    Publish(PublishCommand),
+    /// What the publishing queue holds: due in the next hours, being published, failed, held.
+    Queue {
+        /// One client's slug; default: every client.
+        #[arg(long)]
+        client: Option<String>,
+        /// How far ahead to look, in hours.
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
+        /// JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Connect an account (checked against the network first). The secret (Mastodon access token or Bluesky app
+    /// password) is read from FILROUGE_ACCOUNT_SECRET or standard input, never from the command line.
+    Connect {
+        /// The client's slug.
+        #[arg(long)]
+        client: String,
+        /// mastodon or bluesky.
+        #[arg(long)]
+        network: String,
+        /// The account's handle (`@user@instance` on Mastodon, `name.bsky.social` on Bluesky).
+        #[arg(long)]
+        handle: String,
+        /// Mastodon: the instance's address; Bluesky: the PDS (default https://bsky.social).
+        #[arg(long)]
+        server: Option<String>,
+    },
+    /// List a client's accounts and their connection status.
+    List {
+        #[arg(long)]
+        client: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every connection of a client against its network; refused ones need reconnection.
+    Check {
+        #[arg(long)]
+        client: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PublishCommand {
+    /// Publish (or retry) a post now; it goes through the queue like any other.
+    Now {
+        /// The client's slug.
+        #[arg(long)]
+        client: String,
+        /// The post's number.
+        post: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

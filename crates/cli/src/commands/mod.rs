@@ -1,5 +1,6 @@
 //! The commands, one module each; `run` dispatches.
 
+mod accounts;
 mod backup;
 mod clients;
 mod demo;
@@ -60,6 +61,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Lint { workspace, client, network } => posts::lint(&workspace, &client, network.as_deref()),
         Command::Post(cmd) => posts::run(config, cmd).await,
         Command::Calendar(cmd) => posts::calendar(config, cmd).await,
+        Command::Account(cmd) => accounts::run(config, cmd).await,
+        Command::Publish(cmd) => accounts::publish(config, cmd).await,
+        Command::Queue { client, hours, json } => accounts::queue(config, client.as_deref(), hours, json).await,
         Command::Config(ConfigCommand::Print) => {
             print!("{}", config::redacted(&config)?);
             Ok(())

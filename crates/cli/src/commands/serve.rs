@@ -90,9 +90,11 @@ async fn workers(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
     let listening = tokio::spawn(listening(app.clone(), poll, stop.clone()));
     let streams = poll.then(|| tokio::spawn(streams(app.clone(), stop.clone())));
     let alerts = tokio::spawn(alerts(app.clone(), stop.clone()));
+    let publishing = tokio::spawn(publishing(app.clone(), stop.clone()));
     sessions(app, &mut stop).await;
     let _ = listening.await;
     let _ = alerts.await;
+    let _ = publishing.await;
     if let Some(s) = streams {
         let _ = s.await;
     }
@@ -148,6 +150,46 @@ async fn streams(app: App, mut stop: watch::Receiver<bool>) {
     }
     for (_, (_, task)) in running {
         task.abort();
+    }
+}
+
+/// Publishing: a round whenever something is due (at once again while rounds come back full, else every second).
+/// A round that is cut short by a stop leaves its claims to expire: the next process reads them back first.
+async fn publishing(app: App, mut stop: watch::Receiver<bool>) {
+    if !app.publishes() {
+        return;
+    }
+    loop {
+        let full = match app.publish_due().await {
+            Ok(r) => {
+                if r.claimed > 0 {
+                    tracing::info!(
+                        claimed = r.claimed,
+                        published = r.published,
+                        retried = r.retried,
+                        failed = r.failed,
+                        held = r.held,
+                        "publishing round"
+                    );
+                }
+                r.claimed >= app.publish_batch()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "publishing round failed");
+                false
+            }
+        };
+        if full {
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+        }
     }
 }
 
