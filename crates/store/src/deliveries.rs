@@ -144,7 +144,7 @@ impl Tx {
         lease_until: Timestamp,
         worker: &str,
         limit: usize,
-        pace: &dyn Fn(AccountId) -> SignedDuration,
+        pace: &(dyn Fn(AccountId) -> SignedDuration + Sync),
     ) -> Result<Vec<Delivery>> {
         let postgres = matches!(self, Tx::Postgres(_));
         let lock = if postgres { " FOR UPDATE OF d SKIP LOCKED" } else { "" };
