@@ -21,6 +21,7 @@ pub struct Config {
     pub listen: ListenConfig,
     pub analysis: AnalysisConfig,
     pub mail: MailConfig,
+    pub publishing: PublishingConfig,
 }
 
 impl Default for Config {
@@ -36,6 +37,38 @@ impl Default for Config {
             listen: ListenConfig::default(),
             analysis: AnalysisConfig::default(),
             mail: MailConfig::default(),
+            publishing: PublishingConfig::default(),
+        }
+    }
+}
+
+/// The publishing engine of `serve`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishingConfig {
+    /// Whether this process publishes (several processes may; they share the queue).
+    pub enabled: bool,
+    /// Deliveries claimed per round.
+    pub batch: usize,
+    /// Network calls made at once.
+    pub concurrency: usize,
+    /// The least time between two posts of one Bluesky account, in milliseconds.
+    pub bluesky_pace_ms: u64,
+    /// The least time between two posts of one Mastodon account, in milliseconds.
+    pub mastodon_pace_ms: u64,
+    /// Allow publishing to loopback and private addresses (test servers only).
+    pub allow_private_addresses: bool,
+}
+
+impl Default for PublishingConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            batch: 64,
+            concurrency: 16,
+            bluesky_pace_ms: 2_000,
+            mastodon_pace_ms: 5_000,
+            allow_private_addresses: false,
         }
     }
 }
