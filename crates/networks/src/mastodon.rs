@@ -16,6 +16,9 @@
 
 pub mod api;
 mod http;
+pub mod instance;
+pub mod oauth;
+pub mod publish;
 mod sse;
 
 use std::cmp::Ordering;
@@ -29,6 +32,9 @@ use url::Url;
 
 use self::api::{Instance, SearchResults, Status, NETWORK};
 pub use self::http::MAX_BODY_BYTES;
+pub use self::instance::{instance_limits, InstanceLimits};
+pub use self::oauth::{authorize_url, exchange_code, register_app, verify, AccessToken, AppRegistration};
+pub use self::publish::MastodonPublisher;
 use self::sse::{SseDecoder, SseEvent};
 use crate::{FoundPost, NetworkError, Page, SocialNetwork};
 
@@ -150,13 +156,7 @@ impl Mastodon {
     }
 
     fn endpoint(&self, base: &Url, segments: &[&str]) -> Url {
-        let mut url = base.clone();
-        url.set_query(None);
-        url.set_fragment(None);
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        endpoint(base, segments)
     }
 
     fn request(&self, url: Url) -> reqwest::RequestBuilder {
@@ -243,6 +243,17 @@ where
             Err(e) => Some(Err(e)),
         }
     }
+}
+
+/// `base` with these path segments appended (each escaped), without query or fragment.
+pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
 }
 
 fn clamp(limit: u32) -> u32 {

@@ -39,6 +39,30 @@ pub struct Status {
     /// When this status is a boost, the boosted status (what we report instead).
     #[serde(default)]
     pub reblog: Option<Box<Status>>,
+    /// The status this one answers (an id local to the instance we asked).
+    #[serde(default)]
+    pub in_reply_to_id: Option<String>,
+    /// `public`, `unlisted`, `private` or `direct`.
+    #[serde(default)]
+    pub visibility: Option<String>,
+    #[serde(default)]
+    pub media_attachments: Vec<MediaAttachment>,
+}
+
+/// An uploaded image, video or sound (`POST /api/v2/media`, `GET /api/v1/media/:id`, a status's
+/// `media_attachments`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MediaAttachment {
+    pub id: String,
+    /// `image`, `gifv`, `video`, `audio` or `unknown`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `null` while the server is still processing the file (the upload answered 202).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The alternative text.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// The author of a status.
@@ -74,6 +98,34 @@ pub struct Instance {
 pub struct InstanceConfiguration {
     #[serde(default)]
     pub urls: Option<InstanceUrls>,
+    #[serde(default)]
+    pub statuses: Option<StatusesConfiguration>,
+    #[serde(default)]
+    pub media_attachments: Option<MediaConfiguration>,
+}
+
+/// `configuration.statuses` of [`Instance`]: what a status may hold.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StatusesConfiguration {
+    #[serde(default)]
+    pub max_characters: Option<u32>,
+    #[serde(default)]
+    pub max_media_attachments: Option<u32>,
+    #[serde(default)]
+    pub characters_reserved_per_url: Option<u32>,
+}
+
+/// `configuration.media_attachments` of [`Instance`]: what an upload may be.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MediaConfiguration {
+    #[serde(default)]
+    pub supported_mime_types: Option<Vec<String>>,
+    /// Bytes.
+    #[serde(default)]
+    pub image_size_limit: Option<u64>,
+    /// Bytes.
+    #[serde(default)]
+    pub video_size_limit: Option<u64>,
 }
 
 /// `configuration.urls` of [`Instance`].
@@ -88,6 +140,40 @@ impl Instance {
     /// The streaming server's URL, when the instance says where it is.
     pub fn streaming_url(&self) -> Option<&str> {
         self.configuration.as_ref()?.urls.as_ref()?.streaming.as_deref().filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// `POST /api/v1/apps`: an OAuth application registered on one instance.
+#[derive(Clone, PartialEq, Deserialize)]
+pub struct Application {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("client_id", &self.client_id).field("client_secret", &"<redacted>").finish()
+    }
+}
+
+/// `POST /oauth/token`.
+#[derive(Clone, PartialEq, Deserialize)]
+pub struct Token {
+    pub access_token: String,
+    #[serde(default)]
+    pub token_type: Option<String>,
+    /// Space-separated scopes granted.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("scope", &self.scope)
+            .finish()
     }
 }
 

@@ -2,8 +2,9 @@
 //! (`Retry-After`, or Mastodon's own `X-RateLimit-Reset`), authentication and other refusals.
 
 use jiff::Timestamp;
-use reqwest::header::{HeaderMap, DATE, RETRY_AFTER};
-use reqwest::{Response, StatusCode};
+use reqwest::header::{HeaderMap, ACCEPT, DATE, RETRY_AFTER};
+use reqwest::{RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
 
 use super::api::{ApiError, NETWORK};
 use crate::NetworkError;
@@ -23,9 +24,7 @@ pub(crate) async fn check(resp: Response) -> Result<Response, NetworkError> {
     if status.is_success() {
         return Ok(resp);
     }
-    let headers = resp.headers().clone();
-    let body = read_prefix(resp, MAX_ERROR_BODY_BYTES).await;
-    let message = error_message(&body, status);
+    let (status, headers, message) = refusal(resp).await;
     Err(match status {
         StatusCode::TOO_MANY_REQUESTS => {
             NetworkError::RateLimited { network: NETWORK, retry_after_secs: retry_after_secs(&headers) }
@@ -33,6 +32,15 @@ pub(crate) async fn check(resp: Response) -> Result<Response, NetworkError> {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => NetworkError::Auth { network: NETWORK, message },
         _ => NetworkError::Status { network: NETWORK, status: status.as_u16(), message },
     })
+}
+
+/// A refused answer's status, headers and message (Mastodon's own `error` text when it gave one).
+pub(crate) async fn refusal(resp: Response) -> (StatusCode, HeaderMap, String) {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = read_prefix(resp, MAX_ERROR_BODY_BYTES).await;
+    let message = error_message(&body, status);
+    (status, headers, message)
 }
 
 /// The whole body, refused (without reading further) once it passes `cap` bytes.
@@ -50,6 +58,14 @@ pub(crate) async fn read_capped(mut resp: Response, cap: usize) -> Result<Vec<u8
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// Sends `req` (JSON accepted) and parses a successful answer's bounded body as `T`; refusals become
+/// [`NetworkError`]s as [`check`] says.
+pub(crate) async fn json<T: DeserializeOwned>(req: RequestBuilder, what: &str) -> Result<T, NetworkError> {
+    let resp = check(req.header(ACCEPT, "application/json").send().await?).await?;
+    let body = read_capped(resp, MAX_BODY_BYTES).await?;
+    super::api::parse(&body, what)
 }
 
 /// At most `cap` bytes of the body; errors and the rest are dropped (only used to explain a refusal).
