@@ -32,13 +32,16 @@ use filrouge_domain::publishing::idempotency_key;
 use filrouge_store::{NewDelivery, NewPost, Store};
 use jiff::{SignedDuration, Timestamp};
 
-/// Each account may post once per this interval.
+/// Each account may post once per this interval on average.
 const INTERVAL: Duration = Duration::from_millis(100);
+/// How many posts an account may save up.
+const BURST: f64 = 2.0;
 
 #[derive(Default)]
 struct Endpoint {
-    /// Per token: when it last posted.
-    last: HashMap<String, Instant>,
+    /// Per token: its bucket (tokens, when last refilled). One token per `INTERVAL`, at most `BURST` saved: the
+    /// shape of real networks' limits, which tolerate the jitter of requests sent at exactly the allowed rate.
+    bucket: HashMap<String, (f64, Instant)>,
     /// Every accepted create: (token, idempotency key, when).
     accepted: Vec<(String, String, Instant)>,
     refused: usize,
@@ -59,16 +62,14 @@ async fn create(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let now = Instant::now();
     let mut e = shared.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(last) = e.last.get(&t) {
-        let since = now.duration_since(*last);
-        if since < INTERVAL {
-            e.refused += 1;
-            let wait = (INTERVAL - since).as_secs_f64().ceil().max(1.0);
-            return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", format!("{wait}"))], "{\"error\":\"Too many requests\"}")
-                .into_response();
-        }
+    let (tokens, since) = e.bucket.get(&t).copied().unwrap_or((1.0, now));
+    let tokens = (tokens + now.duration_since(since).as_secs_f64() / INTERVAL.as_secs_f64()).min(BURST);
+    if tokens < 1.0 {
+        e.refused += 1;
+        e.bucket.insert(t, (tokens, now));
+        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], "{\"error\":\"Too many requests\"}").into_response();
     }
-    e.last.insert(t.clone(), now);
+    e.bucket.insert(t.clone(), (tokens - 1.0, now));
     e.accepted.push((t, key, now));
     let n = e.accepted.len();
     Json(serde_json::json!({"id": n.to_string(), "url": format!("https://bench.test/@a/{n}"), "uri": format!("https://bench.test/s/{n}"),

@@ -24,6 +24,7 @@ pub mod media;
 pub mod mentions;
 pub mod polling;
 pub mod posts;
+pub mod publishers;
 pub mod publishing;
 pub mod queries;
 pub mod queue;

@@ -1,0 +1,47 @@
+//! The real publishers: a guarded HTTP client per process and, per account, the network's `Publisher` built from
+//! its connection.
+
+use std::time::Duration;
+
+use filrouge_domain::account::Account;
+use filrouge_domain::connection::Connection;
+use filrouge_listen::guard::{self, HttpSettings};
+use filrouge_networks::publish::Publisher;
+use url::Url;
+
+use crate::publishing::PublisherFactory;
+
+/// Builds Mastodon and Bluesky publishers on one guarded client (no internal addresses unless allowed, for test
+/// servers; bounded bodies and time).
+#[derive(Debug, Clone)]
+pub struct NetworkPublishers {
+    http: filrouge_listen::HttpClient,
+}
+
+impl NetworkPublishers {
+    pub fn new(allow_private: bool) -> Result<Self, crate::AppError> {
+        let settings = HttpSettings {
+            allow_private,
+            timeout: Duration::from_secs(50),
+            max_body_bytes: 8 * 1024 * 1024,
+            ..HttpSettings::default()
+        };
+        let http = guard::client(&settings).map_err(|e| crate::AppError::Remote(format!("HTTP client: {e}")))?;
+        Ok(Self { http })
+    }
+}
+
+fn url(value: &str) -> Result<Url, String> {
+    Url::parse(value).map_err(|e| format!("'{value}': {e}"))
+}
+
+impl PublisherFactory for NetworkPublishers {
+    fn publisher(&self, _account: &Account, connection: &Connection) -> Result<Box<dyn Publisher>, String> {
+        match connection {
+            Connection::Mastodon { instance, token } => Ok(Box::new(
+                filrouge_networks::mastodon::MastodonPublisher::new(self.http.clone(), url(instance)?, token.clone()),
+            )),
+            Connection::Bluesky { .. } => Err("publishing to Bluesky is not built yet".into()),
+        }
+    }
+}
