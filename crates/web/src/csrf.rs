@@ -3,12 +3,12 @@
 //! `Sec-Fetch-Site` is refused outright. A `multipart/form-data` form (uploads) must carry the token
 //! as its first field; only that field is read here, the rest streams on to the handler unbuffered.
 
+use axum::body::Bytes;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::body::Bytes;
 use futures_util::StreamExt;
 use subtle::ConstantTimeEq;
 

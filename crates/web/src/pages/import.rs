@@ -34,7 +34,9 @@ struct WebMedia;
 
 impl MediaSource for WebMedia {
     fn read(&self, reference: &str) -> Result<(String, Vec<u8>), String> {
-        Err(format!("{reference}: a file imported from the web cannot use files of the server; give an https:// address"))
+        Err(format!(
+            "{reference}: a file imported from the web cannot use files of the server; give an https:// address"
+        ))
     }
 }
 
@@ -187,7 +189,8 @@ async fn import_page(
             Shown::Nothing => (upload_form(ctx, slug)),
         }
     };
-    let shell = Shell { ctx, actor, clients: &clients, current: Some((client, Section::Calendar)), title: t.import_csv };
+    let shell =
+        Shell { ctx, actor, clients: &clients, current: Some((client, Section::Calendar)), title: t.import_csv };
     Ok((status, render(&shell, content)).into_response())
 }
 
@@ -231,7 +234,9 @@ pub async fn run(State(state): State<WebState>, signed: SignedIn, Path(slug): Pa
     let mut plan = match state.app.plan_import(&signed.actor, &file_name, &csv, &WebMedia).await {
         Ok(plan) => plan,
         Err(ImportError::File(e)) => return fail(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(ImportError::App(AppError::Invalid(i))) => return fail(i.to_string(), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(ImportError::App(AppError::Invalid(i))) => {
+            return fail(i.to_string(), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
         Err(ImportError::App(e)) => return Err(e.into()),
         Err(e @ ImportError::RowsHaveErrors { .. }) => {
             return fail(e.to_string(), StatusCode::UNPROCESSABLE_ENTITY).await

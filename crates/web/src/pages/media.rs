@@ -97,7 +97,9 @@ pub(crate) async fn read_multipart(state: &WebState, t: &Texts, req: Request, li
             }
         }
         match file_name {
-            Some(file_name) if too_large => upload.refused.push(format!("{file_name} {} {}", t.upload_over, human(max_file))),
+            Some(file_name) if too_large => {
+                upload.refused.push(format!("{file_name} {} {}", t.upload_over, human(max_file)))
+            }
             // A file field left empty sends no name and no bytes.
             Some(file_name) if file_name.is_empty() && bytes.is_empty() => {}
             Some(file_name) => upload.files.push(UploadedFile { field: name, file_name, bytes }),
@@ -114,7 +116,12 @@ fn post_of(form: &[(String, String)]) -> Option<PostId> {
 
 /// Adds the uploaded files to the client's library and attaches them to the post being written; the composer comes
 /// back with everything typed and the new attachments (nothing is saved until the user saves).
-pub async fn attach(State(state): State<WebState>, signed: SignedIn, Path(slug): Path<String>, req: Request) -> WebResult {
+pub async fn attach(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    req: Request,
+) -> WebResult {
     // Access first: a refused user learns nothing from reading the body.
     let client = state.app.client(&signed.actor, &slug, Action::WritePosts).await?;
     let t = signed.ctx.t();

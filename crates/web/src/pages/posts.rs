@@ -17,8 +17,8 @@ use filrouge_domain::account::{Account, Network};
 use filrouge_domain::client::{Client, ClientSummary};
 use filrouge_domain::ids::{AccountId, MediaId, PostId};
 use filrouge_domain::lint::{FindingCode, Severity};
-use filrouge_domain::media::MediaKind;
 use filrouge_domain::local_time::{abbreviation, resolve, zone, Ambiguity};
+use filrouge_domain::media::MediaKind;
 use filrouge_domain::permission::Action;
 use filrouge_domain::post::{ApprovalPolicy, Post, PostContent, PostMedia, PostState};
 use filrouge_domain::Invalid;
@@ -539,13 +539,7 @@ fn query_value(value: &str) -> String {
 }
 
 /// The live checks: a counter per account, the findings (errors first), and a preview per account.
-fn lint_markup(
-    report: &LintReport,
-    content: &PostContent,
-    clients: &[ClientSummary],
-    slug: &str,
-    t: &Texts,
-) -> Markup {
+fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSummary], slug: &str, t: &Texts) -> Markup {
     html! {
         h2 { (t.live_checks) }
         ul.counters {

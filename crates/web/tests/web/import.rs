@@ -86,7 +86,11 @@ async fn a_file_that_is_not_a_csv_is_refused_with_the_reason_and_a_missing_file_
     t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
     let browser = t.browser("cm@agence.fr").await;
     let page = browser
-        .post_multipart("/c/alpha/posts/import", &[("action", "plan")], &[("file", "x.csv", b"colonne;inconnue\n1;2\n")])
+        .post_multipart(
+            "/c/alpha/posts/import",
+            &[("action", "plan")],
+            &[("file", "x.csv", b"colonne;inconnue\n1;2\n")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("id=\"import-error\""), "{}", page.body);

@@ -23,10 +23,13 @@ async fn alpha() -> (TestApp, String, Browser) {
 
 /// The ids of the attachments a composer page carries, in order.
 fn attached(body: &str) -> Vec<i64> {
-    body.split("name=\"media_id[]\" value=\"").skip(1).map(|rest| rest.split('"').next().unwrap().parse().unwrap()).collect()
+    body.split("name=\"media_id[]\" value=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect()
 }
 
-fn header_of<'a>(answer: &'a crate::helpers::Answer, name: header::HeaderName) -> &'a str {
+fn header_of(answer: &crate::helpers::Answer, name: header::HeaderName) -> &str {
     answer.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
@@ -86,7 +89,8 @@ async fn a_file_that_is_not_media_and_a_file_over_the_limit_are_refused_with_the
     // Over the per-file limit (lowered here): refused naming the file and the limit, the other file kept.
     let mut state = t.state.clone();
     state.max_upload_bytes = 2048;
-    let small = Browser { router: filrouge_web::router(state), token: browser.token.clone(), csrf: browser.csrf.clone() };
+    let small =
+        Browser { router: filrouge_web::router(state), token: browser.token.clone(), csrf: browser.csrf.clone() };
     let big = png(100, 100, true);
     let tiny = png(4, 4, false);
     let files: [(&str, &str, &[u8]); 2] = [("files", "grande.png", &big), ("files", "petite.png", &tiny)];
@@ -97,9 +101,8 @@ async fn a_file_that_is_not_media_and_a_file_over_the_limit_are_refused_with_the
 
     // A body declared over the route's limit is refused before it is read, naming the library's limit.
     let huge = (filrouge_app::media::MAX_MEDIA_BYTES + (1 << 20)).to_string();
-    let answer = browser
-        .post_multipart_with("/c/alpha/posts/media", &fields, &[], &[("content-length", huge.as_str())])
-        .await;
+    let answer =
+        browser.post_multipart_with("/c/alpha/posts/media", &fields, &[], &[("content-length", huge.as_str())]).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(answer.body.contains("512 MB"), "{}", answer.body);
 }
@@ -127,7 +130,9 @@ async fn alt_text_is_saved_with_the_post_and_the_checks_ask_for_it_when_the_char
     let expected = PostMedia { media_id: MediaId(media.parse().unwrap()), alt: "Une vitrine de pizzeria".into() };
     assert_eq!(post.content.media, vec![expected]);
     let edit = browser.get(&format!("/c/alpha/posts/{id}/edit")).await;
-    assert!(edit.body.contains("Une vitrine de pizzeria") && attached(&edit.body) == vec![media.parse::<i64>().unwrap()]);
+    assert!(
+        edit.body.contains("Une vitrine de pizzeria") && attached(&edit.body) == vec![media.parse::<i64>().unwrap()]
+    );
     assert!(edit.body.contains(&format!("name=\"post\" value=\"{id}\"")), "the media buttons know the post");
 }
 
