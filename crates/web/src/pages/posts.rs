@@ -246,16 +246,11 @@ struct Attached {
 /// The shrink buttons the findings call for: an image at position `n` (1-based) is named `image n` in the message.
 fn fit_offers(report: &LintReport, media: &[(MediaId, String)], items: &[MediaItem]) -> Vec<(usize, Network)> {
     let mut out = Vec::new();
-    for finding in &report.findings {
-        if !matches!(finding.code, FindingCode::MediaTooLarge | FindingCode::MediaDimensions) {
-            continue;
-        }
-        let Some(network) = finding.network.and_then(|n| Network::parse(n).ok()) else { continue };
-        for (i, (id, _)) in media.iter().enumerate() {
-            let image = items.iter().any(|m| m.id == *id && m.facts.kind == MediaKind::Image);
-            if image && finding.message.starts_with(&format!("image {} ", i + 1)) && !out.contains(&(i, network)) {
-                out.push((i, network));
-            }
+    for (i, network) in report.findings.iter().filter_map(fit_offer) {
+        let image =
+            media.get(i).is_some_and(|(id, _)| items.iter().any(|m| m.id == *id && m.facts.kind == MediaKind::Image));
+        if image && !out.contains(&(i, network)) {
+            out.push((i, network));
         }
     }
     out
@@ -529,6 +524,16 @@ fn first_https_link(content: &PostContent) -> Option<String> {
         .map(|e| e.value)
 }
 
+/// The shrink button a media finding calls for: `(position, network)` of the image it names (`image 2 is …`).
+fn fit_offer(finding: &filrouge_domain::lint::Finding) -> Option<(usize, Network)> {
+    if !matches!(finding.code, FindingCode::MediaTooLarge | FindingCode::MediaDimensions) {
+        return None;
+    }
+    let network = Network::parse(finding.network?).ok()?;
+    let n: usize = finding.message.strip_prefix("image ")?.split(' ').next()?.parse().ok()?;
+    Some((n.checked_sub(1)?, network))
+}
+
 /// The word a spelling finding is about: its message reads `'word' is not in the … dictionary`.
 fn misspelt_word(message: &str) -> Option<&str> {
     message.strip_prefix('\'')?.split_once("' is not in").map(|(word, _)| word)
@@ -564,6 +569,10 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
                         }
                         @if !f.suggestions.is_empty() {
                             br; small { (t.suggestions) " : " (f.suggestions.join(", ")) }
+                        }
+                        @if let Some((i, network)) = fit_offer(f) {
+                            " " button.secondary type="submit" form="composer" formaction={ "/c/" (slug) "/posts/media/fit" }
+                                formnovalidate name="fit" value={ (i) ":" (network.as_str()) } { (t.shrink_for) " " (network.label()) }
                         }
                         @if let (FindingCode::Spelling, Some(word)) = (f.code, misspelt_word(&f.message)) {
                             " " button.link type="button" hx-get={ "/c/" (slug) "/posts/spelling?word=" (query_value(word)) }

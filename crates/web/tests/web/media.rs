@@ -151,6 +151,8 @@ async fn an_image_too_large_for_bluesky_offers_a_shrunk_copy_that_replaces_it() 
     // The composer shows the button when it is given the attachment (here: after removing nothing).
     let page = browser.post("/c/alpha/posts/media/remove", &fields).await;
     assert!(page.body.contains("name=\"fit\" value=\"0:bluesky\""), "a shrink button for Bluesky");
+    let lint = browser.post("/c/alpha/posts/lint", &fields).await;
+    assert!(lint.body.contains("form=\"composer\"") && lint.body.contains("value=\"0:bluesky\""), "{}", lint.body);
     let page = browser.post("/c/alpha/posts/media/fit", &[&fields[..], &[("fit", "0:bluesky")]].concat()).await;
     let ids = attached(&page.body);
     assert_eq!(ids.len(), 1);
