@@ -17,6 +17,9 @@ pub enum WebError {
     SignIn,
     #[error("{0}")]
     Invalid(String),
+    /// A body over a route's limit; the message names the limit.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("rate limited")]
     RateLimited(u64),
     #[error("internal error: {0}")]
@@ -46,6 +49,7 @@ impl WebError {
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::SignIn => StatusCode::SEE_OTHER,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -56,7 +60,7 @@ impl WebError {
             WebError::NotFound => t.not_found.to_owned(),
             WebError::Forbidden => t.forbidden.to_owned(),
             WebError::SignIn => t.sign_in.to_owned(),
-            WebError::Invalid(m) => m.clone(),
+            WebError::Invalid(m) | WebError::TooLarge(m) => m.clone(),
             WebError::RateLimited(_) => t.too_many_attempts.to_owned(),
             WebError::Internal(_) => t.server_error.to_owned(),
         }

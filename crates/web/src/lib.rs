@@ -26,10 +26,17 @@ pub struct WebState {
     pub app: App,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
+    /// The largest file one upload may carry (the media library's limit; tests lower it).
+    pub max_upload_bytes: usize,
 }
 
 impl WebState {
     pub fn new(app: App, config: WebConfig) -> Self {
-        Self { app, config: Arc::new(config), metrics: Arc::new(Metrics::default()) }
+        Self {
+            app,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            max_upload_bytes: filrouge_app::media::MAX_MEDIA_BYTES,
+        }
     }
 }

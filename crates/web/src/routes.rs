@@ -5,14 +5,15 @@
 //! The rule here describes what the application layer enforces; it is not the enforcement.
 //! Handlers call the application layer, which checks permissions itself.
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use filrouge_domain::permission::Action;
 
 use crate::pages::{
-    accounts, auth, calendar, clients, competitors, journal, members, mentions, notifications, posts, profile, queries,
-    review, settings, sources, statics, users,
+    accounts, auth, calendar, clients, competitors, import, journal, media, members, mentions, notifications, posts,
+    profile, queries, review, settings, sources, statics, users,
 };
 use crate::WebState;
 
@@ -75,6 +76,21 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::GET, "/c/{slug}/posts/new", Client(WritePosts)), get(posts::new_page)),
         (spec(Method::POST, "/c/{slug}/posts", Client(WritePosts)), post(posts::create)),
         (spec(Method::POST, "/c/{slug}/posts/lint", Client(WritePosts)), post(posts::lint)),
+        (spec(Method::GET, "/c/{slug}/posts/spelling", Client(WritePosts)), get(posts::suggestions)),
+        (spec(Method::GET, "/c/{slug}/posts/link-card", Client(WritePosts)), get(media::link_card)),
+        // Uploads are multipart, with their own body limits (a file of the library's largest size; a CSV file).
+        (
+            spec(Method::POST, "/c/{slug}/posts/media", Client(WritePosts)),
+            post(media::attach).layer(DefaultBodyLimit::max(media::MAX_UPLOAD_BODY_BYTES)),
+        ),
+        (spec(Method::POST, "/c/{slug}/posts/media/fit", Client(WritePosts)), post(media::fit)),
+        (spec(Method::POST, "/c/{slug}/posts/media/remove", Client(WritePosts)), post(media::remove)),
+        (spec(Method::GET, "/c/{slug}/posts/import", Client(WritePosts)), get(import::page)),
+        (
+            spec(Method::POST, "/c/{slug}/posts/import", Client(WritePosts)),
+            post(import::run).layer(DefaultBodyLimit::max(import::MAX_IMPORT_BODY_BYTES)),
+        ),
+        (spec(Method::GET, "/c/{slug}/media/{id}", Client(ViewCalendar)), get(media::file)),
         (spec(Method::GET, "/c/{slug}/posts/{id}", Client(ViewCalendar)), get(posts::detail)),
         (spec(Method::POST, "/c/{slug}/posts/{id}", Client(WritePosts)), post(posts::edit)),
         (spec(Method::GET, "/c/{slug}/posts/{id}/edit", Client(WritePosts)), get(posts::edit_page)),

@@ -280,6 +280,7 @@ async fn render_calendar(
             h1 { (t.calendar) @if single.is_none() { " · " (t.all_clients) } }
             @if let (Some(c), true) = (&single, writer) {
                 a.button href={ "/c/" (c.profile.slug) "/posts/new" } { (t.new_post) }
+                " " a.button.secondary href={ "/c/" (c.profile.slug) "/posts/import" } { (t.import_csv) }
             }
         }
         @if single.is_none() && !cal.empty_tomorrow.is_empty() {

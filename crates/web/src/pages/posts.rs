@@ -1,22 +1,26 @@
 //! Posts: the composer (new and edit, live checks through htmx), a post's page with every action as a form, and
 //! the pieces the calendar and the review page share (state badges, times in the client's zone, previews).
+//! Attachments are shown in the composer (pages/media.rs handles uploading, shrinking and removing them); the live
+//! checks offer spelling suggestions and a link preview on demand.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Form;
 use filrouge_app::guards::LintReport;
+use filrouge_app::media::MediaItem;
 use filrouge_app::posts::PostInput;
 use filrouge_app::reviews::Decision;
 use filrouge_app::{App, AppError};
 use filrouge_compose::{preview, NetworkLimits, PreviewPart};
 use filrouge_domain::account::{Account, Network};
 use filrouge_domain::client::{Client, ClientSummary};
-use filrouge_domain::ids::{AccountId, PostId};
-use filrouge_domain::lint::Severity;
+use filrouge_domain::ids::{AccountId, MediaId, PostId};
+use filrouge_domain::lint::{FindingCode, Severity};
 use filrouge_domain::local_time::{abbreviation, resolve, zone, Ambiguity};
+use filrouge_domain::media::MediaKind;
 use filrouge_domain::permission::Action;
-use filrouge_domain::post::{ApprovalPolicy, Post, PostContent, PostState};
+use filrouge_domain::post::{ApprovalPolicy, Post, PostContent, PostMedia, PostState};
 use filrouge_domain::Invalid;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
@@ -130,7 +134,7 @@ fn account_label(accounts: &[Account], id: AccountId) -> String {
 
 /// What the composer's fields hold, from a post or from a submitted form.
 #[derive(Debug, Default)]
-struct Values {
+pub(crate) struct Values {
     text: String,
     first_comment: String,
     content_warning: String,
@@ -142,6 +146,8 @@ struct Values {
     client_material: String,
     accounts: Vec<AccountId>,
     variants: Vec<(AccountId, String)>,
+    /// The attachments in order, with their alternative texts.
+    pub(crate) media: Vec<(MediaId, String)>,
     version: i64,
 }
 
@@ -164,11 +170,12 @@ impl Values {
             client_material: c.client_material.clone(),
             accounts: c.targets.iter().map(|t| t.account_id).collect(),
             variants: c.targets.iter().filter_map(|t| t.text.clone().map(|v| (t.account_id, v))).collect(),
+            media: c.media.iter().map(|m| (m.media_id, m.alt.clone())).collect(),
             version: post.version,
         }
     }
 
-    fn from_form(form: &[(String, String)]) -> Self {
+    pub(crate) fn from_form(form: &[(String, String)]) -> Self {
         let accounts = all(form, "account").filter_map(|v| v.parse().ok()).map(AccountId).collect();
         let variants = form
             .iter()
@@ -189,11 +196,15 @@ impl Values {
             client_material: field(form, "client_material").to_owned(),
             accounts,
             variants,
+            media: all(form, "media_id[]")
+                .zip(all(form, "alt[]").chain(std::iter::repeat("")))
+                .filter_map(|(id, alt)| Some((MediaId(id.trim().parse().ok()?), alt.to_owned())))
+                .collect(),
             version: field(form, "version").parse().unwrap_or(0),
         }
     }
 
-    fn content(&self) -> PostContent {
+    pub(crate) fn content(&self) -> PostContent {
         let mut content = PostContent {
             text: self.text.clone(),
             first_comment: self.first_comment.clone(),
@@ -201,6 +212,7 @@ impl Values {
             labels: self.labels.split(',').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
             notes: self.notes.clone(),
             client_material: self.client_material.clone(),
+            media: self.media.iter().map(|(id, alt)| PostMedia { media_id: *id, alt: alt.clone() }).collect(),
             ..PostContent::default()
         };
         App::with_targets(&mut content, &self.accounts);
@@ -221,6 +233,84 @@ impl Values {
     }
 }
 
+/// The composer's attachments as the library describes them, and where shrinking a copy would help.
+#[derive(Debug, Default)]
+struct Attached {
+    items: Vec<MediaItem>,
+    /// (position of the attachment, network) for each `media_too_large` or `media_dimensions` finding about an image.
+    fits: Vec<(usize, Network)>,
+    /// The largest file an upload may carry.
+    limit: usize,
+}
+
+/// The shrink buttons the findings call for: an image at position `n` (1-based) is named `image n` in the message.
+fn fit_offers(report: &LintReport, media: &[(MediaId, String)], items: &[MediaItem]) -> Vec<(usize, Network)> {
+    let mut out = Vec::new();
+    for (i, network) in report.findings.iter().filter_map(fit_offer) {
+        let image =
+            media.get(i).is_some_and(|(id, _)| items.iter().any(|m| m.id == *id && m.facts.kind == MediaKind::Image));
+        if image && !out.contains(&(i, network)) {
+            out.push((i, network));
+        }
+    }
+    out
+}
+
+/// The attachments of the composer: thumbnail (images) or link, facts, alternative text, remove and shrink buttons,
+/// then the file field. Every button is a plain submit of the whole composer to another address, so nothing typed is
+/// lost, with or without JavaScript.
+fn media_fieldset(ctx: &Ctx, slug: &str, v: &Values, id: Option<PostId>, attached: &Attached) -> Markup {
+    let t = ctx.t();
+    let base = format!("/c/{slug}/posts/media");
+    html! {
+        fieldset.media data-testid="media" {
+            legend { (t.media) }
+            @if let Some(id) = id { input type="hidden" name="post" value=(id); }
+            @for (i, (mid, alt)) in v.media.iter().enumerate() {
+                @let item = attached.items.iter().find(|m| m.id == *mid);
+                div.attachment data-testid="attachment" {
+                    input type="hidden" name="media_id[]" value=(mid);
+                    @match item {
+                        Some(m) => {
+                            @let src = format!("/c/{slug}/media/{mid}");
+                            @if matches!(m.facts.kind, MediaKind::Image | MediaKind::Gif) {
+                                img.thumb src=(src) alt=(alt) width="120" loading="lazy";
+                            } @else {
+                                a href=(src) { (t.open_file) }
+                            }
+                            p.facts {
+                                strong { (m.file_name) } " · " (m.facts.mime) " · "
+                                (filrouge_compose::human_bytes(m.facts.bytes))
+                                @if m.facts.width > 0 { " · " (m.facts.width) "×" (m.facts.height) " px" }
+                            }
+                        }
+                        None => p.facts { "#" (mid) " · " (t.unknown_media) }
+                    }
+                    label for={ "alt-" (i) } { (t.alt_text) }
+                    textarea id={ "alt-" (i) } name="alt[]" rows="2" maxlength="1500" { (alt) }
+                    div.row {
+                        button.secondary type="submit" formaction={ (base) "/remove" } formnovalidate
+                            name="remove" value=(i) { (t.remove) }
+                        @for (_, network) in attached.fits.iter().filter(|(j, _)| *j == i) {
+                            button.secondary type="submit" formaction={ (base) "/fit" } formnovalidate
+                                name="fit" value={ (i) ":" (network.as_str()) } { (t.shrink_for) " " (network.label()) }
+                        }
+                    }
+                }
+            }
+            label for="media-files" { (t.add_files) }
+            input #media-files type="file" name="files" multiple aria-describedby="media-help"
+                accept="image/jpeg,image/png,image/webp,image/gif,video/mp4,video/quicktime,video/webm";
+            p.help #media-help {
+                (t.media_help) " " (filrouge_compose::human_bytes(u64::try_from(attached.limit).unwrap_or(u64::MAX)))
+                " " (t.media_per_file)
+            }
+            button.secondary type="submit" formaction=(base) formenctype="multipart/form-data" formnovalidate
+                name="then" value="attach" { (t.attach) }
+        }
+    }
+}
+
 /// The composer page. `id` is the post being edited, if any.
 fn composer(
     ctx: &Ctx,
@@ -228,6 +318,7 @@ fn composer(
     accounts: &[Account],
     v: &Values,
     id: Option<PostId>,
+    attached: &Attached,
     error: Option<&str>,
 ) -> Markup {
     let t = ctx.t();
@@ -246,13 +337,16 @@ fn composer(
         }
         @if let Some(e) = error { p.flash.error role="alert" #composer-error { (e) } }
         div.composer {
-            form.stack.composer-form method="post" action=(action)
+            form.stack.composer-form #composer method="post" action=(action)
                 hx-post={ "/c/" (slug) "/posts/lint" } hx-trigger="input changed delay:300ms, load"
                 hx-target="#lint" hx-swap="innerHTML" {
                 (csrf_field(ctx))
+                // Enter in a field saves the draft (the first submit button), never removes an attachment.
+                button.visually-hidden type="submit" name="then" value="draft" tabindex="-1" aria-hidden="true" { (t.save_draft) }
                 @if id.is_some() { input type="hidden" name="version" value=(v.version); }
                 label for="post-text" { (t.post_text) }
                 textarea #post-text name="text" rows="7" maxlength="63206" aria-describedby="lint" { (v.text) }
+                (media_fieldset(ctx, slug, v, id, attached))
                 fieldset {
                     legend { (t.post_accounts) }
                     @if accounts.is_empty() { p { (t.no_accounts_yet) } }
@@ -307,7 +401,7 @@ fn composer(
     }
 }
 
-async fn composer_page(
+pub(crate) async fn composer_page(
     state: &WebState,
     signed: &SignedIn,
     client: &Client,
@@ -320,11 +414,21 @@ async fn composer_page(
     let slug = client.profile.slug.as_str();
     let accounts = state.app.post_accounts(actor, slug).await?;
     let clients = state.app.client_switcher(actor).await?;
+    let mut attached = Attached { limit: state.max_upload_bytes, ..Attached::default() };
+    if !v.media.is_empty() {
+        let ids: Vec<MediaId> = v.media.iter().map(|(id, _)| *id).collect();
+        attached.items = state.app.media_items(actor, slug, &ids).await?;
+        attached.fits = match state.app.lint_post(actor, slug, v.content()).await {
+            Ok(report) => fit_offers(&report, &v.media, &attached.items),
+            Err(AppError::Invalid(_)) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+    }
     let title = if id.is_some() { t.edit_post } else { t.new_post };
     let content = html! {
         p { a href={ "/c/" (slug) "/calendar" } { "← " (t.calendar) } }
         h1 { (title) }
-        (composer(ctx, client, &accounts, v, id, error))
+        (composer(ctx, client, &accounts, v, id, &attached, error))
     };
     let body =
         render(&Shell { ctx, actor, clients: &clients, current: Some((client, Section::Calendar)), title }, content);
@@ -411,8 +515,36 @@ fn severity_class(s: Severity) -> &'static str {
     }
 }
 
+/// The first `https://` link of the post's texts, for the link preview.
+fn first_https_link(content: &PostContent) -> Option<String> {
+    std::iter::once(content.text.as_str())
+        .chain(content.targets.iter().filter_map(|t| t.text.as_deref()))
+        .flat_map(filrouge_compose::entities)
+        .find(|e| e.kind == filrouge_compose::EntityKind::Url && e.value.starts_with("https://"))
+        .map(|e| e.value)
+}
+
+/// The shrink button a media finding calls for: `(position, network)` of the image it names (`image 2 is …`).
+fn fit_offer(finding: &filrouge_domain::lint::Finding) -> Option<(usize, Network)> {
+    if !matches!(finding.code, FindingCode::MediaTooLarge | FindingCode::MediaDimensions) {
+        return None;
+    }
+    let network = Network::parse(finding.network?).ok()?;
+    let n: usize = finding.message.strip_prefix("image ")?.split(' ').next()?.parse().ok()?;
+    Some((n.checked_sub(1)?, network))
+}
+
+/// The word a spelling finding is about: its message reads `'word' is not in the … dictionary`.
+fn misspelt_word(message: &str) -> Option<&str> {
+    message.strip_prefix('\'')?.split_once("' is not in").map(|(word, _)| word)
+}
+
+fn query_value(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
 /// The live checks: a counter per account, the findings (errors first), and a preview per account.
-fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSummary], t: &Texts) -> Markup {
+fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSummary], slug: &str, t: &Texts) -> Markup {
     html! {
         h2 { (t.live_checks) }
         ul.counters {
@@ -428,7 +560,7 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
         @if report.findings.is_empty() { p.ok { (t.no_findings) } }
         @else {
             ul.findings {
-                @for f in &report.findings {
+                @for (i, f) in report.findings.iter().enumerate() {
                     li class={ "finding " (severity_class(f.severity)) } {
                         code { (f.code.as_str()) } " " (f.message)
                         @if let Some(slug) = &f.client {
@@ -438,8 +570,25 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
                         @if !f.suggestions.is_empty() {
                             br; small { (t.suggestions) " : " (f.suggestions.join(", ")) }
                         }
+                        @if let Some((i, network)) = fit_offer(f) {
+                            " " button.secondary type="submit" form="composer" formaction={ "/c/" (slug) "/posts/media/fit" }
+                                formnovalidate name="fit" value={ (i) ":" (network.as_str()) } { (t.shrink_for) " " (network.label()) }
+                        }
+                        @if let (FindingCode::Spelling, Some(word)) = (f.code, misspelt_word(&f.message)) {
+                            " " button.link type="button" hx-get={ "/c/" (slug) "/posts/spelling?word=" (query_value(word)) }
+                                hx-target={ "#sugg-" (i) } hx-swap="innerHTML" { (t.show_suggestions) }
+                            " " span id={ "sugg-" (i) } aria-live="polite" {}
+                        }
                     }
                 }
+            }
+        }
+        @if let Some(url) = first_https_link(content) {
+            section.link-card-box {
+                button.secondary type="button" hx-get={ "/c/" (slug) "/posts/link-card?url=" (query_value(&url)) }
+                    hx-target="#link-card" hx-swap="innerHTML" { (t.preview_link) }
+                " " small { (url) }
+                div #link-card aria-live="polite" {}
             }
         }
         @for c in &report.counts {
@@ -463,11 +612,34 @@ pub async fn lint(
     match state.app.lint_post(&signed.actor, &slug, content.clone()).await {
         Ok(report) => {
             let clients = state.app.client_switcher(&signed.actor).await?;
-            Ok(lint_markup(&report, &content, &clients, t).into_response())
+            Ok(lint_markup(&report, &content, &clients, &slug, t).into_response())
         }
         Err(AppError::Invalid(i)) => Ok(html! { p.flash.error role="alert" { (i.to_string()) } }.into_response()),
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct WordQuery {
+    #[serde(default)]
+    word: String,
+}
+
+/// Up to five spelling suggestions for one word, on demand (an htmx fragment).
+pub async fn suggestions(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Query(q): Query<WordQuery>,
+) -> WebResult {
+    let t = signed.ctx.t();
+    let mut words = state.app.spelling_suggestions(&signed.actor, &slug, &q.word).await?;
+    words.truncate(5);
+    Ok(html! {
+        @if words.is_empty() { small { (t.no_suggestions) } }
+        @else { small data-testid="suggestions" { (t.suggestions) " : " (words.join(", ")) } }
+    }
+    .into_response())
 }
 
 // --- a post's page ---
@@ -480,6 +652,8 @@ pub async fn detail(
     let SignedIn { ctx, actor } = &signed;
     let t = ctx.t();
     let d = state.app.post(actor, &slug, PostId(id)).await?;
+    let media_ids: Vec<MediaId> = d.post.content.media.iter().map(|m| m.media_id).collect();
+    let media = state.app.media_items(actor, &slug, &media_ids).await?;
     let accounts = state.app.post_accounts(actor, &slug).await?;
     let clients = state.app.client_switcher(actor).await?;
     let client = &d.client;
@@ -519,6 +693,19 @@ pub async fn detail(
         }
         @if !post.content.content_warning.is_empty() { p.cw { strong { (t.content_warning) " : " } (post.content.content_warning) } }
         div.post-text { (post.content.text) }
+        @if !post.content.media.is_empty() {
+            ul.media-list data-testid="post-media" {
+                @for m in &post.content.media {
+                    @let src = format!("/c/{slug}/media/{}", m.media_id);
+                    @let image = media.iter().any(|i| i.id == m.media_id && i.facts.kind != MediaKind::Video);
+                    li {
+                        @if image { img.thumb src=(src) alt=(m.alt) width="160" loading="lazy"; }
+                        @else { a href=(src) { (t.open_file) } }
+                        @if !m.alt.is_empty() { br; small { (m.alt) } }
+                    }
+                }
+            }
+        }
         @if !post.content.first_comment.is_empty() { h2 { (t.first_comment) } div.post-text { (post.content.first_comment) } }
         h2 { (t.post_accounts) }
         ul.targets {

@@ -97,7 +97,8 @@ impl Harness {
         let secrets = SecretBox::from_base64(&SecretBox::generate_key()).expect("a secret key");
         let index = Arc::new(SearchIndex::in_ram().expect("an index in memory"));
         let app = App::new(store, Arc::new(SystemClock), secrets, AuthSettings::default())
-            .with_listening(&ListenConfig::default(), Some(index));
+            .with_listening(&ListenConfig::default(), Some(index))
+            .with_media_dir(db.dir.path().join("media"));
 
         let listener = filrouge_web::bind("127.0.0.1:0".parse().expect("an address")).await.expect("bind the app");
         let addr: SocketAddr = listener.local_addr().expect("the app's address");

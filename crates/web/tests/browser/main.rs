@@ -17,3 +17,4 @@ mod seed;
 mod approval;
 mod journeys;
 mod layout;
+mod media;

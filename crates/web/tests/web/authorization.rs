@@ -7,7 +7,7 @@ use filrouge_domain::permission::{role_allows, Action};
 use filrouge_domain::user::Role;
 use filrouge_web::routes::{specs, Access, RouteSpec};
 
-use crate::helpers::{spawn_app, Browser, TestApp};
+use crate::helpers::{png, spawn_app, Browser, TestApp};
 
 const FOREIGN_NAME: &str = "Bravo Bistro";
 const FOREIGN_SECRET: &str = "bravo-only-activity";
@@ -65,6 +65,7 @@ struct World {
     foreign_mention: String,
     foreign_query: String,
     foreign_post: String,
+    foreign_media: String,
 }
 
 async fn world() -> World {
@@ -83,6 +84,7 @@ async fn world() -> World {
     let (source, mentions) = t.mentions("bravo", &[(FOREIGN_MENTION, "<p>only for bravo</p>")]).await;
     let (foreign_source, foreign_mention) = (source.to_string(), mentions[0].to_string());
     let foreign_post = post_of(&t, "bravo", foreign_account.parse().unwrap(), false).await;
+    let foreign_media = media_of(&t, "bravo").await;
     // Alpha's posts are approved by the client, so that signed links and reviews have something to act on.
     let operator = filrouge_app::Actor::operator();
     let mut charter = t.app.client(&operator, "alpha", Action::ViewClient).await.unwrap().profile.charter;
@@ -114,7 +116,14 @@ async fn world() -> World {
         foreign_mention,
         foreign_query,
         foreign_post,
+        foreign_media,
     }
+}
+
+/// A file of `slug`'s media library, by id.
+async fn media_of(t: &TestApp, slug: &str) -> String {
+    let operator = filrouge_app::Actor::operator();
+    t.app.add_media(&operator, slug, &format!("{slug}.png"), png(4, 3, false)).await.unwrap().to_string()
 }
 
 /// A post of `slug` on `account`, planned in ten days; sent for review when `submit` (visible to reviewers).
@@ -166,7 +175,9 @@ fn fill(spec: &RouteSpec, slug: &str, id: &str) -> String {
 
 /// Which object a `{id}` in this path names.
 fn id_kind(path: &str) -> &'static str {
-    if path.contains("/competitors/") {
+    if path.contains("/media/{id}") {
+        "media"
+    } else if path.contains("/competitors/") {
         "competitor"
     } else if path.contains("/accounts/") {
         "account"
@@ -199,6 +210,7 @@ fn foreign_id(w: &World, path: &str) -> String {
         "mention" => w.foreign_mention.clone(),
         "query" => w.foreign_query.clone(),
         "post" => w.foreign_post.clone(),
+        "media" => w.foreign_media.clone(),
         _ => "0".into(),
     }
 }
@@ -224,6 +236,8 @@ async fn assert_foreign_objects_untouched(w: &World) {
     let post = post.expect("the foreign post is still there").post;
     assert_eq!((post.version, post.content.text.as_str()), (1, "Bonne semaine à tous"), "and unchanged");
     assert!(post.planned_at.is_some(), "and still planned");
+    let media = filrouge_domain::ids::MediaId(w.foreign_media.parse().unwrap());
+    assert_eq!(w.t.app.media_items(&operator, "bravo", &[media]).await.unwrap().len(), 1, "the foreign file is kept");
 }
 
 async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str, email: &str) -> crate::helpers::Answer {
@@ -312,6 +326,7 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 "query" if spec.path.contains("{id}") => query_of(&w.t, "alpha", &format!("Q{}", rand_suffix())).await,
                 "post" if spec.path.contains("{id}") => alpha_post(&w.t).await,
                 "review_link" => alpha_link(&w.t).await.0,
+                "media" => media_of(&w.t, "alpha").await,
                 "account" => w.t.account("alpha", &format!("alpha{}.test", rand_suffix())).await.to_string(),
                 "member" | "user" => {
                     let alpha =

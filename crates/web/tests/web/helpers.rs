@@ -32,6 +32,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: WebState,
     _db: TempSqlite,
+    /// The media library's directory, removed with the app.
+    _media: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -44,11 +46,13 @@ pub async fn spawn_app_with(web: WebConfig) -> TestApp {
     let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
     let auth = AuthSettings { max_failures_per_email: 5, ..AuthSettings::default() };
     let index = Arc::new(SearchIndex::in_ram().unwrap());
-    let app =
-        App::new(store, Arc::new(SystemClock), secrets, auth).with_listening(&ListenConfig::default(), Some(index));
+    let media = tempfile::tempdir().unwrap();
+    let app = App::new(store, Arc::new(SystemClock), secrets, auth)
+        .with_listening(&ListenConfig::default(), Some(index))
+        .with_media_dir(media.path().to_path_buf());
     let state = WebState::new(app.clone(), web);
     let router = filrouge_web::router(state.clone());
-    TestApp { app, router, state, _db: db }
+    TestApp { app, router, state, _db: db, _media: media }
 }
 
 pub fn profile(slug: &str, name: &str, colour: &str) -> ClientProfile {
@@ -110,6 +114,23 @@ impl TestApp {
     }
 }
 
+/// A PNG of `width`×`height` pixels; `noise` makes it incompressible (about 3 bytes a pixel).
+pub fn png(width: u32, height: u32, noise: bool) -> Vec<u8> {
+    let mut seed: u32 = 12345;
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let b = seed.to_le_bytes();
+        if noise {
+            image::Rgb([b[1], b[2], b[3]])
+        } else {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
 /// Requests with this session's cookie and CSRF token.
 pub struct Browser {
     pub router: Router,
@@ -162,6 +183,49 @@ impl Browser {
         let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(path, &all, &[]).await
+    }
+
+    /// Posts a `multipart/form-data` form as a browser does: `_csrf` first, then the fields, then the files
+    /// (field name, file name, bytes).
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Answer {
+        self.post_multipart_with(path, fields, files, &[]).await
+    }
+
+    pub async fn post_multipart_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        const BOUNDARY: &str = "----filrouge-test-7d3f09";
+        let mut body = Vec::new();
+        for (k, v) in std::iter::once(("_csrf", self.csrf.as_str())).chain(fields.iter().copied()) {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        for (field, name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"));
+        if let Some(c) = self.cookie() {
+            req = req.header(header::COOKIE, c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
     }
 
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Answer {

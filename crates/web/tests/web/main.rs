@@ -8,6 +8,8 @@ mod helpers;
 mod seed;
 
 mod authorization;
+mod import;
+mod media;
 mod pages;
 mod posts;
 mod security;
