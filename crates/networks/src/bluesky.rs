@@ -1,5 +1,5 @@
-//! Bluesky: post search through an AppView (or a PDS proxying to one). (Jetstream is not built: no
-//! Jetstream server runs here to test it against.)
+//! Bluesky: post search through an AppView (or a PDS proxying to one), and publishing. (Jetstream is not
+//! built: no Jetstream server runs here to test it against.)
 //!
 //! [`Bluesky::search`] calls `app.bsky.feed.searchPosts` with `sort=latest`. Its own cursor pages
 //! backwards; the cursor in our [`Page`] points forwards instead: it marks the newest post returned,
@@ -7,6 +7,9 @@
 //! (which the AppView may honour) and also enforced here, stopping the backwards paging at the
 //! first post at or before it. The local dev-env AppView ignores `since` (its search is a SQL
 //! `LIKE`, case-sensitive, ordered by `sortAt`), so the tests exercise the client-side rule.
+//!
+//! [`BlueskyPublisher`] publishes with an app password (`publish.rs`: exactly once through deterministic record
+//! keys from `tid.rs`, facets from `richtext.rs`); both share the session code of `session.rs`.
 
 mod cursor;
 mod publish;

@@ -57,10 +57,10 @@ impl fmt::Debug for BlueskyPublisher {
 }
 
 /// Whether a failed call may have changed something: a time-out after sending a write is an unknown outcome, while
-/// a read can simply be tried again.
+/// a safe call (a read, or a blob upload that publishes nothing by itself) can simply be tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    Read,
+    Safe,
     Write,
 }
 
@@ -115,7 +115,7 @@ impl BlueskyPublisher {
                 self.sessions.identifier(),
                 failure.message
             )),
-            SessionError::Network(e) => network_error(e, Kind::Read),
+            SessionError::Network(e) => network_error(e, Kind::Safe),
         }
     }
 
@@ -188,7 +188,7 @@ impl BlueskyPublisher {
     /// The record at `uri`'s parts, `None` when the PDS (or the AppView it asks) has no such record.
     async fn get_record(&self, repo: &str, collection: &str, rkey: &str) -> Result<Option<RecordOutput>, PublishError> {
         let params = vec![("repo", repo.to_owned()), ("collection", collection.to_owned()), ("rkey", rkey.to_owned())];
-        match self.send(Kind::Read, self.get("com.atproto.repo.getRecord", params)?).await? {
+        match self.send(Kind::Safe, self.get("com.atproto.repo.getRecord", params)?).await? {
             Outcome::Ok(record) => Ok(Some(record)),
             Outcome::Failed(failure) if is_not_found(&failure) => Ok(None),
             Outcome::Failed(failure) => Err(failure_error(failure)),
@@ -226,7 +226,7 @@ impl BlueskyPublisher {
         let mut dids = BTreeMap::new();
         for handle in handles {
             let build = self.get("com.atproto.identity.resolveHandle", vec![("handle", handle.clone())])?;
-            match self.send::<Resolved>(Kind::Read, build).await? {
+            match self.send::<Resolved>(Kind::Safe, build).await? {
                 Outcome::Ok(Resolved { did }) if did.starts_with("did:") => {
                     dids.insert(handle, did);
                 }
@@ -276,7 +276,7 @@ impl BlueskyPublisher {
                 .header(AUTHORIZATION, format!("Bearer {token}"))
                 .body(bytes.clone())
         };
-        let uploaded: Uploaded = self.call(Kind::Write, build).await?;
+        let uploaded: Uploaded = self.call(Kind::Safe, build).await?;
         Ok(uploaded.blob)
     }
 
@@ -377,7 +377,7 @@ impl BlueskyPublisher {
             posts: Vec<Counts>,
         }
         let build = self.get("app.bsky.feed.getPosts", vec![("uris", remote_id.to_owned())])?;
-        let posts: Posts = self.call(Kind::Read, build).await?;
+        let posts: Posts = self.call(Kind::Safe, build).await?;
         let counts = posts.posts.into_iter().find(|p| p.uri == remote_id).ok_or_else(|| {
             PublishError::Permanent(format!("{remote_id} is not on the AppView (deleted, or not indexed yet)"))
         })?;
@@ -397,7 +397,7 @@ impl BlueskyPublisher {
         }
         let session = self.session().await?;
         let profile: Profile =
-            self.call(Kind::Read, self.get("app.bsky.actor.getProfile", vec![("actor", session.did)])?).await?;
+            self.call(Kind::Safe, self.get("app.bsky.actor.getProfile", vec![("actor", session.did)])?).await?;
         Ok(profile.followers_count.unwrap_or(0))
     }
 }
