@@ -1,5 +1,5 @@
-//! Bluesky: post search through an AppView (or a PDS proxying to one). (Jetstream is not built: no
-//! Jetstream server runs here to test it against.)
+//! Bluesky: post search through an AppView (or a PDS proxying to one), and publishing. (Jetstream is not
+//! built: no Jetstream server runs here to test it against.)
 //!
 //! [`Bluesky::search`] calls `app.bsky.feed.searchPosts` with `sort=latest`. Its own cursor pages
 //! backwards; the cursor in our [`Page`] points forwards instead: it marks the newest post returned,
@@ -7,22 +7,31 @@
 //! (which the AppView may honour) and also enforced here, stopping the backwards paging at the
 //! first post at or before it. The local dev-env AppView ignores `since` (its search is a SQL
 //! `LIKE`, case-sensitive, ordered by `sortAt`), so the tests exercise the client-side rule.
+//!
+//! [`BlueskyPublisher`] publishes with an app password (`publish.rs`: exactly once through deterministic record
+//! keys from `tid.rs`, facets from `richtext.rs`); both share the session code of `session.rs`.
 
 mod cursor;
+mod publish;
+mod richtext;
+mod session;
+mod tid;
 mod view;
 mod xrpc;
 
 use std::fmt;
 
 use reqwest::header::AUTHORIZATION;
-use serde::Deserialize;
-use tokio::sync::Mutex;
 use url::Url;
 
 use crate::{NetworkError, Page};
 use cursor::Mark;
+use session::{SessionError, Sessions};
 use view::{Mapped, SearchPostsOutput};
-use xrpc::{Failure, Outcome};
+use xrpc::Outcome;
+
+pub use publish::{BlueskyPublisher, MAX_IMAGES, MAX_IMAGE_BYTES};
+pub use tid::{is_tid, record_key};
 
 pub use view::MAX_TEXT_BYTES;
 pub use xrpc::MAX_BODY_BYTES;
@@ -39,8 +48,7 @@ pub struct Bluesky {
     http: reqwest::Client,
     service: Url,
     web_base: Url,
-    credentials: Option<(String, String)>,
-    session: Mutex<Option<Session>>,
+    sessions: Option<Sessions>,
 }
 
 impl fmt::Debug for Bluesky {
@@ -48,17 +56,9 @@ impl fmt::Debug for Bluesky {
         f.debug_struct("Bluesky")
             .field("service", &self.service.as_str())
             .field("web_base", &self.web_base.as_str())
-            .field("identifier", &self.credentials.as_ref().map(|(id, _)| id.as_str()))
+            .field("identifier", &self.sessions.as_ref().map(Sessions::identifier))
             .finish_non_exhaustive()
     }
-}
-
-/// Tokens from `createSession`/`refreshSession`; never logged.
-#[derive(Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Session {
-    access_jwt: String,
-    refresh_jwt: String,
 }
 
 /// The web app posts link to unless [`Bluesky::with_web_base`] says otherwise.
@@ -69,7 +69,8 @@ impl Bluesky {
     /// password. `http` carries the caller's SSRF guard and time-outs.
     pub fn new(http: reqwest::Client, service: Url, credentials: Option<(String, String)>) -> Self {
         let web_base = Url::parse(DEFAULT_WEB_BASE).unwrap_or_else(|_| service.clone());
-        Bluesky { http, service, web_base, credentials, session: Mutex::new(None) }
+        let sessions = credentials.map(|(id, password)| Sessions::new(http.clone(), service.clone(), id, password));
+        Bluesky { http, service, web_base, sessions }
     }
 
     /// Posts link to `<web_base>/profile/<handle>/post/<rkey>` instead of bsky.app.
@@ -150,11 +151,11 @@ impl Bluesky {
         params: &[(&str, String)],
     ) -> Result<T, NetworkError> {
         let url = xrpc::method_url(&self.service, nsid)?;
-        let token = self.access_token(false).await?;
+        let token = self.access_token(None).await?;
         match self.get_once(&url, params, token.as_deref()).await? {
             Outcome::Ok(value) => Ok(value),
-            Outcome::Failed(failure) if failure.is_auth() && self.credentials.is_some() => {
-                let token = self.access_token(true).await?;
+            Outcome::Failed(failure) if failure.is_auth() && self.sessions.is_some() => {
+                let token = self.access_token(token.as_deref()).await?;
                 match self.get_once(&url, params, token.as_deref()).await? {
                     Outcome::Ok(value) => Ok(value),
                     Outcome::Failed(failure) => Err(failure.into_error()),
@@ -177,53 +178,21 @@ impl Bluesky {
         xrpc::read(request.send().await?).await
     }
 
-    /// The access token to use (`None` without credentials). `renew` replaces the cached one:
-    /// first with `refreshSession`, then, if that fails, with a new `createSession`.
-    async fn access_token(&self, renew: bool) -> Result<Option<String>, NetworkError> {
-        let Some((identifier, password)) = &self.credentials else { return Ok(None) };
-        let mut session = self.session.lock().await;
-        if let (Some(current), false) = (session.as_ref(), renew) {
-            return Ok(Some(current.access_jwt.clone()));
-        }
-        if let (Some(current), true) = (session.take(), renew) {
-            match self.refresh(&current.refresh_jwt).await? {
-                Outcome::Ok(fresh) => {
-                    let token = fresh.access_jwt.clone();
-                    *session = Some(fresh);
-                    return Ok(Some(token));
-                }
-                Outcome::Failed(failure) if failure.is_auth() || failure.status.is_client_error() => {
-                    tracing::debug!(message = %failure.message, "Bluesky: refresh refused; logging in again");
-                }
-                Outcome::Failed(failure) => return Err(failure.into_error()),
+    /// The access token to use (`None` without credentials). Given the `stale` token that was refused, replaces
+    /// it: first with `refreshSession`, then, if that fails, with a new `createSession`.
+    async fn access_token(&self, stale: Option<&str>) -> Result<Option<String>, NetworkError> {
+        let Some(sessions) = &self.sessions else { return Ok(None) };
+        let outcome = match stale {
+            Some(stale) => sessions.renew(stale).await,
+            None => sessions.current().await,
+        };
+        match outcome {
+            Ok(session) => Ok(Some(session.access_jwt)),
+            Err(SessionError::Refused(failure)) if failure.status.as_u16() == 401 || failure.status.as_u16() == 400 => {
+                Err(NetworkError::Auth { network: xrpc::NETWORK, message: failure.message })
             }
+            Err(SessionError::Refused(failure)) => Err(failure.into_error()),
+            Err(SessionError::Network(e)) => Err(e),
         }
-        let fresh = self.login(identifier, password).await?;
-        let token = fresh.access_jwt.clone();
-        *session = Some(fresh);
-        Ok(Some(token))
-    }
-
-    async fn login(&self, identifier: &str, password: &str) -> Result<Session, NetworkError> {
-        let url = xrpc::method_url(&self.service, "com.atproto.server.createSession")?;
-        let body = serde_json::json!({ "identifier": identifier, "password": password });
-        let response = self.http.post(url).json(&body).send().await?;
-        match xrpc::read::<Session>(response).await? {
-            Outcome::Ok(session) => Ok(session),
-            // createSession answers 401 AuthenticationRequired for a wrong password and 400
-            // InvalidRequest for an unknown or malformed identifier: both are bad credentials.
-            Outcome::Failed(Failure { status, message, .. })
-                if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::BAD_REQUEST =>
-            {
-                Err(NetworkError::Auth { network: xrpc::NETWORK, message })
-            }
-            Outcome::Failed(failure) => Err(failure.into_error()),
-        }
-    }
-
-    async fn refresh(&self, refresh_jwt: &str) -> Result<Outcome<Session>, NetworkError> {
-        let url = xrpc::method_url(&self.service, "com.atproto.server.refreshSession")?;
-        let response = self.http.post(url).header(AUTHORIZATION, format!("Bearer {refresh_jwt}")).send().await?;
-        xrpc::read(response).await
     }
 }

@@ -1,10 +1,13 @@
 //! Bluesky client against answers a real network rarely gives on demand: bad JSON, oversized bodies,
-//! 429 with Retry-After, server errors, and stale tokens. A few-line loopback HTTP server plays them.
+//! 429 with Retry-After, server errors, stale tokens, and writes that never answer (search and publishing). A few-line loopback HTTP server plays them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Mutex};
 
-use filrouge_networks::bluesky::{Bluesky, MAX_BODY_BYTES};
+use std::time::Duration;
+
+use filrouge_networks::bluesky::{Bluesky, BlueskyPublisher, MAX_BODY_BYTES};
+use filrouge_networks::publish::{OutgoingPost, PublishError, Publisher, Visibility};
 use filrouge_networks::NetworkError;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -23,6 +26,8 @@ struct Answer {
     headers: Vec<String>,
     body: Vec<u8>,
     length: bool,
+    /// How long to wait before answering.
+    delay: Duration,
 }
 
 fn json(status: u16, body: &str) -> Answer {
@@ -31,6 +36,7 @@ fn json(status: u16, body: &str) -> Answer {
         headers: vec!["content-type: application/json".into()],
         body: body.as_bytes().to_vec(),
         length: true,
+        delay: Duration::ZERO,
     }
 }
 
@@ -75,6 +81,7 @@ async fn serve(route: Box<Route>) -> (Url, Arc<Mutex<Vec<Seen>>>) {
                     log.iter().filter(|s| s.path == request.path).count()
                 };
                 let answer = route(&request, n);
+                tokio::time::sleep(answer.delay).await;
                 let mut out = format!("HTTP/1.1 {} X\r\nconnection: close\r\n", answer.status);
                 for h in &answer.headers {
                     out.push_str(h);
@@ -123,7 +130,7 @@ async fn an_oversized_answer_is_refused_with_or_without_a_declared_length() {
             let mut body = br#"{"posts":[],"padding":""#.to_vec();
             body.resize(MAX_BODY_BYTES + 10, b'a');
             body.extend_from_slice(b"\"}");
-            Answer { status: 200, headers: vec![], body, length }
+            Answer { status: 200, headers: vec![], body, length, delay: Duration::ZERO }
         }))
         .await;
         let result = client(url, false).search("x", None, 10).await;
@@ -196,4 +203,96 @@ async fn a_token_still_refused_after_a_new_login_is_an_auth_error() {
     assert!(matches!(result, Err(NetworkError::Auth { .. })), "{result:?}");
     let paths: Vec<String> = log.lock().unwrap().iter().map(|s| s.path.clone()).collect();
     assert_eq!(paths, [LOGIN, SEARCH, REFRESH, LOGIN, SEARCH]);
+}
+
+const CREATE: &str = "/xrpc/com.atproto.repo.createRecord";
+const GET_RECORD: &str = "/xrpc/com.atproto.repo.getRecord";
+
+fn publisher(url: Url, http: reqwest::Client) -> BlueskyPublisher {
+    BlueskyPublisher::new(http, url, "a.test", "app-password")
+}
+
+fn outgoing() -> OutgoingPost {
+    OutgoingPost {
+        idempotency_key: "k".into(),
+        text: "hello".into(),
+        media: Vec::new(),
+        content_warning: None,
+        visibility: Visibility::Public,
+        language: None,
+        reply_to: None,
+        card: None,
+        created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+    }
+}
+
+fn not_found() -> Answer {
+    json(400, r#"{"error":"RecordNotFound","message":"Could not locate record"}"#)
+}
+
+#[tokio::test]
+async fn publishing_while_rate_limited_says_when_to_retry() {
+    let (url, _) = serve(Box::new(|seen, n| match seen.path.as_str() {
+        LOGIN => session(n),
+        _ => {
+            let mut a = json(429, r#"{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}"#);
+            a.headers.push("date: Wed, 01 Jan 2025 00:00:00 GMT".into());
+            a.headers.push("ratelimit-reset: 1735689630".into());
+            a
+        }
+    }))
+    .await;
+    let result = publisher(url, reqwest::Client::new()).publish(&outgoing()).await;
+    assert_eq!(result, Err(PublishError::RateLimited { retry_after: Some(Duration::from_secs(30)) }));
+}
+
+#[tokio::test]
+async fn a_server_error_on_a_write_that_left_no_record_is_transient() {
+    let (url, log) = serve(Box::new(|seen, n| match seen.path.as_str() {
+        LOGIN => session(n),
+        CREATE => json(502, r#"{"error":"UpstreamFailure","message":"down"}"#),
+        GET_RECORD => not_found(),
+        _ => json(500, "{}"),
+    }))
+    .await;
+    let result = publisher(url, reqwest::Client::new()).publish(&outgoing()).await;
+    assert!(matches!(result, Err(PublishError::Transient(_))), "{result:?}");
+    let paths: Vec<String> = log.lock().unwrap().iter().map(|s| s.path.clone()).collect();
+    assert_eq!(paths, [LOGIN, CREATE, GET_RECORD], "the key is read back before giving up");
+}
+
+#[tokio::test]
+async fn a_write_without_an_answer_is_an_unknown_outcome_and_an_unreachable_server_is_transient() {
+    let (url, _) = serve(Box::new(|seen, n| match seen.path.as_str() {
+        LOGIN => session(n),
+        _ => Answer { delay: Duration::from_secs(5), ..json(200, "{}") },
+    }))
+    .await;
+    let http = reqwest::Client::builder().timeout(Duration::from_millis(300)).build().unwrap();
+    let result = publisher(url, http).publish(&outgoing()).await;
+    assert!(matches!(result, Err(PublishError::Unknown(_))), "{result:?}");
+
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = Url::parse(&format!("http://{}/", closed.local_addr().unwrap())).unwrap();
+    drop(closed);
+    let result = publisher(url, reqwest::Client::new()).publish(&outgoing()).await;
+    assert!(matches!(result, Err(PublishError::Transient(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_revoked_session_and_a_second_factor_ask_for_a_reconnection() {
+    let (url, _) = serve(Box::new(|seen, n| match seen.path.as_str() {
+        LOGIN if n == 1 => session(n),
+        LOGIN => json(401, r#"{"error":"AuthFactorTokenRequired","message":"A sign in code has been sent"}"#),
+        REFRESH => json(400, r#"{"error":"ExpiredToken","message":"Token has been revoked"}"#),
+        _ => json(400, r#"{"error":"ExpiredToken","message":"Token has expired"}"#),
+    }))
+    .await;
+    let result = publisher(url, reqwest::Client::new()).publish(&outgoing()).await;
+    match result {
+        Err(PublishError::NeedsReconnection(message)) => {
+            assert!(message.contains("AuthFactorTokenRequired"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -102,7 +102,7 @@ pub(crate) fn map_post(raw: serde_json::Value, web_base: &Url) -> Option<Mapped>
 }
 
 /// `at://<did>/app.bsky.feed.post/<rkey>` → `(did, rkey)`.
-fn split_post_uri(uri: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_post_uri(uri: &str) -> Option<(&str, &str)> {
     let rest = uri.strip_prefix("at://")?;
     let mut parts = rest.split('/');
     let (did, collection, rkey) = (parts.next()?, parts.next()?, parts.next()?);
@@ -123,7 +123,7 @@ fn valid_handle(handle: &str) -> bool {
 }
 
 /// `<web base>/profile/<handle or did>/post/<rkey>`.
-fn post_url(web_base: &Url, actor: &str, rkey: &str) -> Option<String> {
+pub(crate) fn post_url(web_base: &Url, actor: &str, rkey: &str) -> Option<String> {
     let mut url = web_base.clone();
     url.set_query(None);
     url.set_fragment(None);
