@@ -41,7 +41,14 @@ impl PublisherFactory for NetworkPublishers {
             Connection::Mastodon { instance, token } => Ok(Box::new(
                 filrouge_networks::mastodon::MastodonPublisher::new(self.http.clone(), url(instance)?, token.clone()),
             )),
-            Connection::Bluesky { .. } => Err("publishing to Bluesky is not built yet".into()),
+            Connection::Bluesky { service, identifier, password } => {
+                Ok(Box::new(filrouge_networks::bluesky::BlueskyPublisher::new(
+                    self.http.clone(),
+                    url(service)?,
+                    identifier.clone(),
+                    password.clone(),
+                )))
+            }
         }
     }
 }
