@@ -67,7 +67,8 @@ async fn create(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     if tokens < 1.0 {
         e.refused += 1;
         e.bucket.insert(t, (tokens, now));
-        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], "{\"error\":\"Too many requests\"}").into_response();
+        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], "{\"error\":\"Too many requests\"}")
+            .into_response();
     }
     e.bucket.insert(t.clone(), (tokens - 1.0, now));
     e.accepted.push((t, key, now));
@@ -107,7 +108,8 @@ async fn open_app(url: &str, key: &str, worker: &str) -> anyhow::Result<App> {
     let store = Store::open(url).await?;
     let secrets = SecretBox::from_base64(key).map_err(|e| anyhow::anyhow!("{e}"))?;
     let publishers = Arc::new(filrouge_app::publishers::NetworkPublishers::new(true)?);
-    Ok(App::new(store, Arc::new(SystemClock), secrets, AuthSettings::default()).with_publishing(settings(worker), publishers))
+    Ok(App::new(store, Arc::new(SystemClock), secrets, AuthSettings::default())
+        .with_publishing(settings(worker), publishers))
 }
 
 /// 500 accounts of 10 clients, 20 posts each, all due at `due`, straight into the store (one transaction).
@@ -129,7 +131,8 @@ async fn seed(app: &App, endpoint: SocketAddr, posts: usize, accounts: usize, du
         app.create_client(&op, profile).await?;
         for a in 0..accounts / 10 {
             let handle = format!("@acc{c}x{a}@bench.test");
-            let connection = Connection::Mastodon { instance: format!("http://{endpoint}"), token: format!("t{c}x{a}") };
+            let connection =
+                Connection::Mastodon { instance: format!("http://{endpoint}"), token: format!("t{c}x{a}") };
             let p = AccountProfile { network: Network::Mastodon, handle, display_name: String::new() };
             let id = app.add_account(&op, &slug, p, Some(connection.to_secret())).await?;
             ids.push((app.client(&op, &slug, filrouge_domain::permission::Action::ViewClient).await?.id, id));
@@ -144,7 +147,14 @@ async fn seed(app: &App, endpoint: SocketAddr, posts: usize, accounts: usize, du
             targets: vec![Target { account_id: account, text: None, media: None }],
             ..PostContent::default()
         };
-        let new = NewPost { client, state: PostState::Scheduled, planned_at: Some(due), campaign: None, content: &content, created_by: None };
+        let new = NewPost {
+            client,
+            state: PostState::Scheduled,
+            planned_at: Some(due),
+            campaign: None,
+            content: &content,
+            created_by: None,
+        };
         let post = tx.insert_post(&new, now).await?;
         deliveries.push(NewDelivery {
             post_id: post,
@@ -307,13 +317,18 @@ async fn main() -> anyhow::Result<()> {
         outcomes.push(run_postgres(posts, accounts).await?);
     }
     let ideal = INTERVAL * u32::try_from(posts.div_ceil(accounts.max(1))).unwrap_or(1);
-    println!("{posts} posts due at once across {accounts} accounts; each account may post every {} ms, so the ideal", INTERVAL.as_millis());
+    println!(
+        "{posts} posts due at once across {accounts} accounts; each account may post every {} ms, so the ideal",
+        INTERVAL.as_millis()
+    );
     println!("drain time is {} ms.", ideal.as_millis());
     println!();
     println!("| run | wall | lateness p50 / p99 / max (ms) | engine CPU per post | 429s | duplicates | missing |");
     println!("|---|---|---|---|---|---|---|");
     for o in outcomes {
-        let p = |q: f64| o.lateness.get(((o.lateness.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
+        let p = |q: f64| {
+            o.lateness.get(((o.lateness.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default()
+        };
         println!(
             "| {} | {} ms | {} / {} / {} | {:.3} ms | {} | {} | {} |",
             o.label,
