@@ -152,6 +152,21 @@ impl App {
         }
     }
 
+    /// Takes over at once the claims of workers that `is_dead` says no longer run (a process of this host killed
+    /// mid-round), instead of waiting for their lease; they are read back before anything is sent again.
+    pub async fn recover_claims(&self, is_dead: &(dyn Fn(&str) -> bool + Sync)) -> Result<u64> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let mut released = 0;
+        for worker in tx.claiming_workers().await? {
+            if worker != self.publishing.worker && is_dead(&worker) {
+                released += tx.release_claims_of(&worker, now).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(released)
+    }
+
     /// Runs one round: claims what is due, publishes, records the outcomes.
     pub async fn publish_due(&self) -> Result<PublishReport> {
         let now = self.now();

@@ -78,10 +78,71 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     }
     let veille = filrouge_app::veille::Veille::new(&config.analysis, &config.mail, &config.web.public_url)
         .map_err(|e| crate::config::ConfigError(e.to_string()))?;
-    Ok(App::new(store, Arc::new(SystemClock), secrets, config.auth.clone())
+    let app = App::new(store, Arc::new(SystemClock), secrets, config.auth.clone())
         .with_listening(&config.listen, Some(Arc::new(index)))
         .with_veille(veille)
-        .with_media_dir(config.data_dir.join("media")))
+        .with_media_dir(config.data_dir.join("media"));
+    let p = &config.publishing;
+    if !p.enabled {
+        return Ok(app);
+    }
+    let publishers = filrouge_app::publishers::NetworkPublishers::new(p.allow_private_addresses)?;
+    let mut settings = filrouge_app::publishing::PublishSettings {
+        worker: worker_name(std::process::id()).unwrap_or_else(|| format!("{}-{}", hostname(), std::process::id())),
+        batch: p.batch.max(1),
+        concurrency: p.concurrency.max(1),
+        installation: installation_id(config)?,
+        ..Default::default()
+    };
+    settings.pace.insert(
+        filrouge_domain::account::Network::Bluesky,
+        jiff::SignedDuration::from_millis(i64::try_from(p.bluesky_pace_ms).unwrap_or(i64::MAX)),
+    );
+    settings.pace.insert(
+        filrouge_domain::account::Network::Mastodon,
+        jiff::SignedDuration::from_millis(i64::try_from(p.mastodon_pace_ms).unwrap_or(i64::MAX)),
+    );
+    Ok(app.with_publishing(settings, Arc::new(publishers)))
+}
+
+/// `host/pid/start`: a process of this host, told apart from a later one that reuses its pid by its start time.
+pub fn worker_name(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let start = stat.rsplit(')').next()?.split_whitespace().nth(19)?.to_owned();
+    Some(format!("{}/{pid}/{start}", hostname()))
+}
+
+/// Whether the worker named `name` is a process of this host that no longer runs (its claims can be taken over
+/// at once instead of after their lease).
+pub fn worker_is_dead_here(name: &str) -> bool {
+    let mut parts = name.split('/');
+    let (Some(host), Some(pid), Some(_)) = (parts.next(), parts.next(), parts.next()) else { return false };
+    if host != hostname() {
+        return false;
+    }
+    let Ok(pid) = pid.parse::<u32>() else { return false };
+    worker_name(pid).as_deref() != Some(name)
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "host".into())
+}
+
+/// A random id made once per data directory (`DATA/installation-id`), part of every idempotency key, so two
+/// installations publishing to one account never share keys.
+fn installation_id(config: &Config) -> anyhow::Result<String> {
+    let path = config.data_dir.join("installation-id");
+    if let Ok(id) = std::fs::read_to_string(&path) {
+        let id = id.trim().to_owned();
+        if !id.is_empty() {
+            return Ok(id);
+        }
+    }
+    let id: String = filrouge_app::auth::random_token().chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, &id).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(id)
 }
 
 /// Held by a running server for as long as it runs: a second server on the same data directory,

@@ -387,3 +387,21 @@ impl Tx {
         t.map(timestamp).transpose()
     }
 }
+
+impl Tx {
+    /// The workers holding claims.
+    pub async fn claiming_workers(&mut self) -> Result<Vec<String>> {
+        let rows: Vec<Option<String>> = on_tx!(self, c => sqlx::query_scalar(
+            "SELECT DISTINCT claimed_by FROM deliveries WHERE state = 'claimed'").fetch_all(c).await)?;
+        Ok(rows.into_iter().flatten().collect())
+    }
+
+    /// Gives back the claims of a worker known to be dead: due now, read back first.
+    pub async fn release_claims_of(&mut self, worker: &str, now: Timestamp) -> Result<u64> {
+        let n = on_tx!(self, c => sqlx::query(
+            "UPDATE deliveries SET state = 'pending', read_back = TRUE, next_attempt = $2, lease_until = NULL,
+               updated_at = $2 WHERE state = 'claimed' AND claimed_by = $1")
+            .bind(worker).bind(millis(now)).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n)
+    }
+}

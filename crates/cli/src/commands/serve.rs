@@ -159,6 +159,11 @@ async fn publishing(app: App, mut stop: watch::Receiver<bool>) {
     if !app.publishes() {
         return;
     }
+    match app.recover_claims(&crate::runtime::worker_is_dead_here).await {
+        Ok(n) if n > 0 => tracing::info!(deliveries = n, "claims of a stopped process taken over (read back first)"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "recovering claims failed"),
+    }
     loop {
         let full = match app.publish_due().await {
             Ok(r) => {
