@@ -145,17 +145,23 @@ fn parse_date(value: &str) -> std::result::Result<Date, String> {
     Err(bad())
 }
 
-/// `12:30`, `9h05`, or with an offset that says which of a repeated hour is meant: `01:30-05:00`.
+/// `12:30`, `9h05`, `12:30:15`, or with an offset that says which of a repeated hour is meant: `01:30-05:00`.
 fn parse_time(value: &str) -> std::result::Result<(Time, Option<Offset>), String> {
     let bad = || format!("'{value}' is not a time (12:30, or 01:30-05:00 with an offset)");
     let v = value.trim().replace('h', ":");
-    let (clock, offset) = match v.get(5..).filter(|rest| rest.starts_with(['+', '-'])) {
-        Some(off) => (&v[..5], Some(off)),
+    let clock_len = if v.len() >= 8 && v.as_bytes().get(5) == Some(&b':') { 8 } else { 5 };
+    let (clock, offset) = match v.get(clock_len..).filter(|rest| rest.starts_with(['+', '-'])) {
+        Some(off) => (&v[..clock_len], Some(off)),
         None => (v.as_str(), None),
     };
-    let (h, m) = clock.split_once(':').ok_or_else(bad)?;
+    let mut parts = clock.split(':');
+    let (h, m) = (parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?);
+    let sec: i8 = match parts.next() {
+        Some(s) => s.parse().map_err(|_| bad())?,
+        None => 0,
+    };
     let (h, m): (i8, i8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    let time = Time::new(h, m, 0, 0).map_err(|_| format!("{value} is not a time of day"))?;
+    let time = Time::new(h, m, sec, 0).map_err(|_| format!("{value} is not a time of day"))?;
     let offset = match offset {
         None => None,
         Some(o) => {
@@ -438,6 +444,18 @@ impl App {
         plan: ImportPlan,
         only_valid: bool,
     ) -> std::result::Result<ImportOutcome, ImportError> {
+        self.apply_import_with(actor, plan, only_valid, false).await
+    }
+
+    /// The same; with `schedule`, each row with a time goes as far as its client's approval policy lets the agency
+    /// take it: scheduled (no approval) or sent for review (the guards already passed in the plan).
+    pub async fn apply_import_with(
+        &self,
+        actor: &Actor,
+        plan: ImportPlan,
+        only_valid: bool,
+        schedule: bool,
+    ) -> std::result::Result<ImportOutcome, ImportError> {
         let file = plan.file.clone();
         if plan.invalid_rows() > 0 && !only_valid {
             return Err(ImportError::RowsHaveErrors { invalid: plan.invalid_rows(), total: plan.rows.len() });
@@ -484,6 +502,20 @@ impl App {
                 created_by: actor.user_id(),
             };
             let id = tx.insert_post(&new, now).await.map_err(AppError::from)?;
+            if schedule && row.planned_at.is_some() {
+                let policy = tx
+                    .client_by_id(client)
+                    .await
+                    .map_err(AppError::from)?
+                    .map(|c| c.profile.charter.approval)
+                    .unwrap_or_default();
+                let state = match policy {
+                    filrouge_domain::post::ApprovalPolicy::None => PostState::Scheduled,
+                    _ => PostState::InReview,
+                };
+                tx.set_post_state(client, id, 1, state, None, now).await.map_err(AppError::from)?;
+                self.sync_queue(&mut tx, client, id).await?;
+            }
             let when = row.planned.clone().unwrap_or_else(|| "in the ideas backlog".to_owned());
             let summary = format!("Post imported from {file} line {} ({when}): {}", row.line, row.headline);
             tx.append_journal(&post_entry(actor, now, client, id, JournalAction::PostCreated, summary))
@@ -528,5 +560,7 @@ mod tests {
         let (t, off) = parse_time("01:30-05:00").unwrap();
         assert_eq!((t, off.unwrap().seconds()), (jiff::civil::time(1, 30, 0, 0), -5 * 3600));
         assert!(parse_time("25:00").is_err());
+        assert_eq!(parse_time("12:30:15").unwrap().0, jiff::civil::time(12, 30, 15, 0));
+        assert_eq!(parse_time("12:30:15+02:00").unwrap().1.unwrap().seconds(), 7200);
     }
 }

@@ -167,6 +167,10 @@ pub enum PostCommand {
         /// Import the rows without errors and skip the others.
         #[arg(long)]
         only_valid: bool,
+        /// Schedule the imported posts that have a time (or send them for review when their client needs
+        /// approval) instead of leaving them as drafts.
+        #[arg(long)]
+        schedule: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,

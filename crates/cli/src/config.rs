@@ -46,7 +46,13 @@ pub fn load(file: Option<&Path>, data_override: Option<&Path>) -> Result<Config,
                 // Not configuration: the file, a password, and the test harness's own variables.
                 !matches!(
                     k.as_str(),
-                    "config" | "password" | "pg_bin" | "mastodon_mock" | "mastodon_venv" | "bluesky_dev_env"
+                    "config"
+                        | "password"
+                        | "account_secret"
+                        | "pg_bin"
+                        | "mastodon_mock"
+                        | "mastodon_venv"
+                        | "bluesky_dev_env"
                 ) && !k.starts_with("test_")
             })
             .split("__"),

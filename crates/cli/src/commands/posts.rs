@@ -82,7 +82,7 @@ fn print_plan(plan: &ImportPlan) {
 }
 
 pub async fn run(config: Config, cmd: PostCommand) -> anyhow::Result<()> {
-    let PostCommand::Import { file, dry_run, only_valid, json } = cmd;
+    let PostCommand::Import { file, dry_run, only_valid, schedule, json } = cmd;
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.display().to_string();
     let dir = file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -92,7 +92,7 @@ pub async fn run(config: Config, cmd: PostCommand) -> anyhow::Result<()> {
     let planned = app.plan_import(&operator, &name, &bytes, &media).await;
     let result = match planned {
         Ok(plan) if dry_run || (plan.invalid_rows() > 0 && !only_valid) => Ok((plan, Vec::new())),
-        Ok(plan) => app.apply_import(&operator, plan, only_valid).await.map(|o| (o.plan, o.created)),
+        Ok(plan) => app.apply_import_with(&operator, plan, only_valid, schedule).await.map(|o| (o.plan, o.created)),
         Err(e) => Err(e),
     };
     app.store().close().await;
@@ -115,7 +115,8 @@ pub async fn run(config: Config, cmd: PostCommand) -> anyhow::Result<()> {
         if dry_run || refused {
             println!("nothing was created");
         } else {
-            println!("{} post(s) created as drafts", created.len());
+            let what = if schedule { "scheduled (or sent for review)" } else { "created as drafts" };
+            println!("{} post(s) {what}", created.len());
         }
     }
     if refused {

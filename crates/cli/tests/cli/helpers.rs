@@ -61,6 +61,11 @@ impl Cli {
         self.command(args).output().unwrap().into()
     }
 
+    /// Runs a command with one more environment variable, for that command only.
+    pub fn run_with_env(&self, key: &str, value: &str, args: &[&str]) -> Run {
+        self.command(args).env(key, value).output().unwrap().into()
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, text).unwrap();

@@ -10,6 +10,7 @@ mod config;
 mod crash;
 mod feeds;
 mod posts;
+mod publishing;
 mod queries;
 mod serve;
 mod workspace;
