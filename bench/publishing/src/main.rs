@@ -214,59 +214,35 @@ fn analyse(label: &str, shared: &Shared, start: Instant, wall: Duration, cpu: f6
 
 async fn run_sqlite(posts: usize, accounts: usize) -> anyhow::Result<Outcome> {
     let dir = tempfile::tempdir()?;
-    let (addr, shared) = start_endpoint().await?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let app = open_app(&url, &SecretBox::generate_key(), "solo").await?;
-    let due = app.now();
-    seed(&app, addr, posts, accounts, due).await?;
-    let cpu0 = cpu_seconds(std::process::id());
-    let start = Instant::now();
-    drain(&app, &shared, posts).await?;
-    let wall = start.elapsed();
-    let cpu = cpu_seconds(std::process::id()) - cpu0;
-    Ok(analyse("SQLite, 1 process", &shared, start, wall, cpu, posts))
-}
-
-/// Publishing rounds until the endpoint has every post (or nothing moves for 30 s).
-async fn drain(app: &App, shared: &Shared, posts: usize) -> anyhow::Result<()> {
-    let mut idle_since = Instant::now();
-    loop {
-        let n = shared.lock().unwrap_or_else(|p| p.into_inner()).accepted.len();
-        if n >= posts {
-            return Ok(());
-        }
-        let r = app.publish_due().await?;
-        if r.claimed > 0 {
-            idle_since = Instant::now();
-        } else {
-            if idle_since.elapsed() > Duration::from_secs(30) {
-                anyhow::bail!("stuck at {n} of {posts}");
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    }
+    run_workers("SQLite, 1 worker process", &url, 1, posts, accounts).await
 }
 
 async fn run_postgres(posts: usize, accounts: usize) -> anyhow::Result<Outcome> {
     let url = filrouge_testkit::postgres::fresh_database().await.ok_or_else(|| anyhow::anyhow!("no PostgreSQL"))?;
+    run_workers("PostgreSQL, 4 worker processes", &url, 4, posts, accounts).await
+}
+
+/// Seeds the database, then lets `workers` processes of this binary publish; the endpoint runs here, so the CPU
+/// counted is the engine's alone.
+async fn run_workers(label: &str, url: &str, workers: usize, posts: usize, accounts: usize) -> anyhow::Result<Outcome> {
     let (addr, shared) = start_endpoint().await?;
     let key = SecretBox::generate_key();
-    let app = open_app(&url, &key, "seeder").await?;
+    let app = open_app(url, &key, "seeder").await?;
     let due = app.now();
     seed(&app, addr, posts, accounts, due).await?;
     app.store().close().await;
     let exe = std::env::current_exe()?;
     let start = Instant::now();
     let mut children = Vec::new();
-    for w in 0..4 {
+    for w in 0..workers {
         children.push(
             std::process::Command::new(&exe)
-                .args(["worker", &url, &key, &format!("w{w}"), &posts.to_string()])
-                .stdout(std::process::Stdio::piped())
+                .args(["worker", url, &key, &format!("w{w}")])
+                .stdout(std::process::Stdio::null())
                 .spawn()?,
         );
     }
-    let mut cpu = 0.0;
     loop {
         let n = shared.lock().unwrap_or_else(|p| p.into_inner()).accepted.len();
         if n >= posts || start.elapsed() > Duration::from_secs(600) {
@@ -275,17 +251,17 @@ async fn run_postgres(posts: usize, accounts: usize) -> anyhow::Result<Outcome> 
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let wall = start.elapsed();
-    for child in &children {
-        cpu += cpu_seconds(child.id());
-    }
+    // Let anything in flight land, so a duplicate would show.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let cpu: f64 = children.iter().map(|c| cpu_seconds(c.id())).sum();
     for mut child in children {
         let _ = child.kill();
         let _ = child.wait();
     }
-    Ok(analyse("PostgreSQL, 4 worker processes", &shared, start, wall, cpu, posts))
+    Ok(analyse(label, &shared, start, wall, cpu, posts))
 }
 
-/// A worker process of the PostgreSQL run: publishing rounds until killed.
+/// A worker process: publishing rounds until killed.
 async fn worker(url: &str, key: &str, name: &str) -> anyhow::Result<()> {
     let app = open_app(url, key, name).await?;
     loop {

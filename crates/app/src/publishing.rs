@@ -183,22 +183,19 @@ impl App {
         }
         tx.commit().await?;
         let mut report = PublishReport { claimed: claimed.len(), ..PublishReport::default() };
-        let results =
-            futures_util::future::join_all(claimed.chunks(settings.concurrency.max(1)).map(|chunk| async move {
-                let mut out = Vec::new();
-                for d in chunk {
-                    out.push((d.clone(), self.attempt(d).await));
-                }
-                out
-            }))
-            .await;
-        for (delivery, finish) in results.into_iter().flatten() {
+        use futures_util::stream::StreamExt;
+        let mut attempts = futures_util::stream::iter(claimed.into_iter().map(|d| async move {
+            let finish = self.attempt(&d).await;
+            (d, finish)
+        }))
+        .buffer_unordered(settings.concurrency.max(1));
+        // Each outcome is recorded as soon as its call returns, while the others are still in flight.
+        while let Some((delivery, finish)) = attempts.next().await {
             match &finish {
                 Ok(Finish::Done { .. }) => report.published += 1,
-                Ok(Finish::Retry { .. }) => report.retried += 1,
+                Ok(Finish::Retry { .. }) | Err(_) => report.retried += 1,
                 Ok(Finish::Fail(_)) => report.failed += 1,
                 Ok(Finish::Hold(_)) => report.held += 1,
-                Err(_) => report.retried += 1,
             }
             let finish = finish.unwrap_or_else(|e| Finish::Retry {
                 at: self.now().saturating_add(SignedDuration::from_secs(30)).unwrap_or(now),

@@ -159,12 +159,13 @@ impl Tx {
         let candidates: Vec<(i64, i64)> =
             on_tx!(self, c => sqlx::query_as(&sql).bind(millis(now)).bind(scan).fetch_all(c).await)?;
         let mut chosen: Vec<(i64, AccountId)> = Vec::new();
+        let mut paced: Vec<AccountId> = Vec::new();
         for (id, account) in candidates {
             if chosen.len() == limit {
                 break;
             }
             let account = AccountId(account);
-            if chosen.iter().any(|(_, a)| *a == account) {
+            if chosen.iter().any(|(_, a)| *a == account) || paced.contains(&account) {
                 continue;
             }
             // The account's pace row, locked so two workers never move the same account at once.
@@ -178,7 +179,7 @@ impl Tx {
             match not_before {
                 Some(t) if t <= millis(now) => chosen.push((id, account)),
                 None if !postgres => chosen.push((id, account)),
-                _ => {}
+                _ => paced.push(account),
             }
         }
         let mut claimed = Vec::with_capacity(chosen.len());

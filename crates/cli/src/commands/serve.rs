@@ -165,30 +165,34 @@ async fn publishing(app: App, mut stop: watch::Receiver<bool>) {
         Err(e) => tracing::warn!(error = %e, "recovering claims failed"),
     }
     loop {
-        let full = match app.publish_due().await {
+        let claimed = match app.publish_due().await {
             Ok(r) => {
                 if r.claimed > 0 {
-                    tracing::info!(
-                        claimed = r.claimed,
-                        published = r.published,
-                        retried = r.retried,
-                        failed = r.failed,
-                        held = r.held,
-                        "publishing round"
-                    );
+                    tracing::info!(claimed = r.claimed, published = r.published, retried = r.retried,
+                        failed = r.failed, held = r.held, "publishing round");
                 }
-                r.claimed >= app.publish_batch()
+                r.claimed
             }
             Err(e) => {
                 tracing::warn!(error = %e, "publishing round failed");
-                false
+                0
             }
         };
-        if full {
+        if claimed > 0 {
             continue;
         }
+        // Nothing could go: sleep until the next delivery is due (at most a second), or briefly when one is due
+        // but its account's pace holds it.
+        let wait = match app.next_due().await {
+            Ok(Some(at)) => {
+                let until = at.duration_since(app.now());
+                if until.is_negative() { Duration::from_millis(50) } else { Duration::try_from(until).unwrap_or(Duration::from_secs(1)) }
+            }
+            _ => Duration::from_secs(1),
+        }
+        .clamp(Duration::from_millis(20), Duration::from_secs(1));
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(wait) => {}
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
                     break;
