@@ -426,7 +426,9 @@ pub(crate) async fn composer_page(
         };
     }
     let title = if id.is_some() { t.edit_post } else { t.new_post };
+    let banner = publishing::paused_banner(state, signed, client).await?;
     let content = html! {
+        (banner)
         p { a href={ "/c/" (slug) "/calendar" } { "← " (t.calendar) } }
         h1 { (title) }
         (composer(ctx, client, &accounts, v, id, &attached, error))

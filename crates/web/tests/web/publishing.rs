@@ -83,8 +83,21 @@ async fn a_post_page_shows_each_accounts_delivery_pending_or_held_with_its_reaso
     assert!(section.contains("data-testid=\"publish-now\""), "a scheduled post may be published now");
     assert!(section.contains(&format!("action=\"/c/alpha/posts/{id}/publish\"")));
 
+    // An account that needs reconnecting says so in red on the accounts page, with why its posts are held.
+    let p = AccountProfile { network: Network::Bluesky, handle: "alpha.offline".into(), display_name: "".into() };
+    let keep = filrouge_app::accounts::CredentialsChange::Keep;
+    let needs = Some(filrouge_domain::account::AccountStatus::NeedsReconnect);
+    t.app.edit_account(&Actor::operator(), "alpha", offline, p, needs, keep).await.unwrap();
+    let accounts = browser.get("/c/alpha/accounts").await.body;
+    let article = accounts.split("data-testid=\"account\"").find(|a| a.contains("alpha.offline")).unwrap();
+    assert!(article.contains("account-status error"), "{article}");
+    let reason = article.split("data-testid=\"status-reason\"").nth(1).expect("the reason is shown");
+    assert!(reason.contains("is not connected"), "{reason}");
+    assert!(article.contains("<details class=\"connect\" open"), "the reconnect form is open: {article}");
+
     // Publishing now moves the post's time to now; nothing else is lost.
-    let before = t.app.now();
+    // (Times are stored to the millisecond: a second of margin.)
+    let before = t.app.now() - SignedDuration::from_secs(1);
     let sent = browser.post(&format!("/c/alpha/posts/{id}/publish"), &[]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     let post = t.app.post(&Actor::operator(), "alpha", id).await.unwrap().post;
@@ -108,7 +121,10 @@ async fn pausing_shows_the_banner_and_resuming_can_take_the_late_posts_out_of_th
     let paused = browser.post("/c/alpha/publishing/pause", &[("reason", "Crise en cours")]).await;
     assert_eq!(paused.status, StatusCode::SEE_OTHER);
     assert!(t.app.publishing_paused(&Actor::operator(), "alpha").await.unwrap());
-    for path in ["/c/alpha", "/c/alpha/calendar", "/c/alpha/accounts", &format!("/c/alpha/posts/{later}")] {
+    let post_page = format!("/c/alpha/posts/{later}");
+    for path in
+        ["/c/alpha", "/c/alpha/calendar", "/c/alpha/accounts", "/c/alpha/posts/new", "/c/alpha/queue", &post_page]
+    {
         let page = browser.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(page.body.contains("data-testid=\"paused-banner\""), "{path} says publishing is paused");
