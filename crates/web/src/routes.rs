@@ -13,7 +13,7 @@ use filrouge_domain::permission::Action;
 
 use crate::pages::{
     accounts, auth, calendar, clients, competitors, import, journal, media, members, mentions, notifications, posts,
-    profile, queries, review, settings, sources, statics, users,
+    profile, publishing, queries, review, settings, sources, statics, users,
 };
 use crate::WebState;
 
@@ -58,6 +58,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::GET, "/r/{token}", Public), get(review::page)),
         (spec(Method::POST, "/r/{token}/posts/{id}", Public), post(review::decide)),
         (spec(Method::GET, "/calendar", SignedIn), get(calendar::all)),
+        (spec(Method::GET, "/queue", SignedIn), get(publishing::all)),
         (spec(Method::GET, "/notifications", SignedIn), get(notifications::page)),
         (spec(Method::POST, "/notifications/seen", SignedIn), post(notifications::seen)),
         (spec(Method::GET, "/login", Public), get(auth::login_page)),
@@ -70,6 +71,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::GET, "/c/{slug}", Client(ViewClient)), get(clients::home)),
         (spec(Method::POST, "/c/{slug}/archive", Client(ArchiveClient)), post(clients::archive)),
         (spec(Method::GET, "/c/{slug}/calendar", Client(ViewCalendar)), get(calendar::page)),
+        (spec(Method::GET, "/c/{slug}/queue", Client(ViewCalendar)), get(publishing::client_queue)),
+        (spec(Method::POST, "/c/{slug}/publishing/pause", Client(WritePosts)), post(publishing::pause)),
+        (spec(Method::POST, "/c/{slug}/publishing/resume", Client(WritePosts)), post(publishing::resume)),
         (spec(Method::POST, "/c/{slug}/review-links", Client(WritePosts)), post(calendar::create_link)),
         (spec(Method::POST, "/c/{slug}/review-links/{id}/delete", Client(WritePosts)), post(calendar::revoke_link)),
         (spec(Method::POST, "/c/{slug}/accounts/{id}/slots", Client(WritePosts)), post(calendar::set_slots)),
@@ -100,6 +104,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::POST, "/c/{slug}/posts/{id}/submit", Client(WritePosts)), post(posts::submit)),
         (spec(Method::POST, "/c/{slug}/posts/{id}/queue", Client(WritePosts)), post(posts::queue)),
         (spec(Method::POST, "/c/{slug}/posts/{id}/delete", Client(WritePosts)), post(posts::delete)),
+        // Publishes a scheduled or approved post now, or retries a failed one.
+        (spec(Method::POST, "/c/{slug}/posts/{id}/publish", Client(WritePosts)), post(publishing::publish_now)),
         // Approving needs ApprovePosts or ReviewPosts by the client's policy, commenting any of those or WritePosts:
         // the application decides; the table says the least, seeing the calendar.
         (spec(Method::POST, "/c/{slug}/posts/{id}/review", Client(ViewCalendar)), post(posts::review)),
@@ -115,6 +121,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         ),
         (spec(Method::GET, "/c/{slug}/accounts", Client(ViewClientSettings)), get(accounts::page)),
         (spec(Method::POST, "/c/{slug}/accounts", Client(ManageAccounts)), post(accounts::add)),
+        (spec(Method::POST, "/c/{slug}/accounts/connect", Client(ManageAccounts)), post(accounts::connect)),
+        (spec(Method::POST, "/c/{slug}/accounts/check", Client(ManageAccounts)), post(accounts::check)),
         (spec(Method::POST, "/c/{slug}/accounts/{id}", Client(ManageAccounts)), post(accounts::edit)),
         (spec(Method::POST, "/c/{slug}/accounts/{id}/delete", Client(ManageAccounts)), post(accounts::remove)),
         (spec(Method::GET, "/c/{slug}/members", Client(ViewClientSettings)), get(members::page)),

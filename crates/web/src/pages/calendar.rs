@@ -23,9 +23,9 @@ use serde::Deserialize;
 use crate::context::{redirect_with_flash, Ctx, Flash, SignedIn};
 use crate::error::WebResult;
 use crate::i18n::Texts;
-use crate::pages::after_change;
 use crate::pages::layout::{csrf_field, page as render, Section, Shell};
 use crate::pages::posts::{client_zone, date_hm, hm, state_badge};
+use crate::pages::{after_change, publishing};
 use crate::WebState;
 
 /// Where the drag-and-drop script is served.
@@ -275,13 +275,22 @@ async fn render_calendar(
         (Some(client), true) => Some(extras(state, signed, client, new_link).await?),
         _ => None,
     };
+    let (banner, publishing_panel) = match &single {
+        Some(client) => (
+            Some(publishing::paused_banner(state, signed, client).await?),
+            Some(publishing::panel(state, signed, client).await?),
+        ),
+        None => (None, None),
+    };
     let content = html! {
+        @if let Some(b) = banner { (b) }
         div.cal-head {
             h1 { (t.calendar) @if single.is_none() { " · " (t.all_clients) } }
             @if let (Some(c), true) = (&single, writer) {
                 a.button href={ "/c/" (c.profile.slug) "/posts/new" } { (t.new_post) }
                 " " a.button.secondary href={ "/c/" (c.profile.slug) "/posts/import" } { (t.import_csv) }
             }
+            @if single.is_none() { a.button.secondary href="/queue" data-testid="queue-link" { (t.publish_queue) } }
         }
         @if single.is_none() && !cal.empty_tomorrow.is_empty() {
             div.gaps role="status" data-testid="empty-tomorrow" {
@@ -327,6 +336,7 @@ async fn render_calendar(
                 }
             }
         }
+        @if let Some(p) = publishing_panel { (p) }
         @if let Some(x) = extras { (x) }
         script src=(SCRIPT_PATH) defer {}
     };

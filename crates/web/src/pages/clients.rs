@@ -124,8 +124,10 @@ pub async fn home(State(state): State<WebState>, signed: SignedIn, Path(slug): P
     let t = ctx.t();
     let client = state.app.client(actor, &slug, Action::ViewClient).await?;
     let clients = state.app.client_switcher(actor).await?;
+    let banner = crate::pages::publishing::paused_banner(&state, &signed, &client).await?;
     let p = &client.profile;
     let content = html! {
+        (banner)
         h1 { (p.name) }
         @if actor.role() == Role::ClientReviewer {
             p { (t.reviewer_home) }

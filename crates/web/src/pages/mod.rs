@@ -14,6 +14,7 @@ pub mod mentions;
 pub mod notifications;
 pub mod posts;
 pub mod profile;
+pub mod publishing;
 pub mod queries;
 pub mod review;
 pub mod settings;

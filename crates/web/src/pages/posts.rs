@@ -31,6 +31,7 @@ use crate::context::{Ctx, SignedIn};
 use crate::error::WebResult;
 use crate::i18n::Texts;
 use crate::pages::layout::{csrf_field, page as render, Section, Shell};
+use crate::pages::publishing::{self, delivery_details, DeliveryFacts};
 use crate::pages::{after_change, all, field};
 use crate::WebState;
 
@@ -425,7 +426,9 @@ pub(crate) async fn composer_page(
         };
     }
     let title = if id.is_some() { t.edit_post } else { t.new_post };
+    let banner = publishing::paused_banner(state, signed, client).await?;
     let content = html! {
+        (banner)
         p { a href={ "/c/" (slug) "/calendar" } { "← " (t.calendar) } }
         h1 { (title) }
         (composer(ctx, client, &accounts, v, id, &attached, error))
@@ -655,8 +658,10 @@ pub async fn detail(
     let media_ids: Vec<MediaId> = d.post.content.media.iter().map(|m| m.media_id).collect();
     let media = state.app.media_items(actor, &slug, &media_ids).await?;
     let accounts = state.app.post_accounts(actor, &slug).await?;
+    let deliveries = state.app.post_deliveries(actor, &slug, PostId(id)).await?;
     let clients = state.app.client_switcher(actor).await?;
     let client = &d.client;
+    let banner = publishing::paused_banner(&state, &signed, client).await?;
     let post = &d.post;
     let tz = client_zone(client);
     let writer = actor.may(Action::WritePosts, Some(client.id));
@@ -677,6 +682,7 @@ pub async fn detail(
         (z.strftime("%Y-%m-%d").to_string(), z.strftime("%H:%M").to_string())
     });
     let content = html! {
+        (banner)
         p { a href={ "/c/" (slug) "/calendar" } { "← " (t.calendar) } }
         h1 { (title) }
         p.post-meta {
@@ -713,6 +719,35 @@ pub async fn detail(
                 li {
                     strong { (account_label(&accounts, target.account_id)) }
                     @if let Some(v) = &target.text { div.post-text.variant { (v) } }
+                }
+            }
+        }
+        section.deliveries aria-labelledby="deliveries-title" data-testid="deliveries" {
+            h2 #deliveries-title { (t.publishing) }
+            @if deliveries.is_empty() { p { (t.no_deliveries) } }
+            @else {
+                ul.deliveries {
+                    @for dl in &deliveries {
+                        @let facts = DeliveryFacts {
+                            state: dl.state,
+                            next_attempt: dl.next_attempt,
+                            attempts: dl.attempts,
+                            last_error: dl.last_error.as_deref(),
+                            url: dl.url.as_deref(),
+                            published_at: dl.published_at,
+                        };
+                        li data-testid="delivery" {
+                            strong { (account_label(&accounts, dl.account_id)) } " : " (delivery_details(&facts, &tz, t))
+                        }
+                    }
+                }
+            }
+            @if writer && matches!(post.state, PostState::Scheduled | PostState::Approved | PostState::Failed) {
+                form.inline method="post" action={ (base) "/publish" } {
+                    (csrf_field(ctx))
+                    button type="submit" data-testid="publish-now" {
+                        @if post.state == PostState::Failed { (t.retry) } @else { (t.publish_now) }
+                    }
                 }
             }
         }

@@ -51,6 +51,10 @@ fn form_for(user_id: &str, email: &str) -> Vec<(&'static str, String)> {
         ("comment", "a matrix comment".into()),
         ("label", "Matrix link".into()),
         ("days", "7".into()),
+        // Publishing: the pause's reason, what resuming does with late posts, the queue's horizon.
+        ("reason", "matrix pause".into()),
+        ("late", "unschedule".into()),
+        ("hours", "24".into()),
     ]
 }
 

@@ -41,6 +41,16 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(web: WebConfig) -> TestApp {
+    spawn(web, false).await
+}
+
+/// An app whose process publishes: connecting an account checks the credentials with the network (through the
+/// guarded client, which refuses internal addresses).
+pub async fn spawn_publishing_app() -> TestApp {
+    spawn(WebConfig::default(), true).await
+}
+
+async fn spawn(web: WebConfig, publishing: bool) -> TestApp {
     let db = TempSqlite::new();
     let store = Store::open(&db.url).await.unwrap();
     let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
@@ -50,6 +60,12 @@ pub async fn spawn_app_with(web: WebConfig) -> TestApp {
     let app = App::new(store, Arc::new(SystemClock), secrets, auth)
         .with_listening(&ListenConfig::default(), Some(index))
         .with_media_dir(media.path().to_path_buf());
+    let app = if publishing {
+        let publishers = filrouge_app::publishers::NetworkPublishers::new(false).unwrap();
+        app.with_publishing(filrouge_app::publishing::PublishSettings::default(), Arc::new(publishers))
+    } else {
+        app
+    };
     let state = WebState::new(app.clone(), web);
     let router = filrouge_web::router(state.clone());
     TestApp { app, router, state, _db: db, _media: media }

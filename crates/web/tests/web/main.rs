@@ -12,4 +12,5 @@ mod import;
 mod media;
 mod pages;
 mod posts;
+mod publishing;
 mod security;
