@@ -197,10 +197,12 @@ fn analyse(label: &str, shared: &Shared, start: Instant, wall: Duration, cpu: f6
     }
     let duplicates = seen.values().map(|n| n - 1).sum();
     let missing = posts.saturating_sub(seen.len());
-    // The k-th post of an account may go at start + k × INTERVAL at the earliest.
+    // The k-th post of an account may go at start + k × INTERVAL at the earliest, `start` being the first post the
+    // endpoint accepted (the workers' own start-up is not publishing).
     let mut per_token: HashMap<&str, usize> = HashMap::new();
     let mut accepted: Vec<&(String, String, Instant)> = e.accepted.iter().collect();
     accepted.sort_by_key(|a| a.2);
+    let start = accepted.first().map_or(start, |a| a.2);
     let mut lateness = Vec::new();
     for (token, _, at) in accepted {
         let k = per_token.entry(token.as_str()).or_default();

@@ -168,8 +168,14 @@ async fn publishing(app: App, mut stop: watch::Receiver<bool>) {
         let claimed = match app.publish_due().await {
             Ok(r) => {
                 if r.claimed > 0 {
-                    tracing::info!(claimed = r.claimed, published = r.published, retried = r.retried,
-                        failed = r.failed, held = r.held, "publishing round");
+                    tracing::info!(
+                        claimed = r.claimed,
+                        published = r.published,
+                        retried = r.retried,
+                        failed = r.failed,
+                        held = r.held,
+                        "publishing round"
+                    );
                 }
                 r.claimed
             }
@@ -186,7 +192,11 @@ async fn publishing(app: App, mut stop: watch::Receiver<bool>) {
         let wait = match app.next_due().await {
             Ok(Some(at)) => {
                 let until = at.duration_since(app.now());
-                if until.is_negative() { Duration::from_millis(50) } else { Duration::try_from(until).unwrap_or(Duration::from_secs(1)) }
+                if until.is_negative() {
+                    Duration::from_millis(50)
+                } else {
+                    Duration::try_from(until).unwrap_or(Duration::from_secs(1))
+                }
             }
             _ => Duration::from_secs(1),
         }
