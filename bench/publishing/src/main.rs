@@ -242,6 +242,7 @@ async fn run_workers(label: &str, url: &str, workers: usize, posts: usize, accou
             std::process::Command::new(&exe)
                 .args(["worker", url, &key, &format!("w{w}")])
                 .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::inherit())
                 .spawn()?,
         );
     }

@@ -189,7 +189,7 @@ impl App {
             (d, finish)
         }))
         .buffer_unordered(settings.concurrency.max(1));
-        // Each outcome is recorded as soon as its call returns, while the others are still in flight.
+        let mut outcomes = Vec::new();
         while let Some((delivery, finish)) = attempts.next().await {
             match &finish {
                 Ok(Finish::Done { .. }) => report.published += 1,
@@ -202,7 +202,19 @@ impl App {
                 error: e.to_string(),
                 read_back: true,
             });
-            self.finish(&delivery, finish).await?;
+            outcomes.push((delivery, finish));
+        }
+        // The round's outcomes in one transaction (a crash before it commits leaves the claims to be read back).
+        let mut tx = self.store.write().await?;
+        let mut reconnect = Vec::new();
+        for (delivery, finish) in &outcomes {
+            if let Some(handle) = self.finish_in(&mut tx, delivery, finish).await? {
+                reconnect.push((delivery.client_id, handle));
+            }
+        }
+        tx.commit().await?;
+        for (client, handle) in reconnect {
+            self.notify_reconnection(client, &handle).await;
         }
         Ok(report)
     }
@@ -305,16 +317,16 @@ impl App {
     }
 
     /// Records an attempt's outcome, moves the post's state when all its deliveries are settled, and journals it.
-    async fn finish(&self, d: &Delivery, finish: Finish) -> Result<()> {
+    /// Returns the account's handle when it now needs reconnection (to notify after the commit).
+    async fn finish_in(&self, tx: &mut Tx, d: &Delivery, finish: &Finish) -> Result<Option<String>> {
         let now = self.now();
         let worker = self.publishing.worker.clone();
-        let mut tx = self.store.write().await?;
         let account = tx.account(d.client_id, d.account_id).await?;
         let handle = account.as_ref().map_or_else(|| format!("account {}", d.account_id), |a| a.profile.handle.clone());
-        let (held, entry) = match &finish {
+        let (held, entry) = match finish {
             Finish::Done { remote_id, url } => {
                 if !tx.publication_done(d.id, &worker, remote_id, url, now).await? {
-                    return Ok(()); // another worker took it over: it records its own outcome
+                    return Ok(None); // another worker took it over: it records its own outcome
                 }
                 (false, Some((JournalAction::PostPublished, format!("Published on {handle}: {url}"))))
             }
@@ -324,7 +336,7 @@ impl App {
             }
             Finish::Fail(error) => {
                 if !tx.publication_failed(d.id, &worker, error, now).await? {
-                    return Ok(());
+                    return Ok(None);
                 }
                 (false, Some((JournalAction::PostFailed, format!("Not published on {handle}: {error}"))))
             }
@@ -335,7 +347,7 @@ impl App {
                 (true, Some((JournalAction::AccountNeedsReconnection, summary)))
             }
         };
-        self.settle_post(&mut tx, d.client_id, d.post_id, now).await?;
+        self.settle_post(tx, d.client_id, d.post_id, now).await?;
         if let Some((action, summary)) = entry {
             let entry = NewJournalEntry {
                 at: now,
@@ -348,11 +360,7 @@ impl App {
             };
             tx.append_journal(&entry).await?;
         }
-        tx.commit().await?;
-        if held {
-            self.notify_reconnection(d.client_id, &handle).await;
-        }
-        Ok(())
+        Ok(held.then_some(handle))
     }
 
     /// Published when every delivery is; failed when none is left to try and one failed.
