@@ -40,6 +40,28 @@ impl CalendarView {
 }
 
 impl App {
+    /// The client named `slug`, or (with `None`) every client whose calendar the actor may see; archived ones only
+    /// when asked (their queue may still hold something to look at).
+    pub(crate) async fn clients_in_view(
+        &self,
+        actor: &Actor,
+        slug: Option<&str>,
+        archived: bool,
+    ) -> Result<Vec<Client>> {
+        match slug {
+            Some(slug) => {
+                let mut tx = self.store.read().await?;
+                Ok(vec![client_for(&mut tx, actor, slug, Action::ViewCalendar).await?])
+            }
+            None => Ok(self
+                .visible_clients(actor)
+                .await?
+                .into_iter()
+                .filter(|c| (archived || !c.archived) && actor.may(Action::ViewCalendar, Some(c.id)))
+                .collect()),
+        }
+    }
+
     /// The calendar of `slug` (or of every client the actor may see, with `None`) for `[from, to)`.
     pub async fn calendar(
         &self,
@@ -49,18 +71,7 @@ impl App {
         to: Timestamp,
     ) -> Result<CalendarView> {
         let now = self.now();
-        let clients: Vec<Client> = match slug {
-            Some(slug) => {
-                let mut tx = self.store.read().await?;
-                vec![client_for(&mut tx, actor, slug, Action::ViewCalendar).await?]
-            }
-            None => self
-                .visible_clients(actor)
-                .await?
-                .into_iter()
-                .filter(|c| !c.archived && actor.may(Action::ViewCalendar, Some(c.id)))
-                .collect(),
-        };
+        let clients = self.clients_in_view(actor, slug, false).await?;
         let ids: Vec<ClientId> = clients.iter().map(|c| c.id).collect();
         let mut tx = self.store.read().await?;
         // Tomorrow differs per time zone: read from the earliest to the latest tomorrow, then split per client.

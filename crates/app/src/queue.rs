@@ -38,18 +38,7 @@ pub enum LatePosts {
 impl App {
     /// The queue across the actor's clients (or one): due in the next `hours`, being published, failed, held.
     pub async fn publishing_queue(&self, actor: &Actor, slug: Option<&str>, hours: i64) -> Result<Vec<QueueItem>> {
-        let clients = match slug {
-            Some(slug) => {
-                let mut tx = self.store.read().await?;
-                vec![client_for(&mut tx, actor, slug, Action::ViewCalendar).await?]
-            }
-            None => self
-                .visible_clients(actor)
-                .await?
-                .into_iter()
-                .filter(|c| actor.may(Action::ViewCalendar, Some(c.id)))
-                .collect(),
-        };
+        let clients = self.clients_in_view(actor, slug, true).await?;
         let ids: Vec<ClientId> = clients.iter().map(|c| c.id).collect();
         let until =
             self.now().saturating_add(SignedDuration::from_hours(hours.clamp(1, 24 * 14))).unwrap_or(self.now());
