@@ -136,12 +136,8 @@ pub struct MediaItem {
 impl App {
     /// A file's type and bytes, to show it (the client's files only).
     pub async fn media_bytes(&self, actor: &Actor, slug: &str, id: MediaId) -> Result<(String, Vec<u8>)> {
-        let dir = self.media_dir.clone().ok_or(AppError::NotFound)?;
-        let mut tx = self.store.read().await?;
-        let client = client_for(&mut tx, actor, slug, Action::ViewCalendar).await?;
-        let record = tx.media_of(client.id, &[id]).await?.pop().ok_or(AppError::NotFound)?;
-        let bytes = tokio::fs::read(media_path(&dir, &record.sha256)).await.map_err(|_| AppError::NotFound)?;
-        Ok((record.facts.mime, bytes))
+        let client = self.client(actor, slug, Action::ViewCalendar).await?;
+        self.media_file(client.id, id).await
     }
 
     /// A file's type and bytes for the publishing engine (no actor: workers only).

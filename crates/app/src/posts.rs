@@ -132,7 +132,13 @@ impl App {
     }
 
     /// Loads a post for a change, refusing a stale version with a message that says someone else changed it.
-    async fn post_for_change(&self, tx: &mut Tx, client: ClientId, id: PostId, version: i64) -> Result<Post> {
+    pub(crate) async fn post_for_change(
+        &self,
+        tx: &mut Tx,
+        client: ClientId,
+        id: PostId,
+        version: i64,
+    ) -> Result<Post> {
         let post = tx.post(client, id).await?.ok_or(AppError::NotFound)?;
         if post.version != version {
             return Err(stale());

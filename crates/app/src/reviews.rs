@@ -77,10 +77,7 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::WritePosts).await?;
-        let post = tx.post(client.id, id).await?.ok_or(AppError::NotFound)?;
-        if post.version != version {
-            return Err(stale());
-        }
+        let post = self.post_for_change(&mut tx, client.id, id, version).await?;
         let state = next_state(post.state, PostEvent::Submit, client.profile.charter.approval).map_err(invalid)?;
         let findings = self.guard_findings(&mut tx, &client, &post.content).await?;
         if let Some(err) = blocked(&findings) {

@@ -58,10 +58,7 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::WritePosts).await?;
-        let post = tx.post(client.id, id).await?.ok_or(AppError::NotFound)?;
-        if post.version != version {
-            return Err(stale());
-        }
+        let post = self.post_for_change(&mut tx, client.id, id, version).await?;
         if !post.state.editable() {
             return Err(invalid_msg("post", "a post that has left for the networks cannot be moved"));
         }

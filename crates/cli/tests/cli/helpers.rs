@@ -61,6 +61,15 @@ impl Cli {
         self.command(args).output().unwrap().into()
     }
 
+    /// Runs a command with `input` on its standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut child =
+            self.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap().into()
+    }
+
     /// Runs a command with one more environment variable, for that command only.
     pub fn run_with_env(&self, key: &str, value: &str, args: &[&str]) -> Run {
         self.command(args).env(key, value).output().unwrap().into()

@@ -1,9 +1,6 @@
 //! `filrouge lint`, `filrouge post import` and `filrouge calendar export` through the real binary: JSON findings
 //! with stable codes and exit 0/1, a dry run that creates nothing, an all-or-nothing import, exports.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use crate::helpers::{Cli, Run};
 
 const WORKSPACE: &str = r##"version = 1
@@ -39,13 +36,6 @@ activity = "Cabinet d'ostéopathie"
 keywords = ["ostéopathie", "dos", "lombalgie", "posture", "séance", "douleur"]
 "##;
 
-fn with_stdin(cli: &Cli, args: &[&str], input: &str) -> Run {
-    let mut child =
-        cli.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap().into()
-}
-
 fn codes(run: &Run) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
     v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect()
@@ -58,7 +48,7 @@ fn lint_prints_stable_codes_and_exits_1_on_errors() {
     let ws = cli.path("agence.toml");
     let ws = ws.to_str().unwrap();
     let bad = "Tu peux réserver ta table, c'est pas cher ! #a #b #c #d";
-    let run = with_stdin(&cli, &["lint", "--workspace", ws, "--client", "da-marco"], bad);
+    let run = cli.run_with_stdin(&["lint", "--workspace", ws, "--client", "da-marco"], bad);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let found = codes(&run);
     for code in ["banned_word", "missing_hashtag", "too_many_hashtags", "address_form"] {
@@ -69,18 +59,18 @@ fn lint_prints_stable_codes_and_exits_1_on_errors() {
     assert_eq!(v["counts"][0]["limit"], 300);
 
     let wrong = "Mal de dos ? Une séance d'ostéopathie soulage la lombalgie et la douleur. #DaMarco";
-    let run = with_stdin(&cli, &["lint", "--workspace", ws, "--client", "da-marco"], wrong);
+    let run = cli.run_with_stdin(&["lint", "--workspace", ws, "--client", "da-marco"], wrong);
     assert_eq!(run.code, 0, "a warning is not an error: {}", run.stdout);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let w = v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "wrong_client").expect("wrong_client");
     assert_eq!(w["client"], "cabinet-lemoine");
 
     let long = format!("{} #DaMarco", "Une pizza au feu de bois. ".repeat(20));
-    let run = with_stdin(&cli, &["lint", "--workspace", ws, "--client", "da-marco", "--network", "x"], &long);
+    let run = cli.run_with_stdin(&["lint", "--workspace", ws, "--client", "da-marco", "--network", "x"], &long);
     assert_eq!(run.code, 1);
     assert!(codes(&run).contains(&"too_long".to_owned()), "{}", run.stdout);
 
-    let run = with_stdin(&cli, &["lint", "--workspace", ws, "--client", "nobody"], "x");
+    let run = cli.run_with_stdin(&["lint", "--workspace", ws, "--client", "nobody"], "x");
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no client 'nobody'"), "{}", run.stderr);
 }

@@ -1,17 +1,7 @@
 //! `filrouge analyze` and `filrouge query check|explain`: JSON lines in and out, the same code as
 //! the app, syntax errors with their position and exit status 2, nothing half-written.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use crate::helpers::{Cli, Run};
-
-fn with_stdin(cli: &Cli, args: &[&str], input: &str) -> Run {
-    let mut child =
-        cli.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap().into()
-}
 
 fn lines(run: &Run) -> Vec<serde_json::Value> {
     run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
@@ -26,7 +16,7 @@ fn analyze_adds_language_sentiment_score_and_intent_to_each_line() {
         "{\"id\": 2, \"text\": \"Worst service ever, my order never arrived and nobody answers.\"}\n",
         "{\"id\": 3, \"text\": \"Pas mal du tout, je recommande !\", \"lang\": \"fr\"}\n",
     );
-    let run = with_stdin(&cli, &["analyze"], input);
+    let run = cli.run_with_stdin(&["analyze"], input);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = lines(&run);
     assert_eq!(out.len(), 3, "blank lines are skipped, every object comes back");
@@ -44,11 +34,11 @@ fn analyze_adds_language_sentiment_score_and_intent_to_each_line() {
 #[test]
 fn analyze_refuses_a_bad_line_by_number_and_writes_nothing() {
     let cli = Cli::new();
-    let run = with_stdin(&cli, &["analyze"], "{\"text\": \"ok\"}\n{\"text\": 12}\n");
+    let run = cli.run_with_stdin(&["analyze"], "{\"text\": \"ok\"}\n{\"text\": 12}\n");
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("line 2") && run.stderr.contains("text"), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "nothing half-written");
-    let run = with_stdin(&cli, &["analyze"], "{\"text\": \"ok\"}\n{\"text\": \"cassé\"\n");
+    let run = cli.run_with_stdin(&["analyze"], "{\"text\": \"ok\"}\n{\"text\": \"cassé\"\n");
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("stdin:2"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
@@ -63,18 +53,18 @@ fn query_check_writes_the_matching_mentions_only() {
         "{\"text\": \"La bella napoli recrute un pizzaiolo.\"}\n",
         "{\"title\": \"Avis\", \"text\": \"Très bon accueil chez Bella Napoli\", \"url\": \"https://www.avis.test/x\"}\n",
     );
-    let run = with_stdin(&cli, &["query", "check", "\"bella napoli\" -recrute"], input);
+    let run = cli.run_with_stdin(&["query", "check", "\"bella napoli\" -recrute"], input);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let kept: Vec<String> = lines(&run).iter().map(|o| o["text"].as_str().unwrap().to_owned()).collect();
     assert_eq!(kept, ["La Bella Napoli fait la meilleure pizza.", "Très bon accueil chez Bella Napoli"]);
-    let run = with_stdin(&cli, &["query", "check", "napoli site:avis.test"], input);
+    let run = cli.run_with_stdin(&["query", "check", "napoli site:avis.test"], input);
     assert_eq!(lines(&run).len(), 1, "site: matches the host and its subdomains");
 }
 
 #[test]
 fn query_check_shows_a_syntax_error_with_a_caret_and_exits_2() {
     let cli = Cli::new();
-    let run = with_stdin(&cli, &["query", "check", "pizza AND (napoli"], "{\"text\": \"pizza\"}\n");
+    let run = cli.run_with_stdin(&["query", "check", "pizza AND (napoli"], "{\"text\": \"pizza\"}\n");
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("column"), "{}", run.stderr);
     assert!(run.stderr.contains("pizza AND (napoli\n") && run.stderr.contains('^'), "{}", run.stderr);
