@@ -3,6 +3,7 @@
 
 pub mod bluesky;
 pub mod error;
+pub mod inbox;
 pub mod mastodon;
 pub mod post;
 pub mod publish;
