@@ -75,7 +75,7 @@ impl Slug {
     }
 }
 
-fn fold_accent(c: char) -> Vec<char> {
+pub(crate) fn fold_accent(c: char) -> Vec<char> {
     let folded = match c {
         'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
         'ç' => 'c',
@@ -149,3 +149,11 @@ id_type!(/// A recurring posting slot of an account.
     SlotId);
 id_type!(/// A comment on a post (a reviewer's or a teammate's).
     CommentId);
+id_type!(/// An item of the inbox (a reply, a mention, a quote, a private message, a listening mention to answer).
+    InboxItemId);
+id_type!(/// A saved reply of a client.
+    SavedReplyId);
+id_type!(/// A team note on an inbox item.
+    InboxNoteId);
+id_type!(/// A reply written from the inbox.
+    InboxReplyId);

@@ -61,10 +61,18 @@ pub enum JournalAction {
     AccountReconnected,
     PublishingPaused,
     PublishingResumed,
+    InboxReplySent,
+    InboxReplyFailed,
+    InboxReplyAwaitingApproval,
+    InboxReplyRejected,
+    InboxTriaged,
+    InboxNoted,
+    InboxLiked,
+    InboxSettingsChanged,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 50] = [
+    pub const ALL: [JournalAction; 58] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -115,6 +123,14 @@ impl JournalAction {
         Self::AccountReconnected,
         Self::PublishingPaused,
         Self::PublishingResumed,
+        Self::InboxReplySent,
+        Self::InboxReplyFailed,
+        Self::InboxReplyAwaitingApproval,
+        Self::InboxReplyRejected,
+        Self::InboxTriaged,
+        Self::InboxNoted,
+        Self::InboxLiked,
+        Self::InboxSettingsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -169,6 +185,14 @@ impl JournalAction {
             Self::AccountReconnected => "account_reconnected",
             Self::PublishingPaused => "publishing_paused",
             Self::PublishingResumed => "publishing_resumed",
+            Self::InboxReplySent => "inbox_reply_sent",
+            Self::InboxReplyFailed => "inbox_reply_failed",
+            Self::InboxReplyAwaitingApproval => "inbox_reply_awaiting_approval",
+            Self::InboxReplyRejected => "inbox_reply_rejected",
+            Self::InboxTriaged => "inbox_triaged",
+            Self::InboxNoted => "inbox_noted",
+            Self::InboxLiked => "inbox_liked",
+            Self::InboxSettingsChanged => "inbox_settings_changed",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod client;
 pub mod clock;
 pub mod connection;
 pub mod ids;
+pub mod inbox;
 pub mod journal;
 pub mod lint;
 pub mod listening_query;

@@ -49,6 +49,12 @@ pub enum Action {
     ApprovePosts,
     /// Approve, reject or comment posts for the client (clients whose approval policy is "client").
     ReviewPosts,
+    /// Read the client's inbox (conversations, notes, response times).
+    ViewInbox,
+    /// Answer, like, assign, label, annotate and close inbox items.
+    AnswerInbox,
+    /// Edit the client's inbox rules, saved replies, business hours, response target and duty rota.
+    ManageInbox,
 }
 
 impl Action {
@@ -85,9 +91,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | ManageSources
                 | ManageQueries
                 | WritePosts
+                | ViewInbox
+                | AnswerInbox
+                | ManageInbox
         ),
         Role::Analyst => {
-            matches!(action, ViewClient | ViewClientSettings | ViewJournal | ViewCalendar | ViewMentions)
+            matches!(action, ViewClient | ViewClientSettings | ViewJournal | ViewCalendar | ViewMentions | ViewInbox)
         }
         Role::ClientReviewer => matches!(action, ViewClient | ViewCalendar | ReviewPosts),
     }
