@@ -83,6 +83,7 @@ on_both_engines!(
     queries_keep_their_hits_alerts_and_notifications,
     posts_keep_their_targets_versions_and_comments,
     deliveries_are_claimed_once_paced_per_account_and_taken_over_after_their_lease,
+    inbox_items_are_stored_once_listed_by_priority_and_changed_from_their_version,
 );
 
 fn mention(key: &str, text: &str, fingerprint: Option<u64>) -> NewMention {
@@ -742,4 +743,124 @@ async fn deliveries_are_claimed_once_paced_per_account_and_taken_over_after_thei
     tx.commit().await.unwrap();
     assert!(counts.iter().any(|(s, n)| *s == DeliveryState::Held && *n > 0), "{counts:?}");
     assert!(counts.iter().any(|(s, n)| *s == DeliveryState::Published && *n == 1), "{counts:?}");
+}
+
+async fn inbox_items_are_stored_once_listed_by_priority_and_changed_from_their_version(store: Store) {
+    use filrouge_domain::analysis::{Intent, Sentiment};
+    use filrouge_domain::inbox::{self, Author as InboxAuthor, ItemKind, ItemState, NewInboxItem, Triage};
+    use filrouge_store::{InboxFilter, InboxSettingsRecord};
+
+    let now = at("2026-06-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
+    let b = tx.insert_client(&profile("bb", "B"), now).await.unwrap();
+    let acc = AccountProfile { network: Network::Mastodon, handle: "@a@m.test".into(), display_name: "A".into() };
+    let acc_a = tx.insert_account(a, &acc, AccountStatus::Connected, None, now).await.unwrap();
+    let acc_b = tx.insert_account(b, &acc, AccountStatus::Connected, None, now).await.unwrap();
+    let item = |account, client, id: &str, intent, followers, minute: i64| NewInboxItem {
+        client_id: client,
+        account_id: Some(account),
+        mention_id: None,
+        network: "mastodon".into(),
+        kind: ItemKind::Reply,
+        remote_id: id.into(),
+        cid: None,
+        thread_key: "root-1".into(),
+        url: format!("https://m.test/@x/{id}"),
+        author: InboxAuthor {
+            remote_id: format!("author-{id}"),
+            handle: "x@m.test".into(),
+            name: Some("X".into()),
+            followers,
+            url: None,
+        },
+        text: format!("texte {id} <script>"),
+        context_text: Some("le post du client".into()),
+        in_reply_to: Some("root-1".into()),
+        language: Some("fr".into()),
+        sentiment: Some(Sentiment::Negative),
+        sentiment_score: -0.5,
+        intent: Some(intent),
+        published_at: now.checked_add(jiff::SignedDuration::from_mins(minute)).unwrap(),
+        received_at: now,
+    };
+    let cases = [
+        ("1", Intent::Praise, Some(100_000), 0),
+        ("2", Intent::Question, Some(10), 5),
+        ("3", Intent::Spam, Some(10), 1),
+        ("4", Intent::Question, Some(50_000), 9),
+    ];
+    for (id, intent, followers, minute) in cases {
+        let new = item(acc_a, a, id, intent, followers, minute);
+        let p = inbox::priority(false, new.kind, new.intent, followers);
+        assert!(tx.insert_inbox_item(&new, &Triage::default(), p).await.unwrap().is_some());
+        // The same remote id on the same account is stored once; on another client's account it is its own.
+        assert!(tx.insert_inbox_item(&new, &Triage::default(), p).await.unwrap().is_none(), "{id} twice");
+    }
+    let other = item(acc_b, b, "1", Intent::Praise, None, 0);
+    assert!(tx.insert_inbox_item(&other, &Triage::default(), 20).await.unwrap().is_some());
+    tx.set_inbox_cursor(acc_a, Some("104"), now, None).await.unwrap();
+    tx.set_inbox_cursor(acc_a, None, now, Some("timeout")).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let cursor = tx.inbox_cursor(acc_a).await.unwrap().unwrap();
+    assert_eq!(cursor.cursor.as_deref(), Some("104"), "an error keeps the cursor");
+    assert_eq!(cursor.last_error.as_deref(), Some("timeout"));
+    let filter = InboxFilter { clients: vec![a], limit: 50, ..InboxFilter::default() };
+    let listed: Vec<String> = tx.inbox_items(&filter).await.unwrap().into_iter().map(|i| i.remote_id).collect();
+    assert_eq!(listed, vec!["4", "2", "1", "3"], "questions by reach, then praise, spam last");
+    let questions = InboxFilter { intent: Some(Intent::Question), ..filter.clone() };
+    assert_eq!(tx.inbox_items(&questions).await.unwrap().len(), 2);
+    let none = InboxFilter { clients: vec![], limit: 50, ..InboxFilter::default() };
+    assert!(tx.inbox_items(&none).await.unwrap().is_empty(), "no client, nothing");
+    assert_eq!(tx.inbox_thread(a, "root-1").await.unwrap().len(), 4);
+    assert_eq!(tx.inbox_new_counts(&[a, b]).await.unwrap(), vec![(a, 4), (b, 1)]);
+    let mut first = tx.inbox_items(&filter).await.unwrap().remove(0);
+    assert_eq!(first.text, "texte 4 <script>", "stored as given; escaping is the page's job");
+    drop(tx);
+
+    let mut tx = store.write().await.unwrap();
+    let stale = first.clone();
+    first.state = ItemState::Done;
+    first.labels = vec!["vip".into()];
+    first.resolved_at = Some(now);
+    assert!(tx.save_inbox_triage(&first, None, None).await.unwrap());
+    assert!(!tx.save_inbox_triage(&stale, None, None).await.unwrap(), "a stale version changes nothing");
+    let note = tx.insert_inbox_note(first.id, None, "client VIP", now).await.unwrap();
+    tx.put_saved_reply(a, "merci", "Merci {prénom} !").await.unwrap();
+    tx.put_saved_reply(a, "merci", "Merci beaucoup {prénom} !").await.unwrap();
+    let settings = InboxSettingsRecord { rules: "when intent = spam then done".into(), ..Default::default() };
+    tx.put_inbox_settings(a, &settings, now).await.unwrap();
+    let reply = tx.insert_inbox_reply(&first, acc_a, None, "Bonjour", "sending", "key-1", now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.write().await.unwrap();
+    assert!(tx.insert_inbox_reply(&first, acc_a, None, "Bonjour", "sending", "key-1", now).await.is_err());
+    drop(tx);
+    let mut tx = store.write().await.unwrap();
+    assert!(tx
+        .set_inbox_reply_state(reply, "sending", "sent", Some(("r9", "https://m.test/r9")), None, None, now)
+        .await
+        .unwrap());
+    assert!(!tx.set_inbox_reply_state(reply, "sending", "failed", None, Some("x"), None, now).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut tx = store.read().await.unwrap();
+    let done = InboxFilter { state: Some(ItemState::Done), ..filter.clone() };
+    let closed = tx.inbox_items(&done).await.unwrap();
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0].labels, vec!["vip".to_owned()]);
+    assert_eq!(closed[0].version, first.version + 1);
+    let vip = InboxFilter { label: Some("vip".into()), state: Some(ItemState::Done), ..filter.clone() };
+    assert_eq!(tx.inbox_items(&vip).await.unwrap().len(), 1);
+    assert_eq!(tx.inbox_items(&filter).await.unwrap().len(), 3, "closed items leave the open list");
+    assert_eq!(tx.inbox_notes(first.id).await.unwrap()[0].id, note);
+    let saved = tx.saved_replies(a).await.unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].body, "Merci beaucoup {prénom} !");
+    assert_eq!(tx.inbox_settings(a).await.unwrap(), settings);
+    assert_eq!(tx.inbox_settings(b).await.unwrap(), InboxSettingsRecord::default());
+    let replies = tx.inbox_replies(first.id).await.unwrap();
+    assert_eq!(replies[0].state, "sent");
+    assert_eq!(replies[0].url.as_deref(), Some("https://m.test/r9"));
 }
