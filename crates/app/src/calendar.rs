@@ -48,16 +48,27 @@ impl App {
         slug: Option<&str>,
         archived: bool,
     ) -> Result<Vec<Client>> {
+        self.clients_allowed(actor, slug, archived, Action::ViewCalendar).await
+    }
+
+    /// The client named `slug` if the actor may do `action` on it, or (with `None`) every such client.
+    pub(crate) async fn clients_allowed(
+        &self,
+        actor: &Actor,
+        slug: Option<&str>,
+        archived: bool,
+        action: Action,
+    ) -> Result<Vec<Client>> {
         match slug {
             Some(slug) => {
                 let mut tx = self.store.read().await?;
-                Ok(vec![client_for(&mut tx, actor, slug, Action::ViewCalendar).await?])
+                Ok(vec![client_for(&mut tx, actor, slug, action).await?])
             }
             None => Ok(self
                 .visible_clients(actor)
                 .await?
                 .into_iter()
-                .filter(|c| (archived || !c.archived) && actor.may(Action::ViewCalendar, Some(c.id)))
+                .filter(|c| (archived || !c.archived) && actor.may(action, Some(c.id)))
                 .collect()),
         }
     }

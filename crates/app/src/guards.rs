@@ -201,7 +201,12 @@ impl App {
         self.profiles(tx).await
     }
 
-    async fn lint_with_tools(&self, tx: &mut Tx, client: &Client, content: &PostContent) -> Result<LintReport> {
+    pub(crate) async fn lint_with_tools(
+        &self,
+        tx: &mut Tx,
+        client: &Client,
+        content: &PostContent,
+    ) -> Result<LintReport> {
         let accounts = tx.accounts_of(client.id).await?;
         let media = self.attachments(tx, client.id, content).await?;
         let speller = self.guards.speller().await;

@@ -229,11 +229,15 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::MarkMentions).await?;
-        if tx.mentions_by_ids(client.id, &[id]).await?.is_empty() {
+        let Some(mention) = tx.mentions_by_ids(client.id, &[id]).await?.pop() else {
             return Err(AppError::NotFound);
-        }
+        };
         let mark = Mark::parse(mark).ok_or_else(|| Invalid::new("mark", format!("unknown mark '{mark}'")))?;
         tx.set_mention_mark(client.id, id, mark, on, now).await?;
+        if mark == Mark::NeedsReply && on {
+            // The inbox picks it up at once, in the same transaction.
+            self.inbox_from_mention(&mut tx, &client, &mention).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -28,6 +28,15 @@ pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60)
 /// local servers.
 pub trait PublisherFactory: Send + Sync + std::fmt::Debug {
     fn publisher(&self, account: &Account, connection: &Connection) -> std::result::Result<Box<dyn Publisher>, String>;
+
+    /// The inbox side of the same account (received items, likes). Factories that only publish say so.
+    fn inbox(
+        &self,
+        account: &Account,
+        _connection: &Connection,
+    ) -> std::result::Result<Box<dyn filrouge_networks::inbox::InboxReader>, String> {
+        Err(format!("{} cannot read its inbox here", account.profile.handle))
+    }
 }
 
 /// The engine's settings.

@@ -173,6 +173,7 @@ pub struct InboxSettingsRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseRecord {
     pub client_id: ClientId,
+    /// When the person wrote (or when it reached us, if earlier: a clock skew).
     pub received_at: Timestamp,
     pub first_response_at: Option<Timestamp>,
     pub first_responder: Option<UserId>,
@@ -413,7 +414,8 @@ impl Tx {
     ) -> Result<Vec<ResponseRecord>> {
         type Row = (i64, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
         let rows: Vec<Row> = on_tx!(self, c => sqlx::query_as(
-            "SELECT client_id, received_at, first_response_at, first_responder_id, resolved_at, resolver_id
+            "SELECT client_id, CASE WHEN published_at < received_at THEN published_at ELSE received_at END,
+                 first_response_at, first_responder_id, resolved_at, resolver_id
              FROM inbox_items WHERE client_id = $1 AND received_at >= $2 AND received_at < $3 AND hidden = FALSE")
             .bind(client.0).bind(millis(from)).bind(millis(to)).fetch_all(c).await)?;
         rows.into_iter()

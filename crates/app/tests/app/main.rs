@@ -16,6 +16,8 @@ mod helpers;
 #[cfg(test)]
 mod import;
 #[cfg(test)]
+mod inbox;
+#[cfg(test)]
 mod journal;
 #[cfg(test)]
 mod listening;

@@ -27,8 +27,8 @@ pub struct Span {
     pub end: u16,
 }
 
-/// A week of opening hours.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A week of opening hours (empty: never open).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WeeklyHours {
     spans: Vec<Span>,
 }
