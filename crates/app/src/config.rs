@@ -22,6 +22,7 @@ pub struct Config {
     pub analysis: AnalysisConfig,
     pub mail: MailConfig,
     pub publishing: PublishingConfig,
+    pub inbox: InboxConfig,
 }
 
 impl Default for Config {
@@ -38,7 +39,23 @@ impl Default for Config {
             analysis: AnalysisConfig::default(),
             mail: MailConfig::default(),
             publishing: PublishingConfig::default(),
+            inbox: InboxConfig::default(),
         }
+    }
+}
+
+/// The inbox worker of `serve`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InboxConfig {
+    /// Seconds between two syncs of every connected account's inbox (0: `serve` does not sync; `filrouge inbox
+    /// sync` still does).
+    pub sync_secs: u64,
+}
+
+impl Default for InboxConfig {
+    fn default() -> Self {
+        Self { sync_secs: 60 }
     }
 }
 

@@ -96,6 +96,9 @@ pub enum Command {
     /// Publish a post now.
     #[command(subcommand)]
     Publish(PublishCommand),
+    /// The inbox: sync the accounts' replies, mentions and messages; list items.
+    #[command(subcommand)]
+    Inbox(InboxCommand),
     /// What the publishing queue holds: due in the next hours, being published, failed, held.
     Queue {
         /// One client's slug; default: every client.
@@ -324,4 +327,32 @@ pub enum ClientCommand {
 pub enum ConfigCommand {
     /// Print the effective configuration as TOML, secrets redacted.
     Print,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// Reads what every connected account received since the last sync (progress bar); each item is stored once.
+    Sync {
+        /// One client's slug; default: every client.
+        #[arg(long)]
+        client: Option<String>,
+    },
+    /// Lists inbox items in priority order, as JSON lines.
+    List {
+        /// One client's slug; default: every client.
+        #[arg(long)]
+        client: Option<String>,
+        /// new, assigned, waiting or done; default: every open state.
+        #[arg(long)]
+        state: Option<String>,
+        /// question, complaint, praise, spam or other.
+        #[arg(long)]
+        intent: Option<String>,
+        /// reply, mention, quote, message or listening.
+        #[arg(long)]
+        kind: Option<String>,
+        /// At most this many items.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
 }

@@ -7,6 +7,7 @@ mod demo;
 mod demo_posts;
 mod demo_veille;
 mod feeds;
+mod inbox;
 mod posts;
 mod queries;
 mod serve;
@@ -63,6 +64,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Calendar(cmd) => posts::calendar(config, cmd).await,
         Command::Account(cmd) => accounts::run(config, cmd).await,
         Command::Publish(cmd) => accounts::publish(config, cmd).await,
+        Command::Inbox(cmd) => inbox::run(config, cmd).await,
         Command::Queue { client, hours, json } => accounts::queue(config, client.as_deref(), hours, json).await,
         Command::Config(ConfigCommand::Print) => {
             print!("{}", config::redacted(&config)?);

@@ -37,7 +37,8 @@ pub async fn run_server(
     let state = WebState::new(app.clone(), config.web.clone());
     let (stop_tx, stop_rx) = watch::channel(false);
 
-    let workers = tokio::spawn(workers(app.clone(), config.listen.poll, stop_rx.clone()));
+    let inbox_every = Duration::from_secs(config.inbox.sync_secs);
+    let workers = tokio::spawn(workers(app.clone(), config.listen.poll, inbox_every, stop_rx.clone()));
     let metrics = metrics_listener.map(|l| {
         let mut rx = stop_rx.clone();
         let state = state.clone();
@@ -86,17 +87,51 @@ async fn shutdown_signal() {
 
 /// Periodic chores: listening (poll due sources; keep the search index up to date with what
 /// this and other processes stored), session pruning.
-async fn workers(app: App, poll: bool, mut stop: watch::Receiver<bool>) {
+async fn workers(app: App, poll: bool, inbox_every: Duration, mut stop: watch::Receiver<bool>) {
     let listening = tokio::spawn(listening(app.clone(), poll, stop.clone()));
     let streams = poll.then(|| tokio::spawn(streams(app.clone(), stop.clone())));
     let alerts = tokio::spawn(alerts(app.clone(), stop.clone()));
     let publishing = tokio::spawn(publishing(app.clone(), stop.clone()));
+    let inbox = tokio::spawn(inbox(app.clone(), inbox_every, stop.clone()));
     sessions(app, &mut stop).await;
+    let _ = inbox.await;
     let _ = listening.await;
     let _ = alerts.await;
     let _ = publishing.await;
     if let Some(s) = streams {
         let _ = s.await;
+    }
+}
+
+/// Syncs every connected account's inbox every `every` (never when zero): each account's new items once, with
+/// its cursor; an account that fails is retried at the next cycle.
+async fn inbox(app: App, every: Duration, mut stop: watch::Receiver<bool>) {
+    if every.is_zero() || !app.publishes() {
+        return;
+    }
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                match app.sync_inbox(&filrouge_app::Actor::operator(), None, &|_, _| {}).await {
+                    Ok(r) => {
+                        if r.stored > 0 || !r.errors.is_empty() {
+                            tracing::info!(accounts = r.accounts, new = r.stored, errors = r.errors.len(), "inbox synced");
+                        }
+                        for e in r.errors {
+                            tracing::warn!(error = %e, "inbox sync of an account failed");
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "inbox sync failed"),
+                }
+            }
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
+                }
+            }
+        }
     }
 }
 
