@@ -5,9 +5,13 @@
 //! stores nothing twice (items are unique per account and remote id). The veille's mentions marked "needs a
 //! reply" join the inbox the same way.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use filrouge_domain::account::{Account, AccountStatus};
 use filrouge_domain::client::Client;
 use filrouge_domain::connection::Connection;
+use filrouge_domain::ids::{AccountId, SecretId};
 use filrouge_domain::inbox::rules::{self, Subject};
 use filrouge_domain::inbox::{self, Author, ItemKind, NewInboxItem, Triage};
 use filrouge_domain::mention::Mention;
@@ -28,6 +32,17 @@ pub const PAGE_LIMIT: u32 = 40;
 pub const MAX_PAGES: usize = 25;
 /// The longest a call to a network may take.
 const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The readers of this process, per account and credentials (a reconnection makes a new one).
+#[derive(Default)]
+pub(crate) struct Readers(std::sync::Mutex<HashMap<(AccountId, SecretId), Arc<dyn InboxReader>>>);
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map_or(0, |r| r.len());
+        write!(f, "Readers({n})")
+    }
+}
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,11 +146,25 @@ impl App {
         Ok(report)
     }
 
-    /// The reader of an account's inbox, from its stored connection.
-    pub(crate) async fn inbox_reader(&self, tx: &mut Tx, account: &Account) -> Result<Box<dyn InboxReader>> {
+    /// The reader of an account's inbox, from its stored connection (kept for the next call).
+    pub(crate) async fn inbox_reader(&self, tx: &mut Tx, account: &Account) -> Result<Arc<dyn InboxReader>> {
+        let key = account.credentials.map(|secret| (account.id, secret));
+        let cached = |readers: &Readers| {
+            let readers = readers.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            key.and_then(|k| readers.get(&k).cloned())
+        };
+        if let Some(reader) = cached(&self.inbox_readers) {
+            return Ok(reader);
+        }
         let connection = self.connection_of(tx, account).await?;
         let factory = self.publishers.clone().ok_or_else(|| AppError::Remote("this process has no networks".into()))?;
-        factory.inbox(account, &connection).map_err(AppError::Remote)
+        let reader: Arc<dyn InboxReader> = Arc::from(factory.inbox(account, &connection).map_err(AppError::Remote)?);
+        if let Some(k) = key {
+            let mut readers = self.inbox_readers.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            readers.retain(|(a, _), _| *a != account.id);
+            readers.insert(k, reader.clone());
+        }
+        Ok(reader)
     }
 
     /// An account's stored connection, unsealed.
@@ -174,24 +203,60 @@ impl App {
                 }
             };
             counts.0 += page.items.len();
-            let now = self.now();
-            let new: Vec<NewInboxItem> = page.items.iter().map(|i| self.new_item(client, account, i, now)).collect();
-            let mut tx = self.store.write().await?;
-            let settings = settings_of(&mut tx, client).await?;
-            let members = tx.users_of_client(client.id).await?;
-            for item in &new {
-                let (triage, priority) = triage_new(&settings, &members, &tz, item);
-                if tx.insert_inbox_item(item, &triage, priority).await?.is_some() {
-                    counts.1 += 1;
-                }
-            }
-            tx.set_inbox_cursor(account.id, page.cursor.as_deref(), now, None).await?;
-            tx.commit().await?;
+            counts.1 += self.store_received(client, account, &tz, &page.items, Some(page.cursor.as_deref())).await?;
             if !page.more {
                 break;
             }
         }
         Ok(())
+    }
+
+    /// Analyses, triages and stores received items in one transaction, with the account's cursor when given;
+    /// returns how many were new.
+    async fn store_received(
+        &self,
+        client: &Client,
+        account: &Account,
+        tz: &jiff::tz::TimeZone,
+        items: &[IncomingItem],
+        cursor: Option<Option<&str>>,
+    ) -> Result<usize> {
+        let now = self.now();
+        let new: Vec<NewInboxItem> = items.iter().map(|i| self.new_item(client, account, i, now)).collect();
+        let mut tx = self.store.write().await?;
+        let settings = settings_of(&mut tx, client).await?;
+        let members = tx.users_of_client(client.id).await?;
+        let mut stored = 0;
+        for item in &new {
+            let (triage, priority) = triage_new(&settings, &members, tz, item);
+            if tx.insert_inbox_item(item, &triage, priority).await?.is_some() {
+                stored += 1;
+            }
+        }
+        if let Some(cursor) = cursor {
+            tx.set_inbox_cursor(account.id, cursor, now, None).await?;
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// Stores items an account received that came another way than a sync (the demo, an import): analysed,
+    /// triaged and stored once, like synced ones; the account's cursor is left alone.
+    pub async fn receive_inbox_items(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        account: AccountId,
+        items: &[IncomingItem],
+    ) -> Result<usize> {
+        let (client, account) = {
+            let mut tx = self.store.read().await?;
+            let client = crate::access::client_for(&mut tx, actor, slug, Action::AnswerInbox).await?;
+            let account = tx.account(client.id, account).await?.ok_or(AppError::NotFound)?;
+            (client, account)
+        };
+        let tz = jiff::tz::TimeZone::get(client.profile.time_zone.as_str()).unwrap_or(jiff::tz::TimeZone::UTC);
+        self.store_received(&client, &account, &tz, items, None).await
     }
 
     /// Records a failed sync on the account's cursor; revoked credentials hold the account as publishing does.

@@ -67,6 +67,8 @@ pub struct App {
     pub(crate) publishing: Arc<publishing::PublishSettings>,
     /// Builds the publisher of an account; `None`: this process does not publish.
     pub(crate) publishers: Option<publishing::Factory>,
+    /// Each account's inbox reader, kept between syncs so a session is opened once, not every cycle.
+    pub(crate) inbox_readers: Arc<inbox_sync::Readers>,
 }
 
 impl App {
@@ -90,6 +92,7 @@ impl App {
             media_dir: None,
             publishing: Arc::new(publishing::PublishSettings::default()),
             publishers: None,
+            inbox_readers: Arc::default(),
         }
     }
 
