@@ -351,6 +351,9 @@ pub enum InboxCommand {
         /// reply, mention, quote, message or listening.
         #[arg(long)]
         kind: Option<String>,
+        /// Also the items hidden by a rule or a teammate (spam).
+        #[arg(long)]
+        include_hidden: bool,
         /// At most this many items.
         #[arg(long, default_value_t = 50)]
         limit: usize,

@@ -329,6 +329,7 @@ pub async fn seed(app: &App) -> anyhow::Result<bool> {
     bar.finish_and_clear();
     seed_veille(app, &operator).await?;
     super::demo_posts::seed_posts(app, &operator).await?;
+    super::demo_inbox::seed_inbox(app, &operator).await?;
     Ok(true)
 }
 

@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::UsageError;
 use crate::cli::InboxCommand;
-use filrouge_app::config::Config;
 use crate::runtime;
+use filrouge_app::config::Config;
 
 fn usage(e: AppError) -> anyhow::Error {
     match e {
@@ -21,8 +21,8 @@ pub async fn run(config: Config, cmd: InboxCommand) -> anyhow::Result<()> {
     let app = runtime::open_app(&config).await?;
     let result = match cmd {
         InboxCommand::Sync { client } => sync(&app, client.as_deref()).await,
-        InboxCommand::List { client, state, intent, kind, limit } => {
-            let query = InboxQuery { state, intent, kind, ..InboxQuery::default() };
+        InboxCommand::List { client, state, intent, kind, include_hidden, limit } => {
+            let query = InboxQuery { state, intent, kind, include_hidden, ..InboxQuery::default() };
             list(&app, client.as_deref(), query, limit).await
         }
     };

@@ -4,6 +4,7 @@ mod accounts;
 mod backup;
 mod clients;
 mod demo;
+mod demo_inbox;
 mod demo_posts;
 mod demo_veille;
 mod feeds;
