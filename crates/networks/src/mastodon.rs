@@ -13,9 +13,13 @@
 //!
 //! Search results on a real instance come by relevance within the `min_id` bound: a full page may leave
 //! older matches unseen; ask for the largest `limit` (40) when polling search.
+//!
+//! [`MastodonPublisher`] publishes (`publish.rs`); [`MastodonInbox`] reads the account's mentions, replies, quotes
+//! and private messages and likes them (`inbox.rs`), with the same cursor rule over notification ids.
 
 pub mod api;
 mod http;
+pub mod inbox;
 pub mod instance;
 pub mod oauth;
 pub mod publish;
@@ -32,6 +36,7 @@ use url::Url;
 
 use self::api::{Instance, SearchResults, Status, NETWORK};
 pub use self::http::MAX_BODY_BYTES;
+pub use self::inbox::MastodonInbox;
 pub use self::instance::{instance_limits, InstanceLimits};
 pub use self::oauth::{authorize_url, exchange_code, register_app, verify, AccessToken, AppRegistration};
 pub use self::publish::MastodonPublisher;

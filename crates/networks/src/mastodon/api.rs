@@ -47,6 +47,45 @@ pub struct Status {
     pub visibility: Option<String>,
     #[serde(default)]
     pub media_attachments: Vec<MediaAttachment>,
+    /// Mastodon 4.5+: the status this one quotes (`null` when it quotes none; absent on older servers).
+    #[serde(default)]
+    pub quote: Option<Quote>,
+}
+
+/// A status's `quote` (Mastodon 4.5+): the quoted status, hidden (`null`) unless the quote is accepted.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Quote {
+    /// `accepted`, `pending`, `rejected`, `revoked`, …
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub quoted_status: Option<Box<Status>>,
+}
+
+/// `GET /api/v1/notifications`: one notification (we ask for `mention` and `quote` only).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Notification {
+    /// Compared as a number (`min_id`), like status ids.
+    pub id: String,
+    /// `mention`, `quote`, `favourite`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created_at: Timestamp,
+    /// Who acted (the status's author for mentions and quotes).
+    pub account: Account,
+    /// The mentioning or quoting status; absent for types without one.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// `GET /api/v1/statuses/:id/context`: the thread around a status, as far as the token may see it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Context {
+    /// Oldest first: the thread's root, …, the direct parent.
+    #[serde(default)]
+    pub ancestors: Vec<Status>,
+    #[serde(default)]
+    pub descendants: Vec<Status>,
 }
 
 /// An uploaded image, video or sound (`POST /api/v2/media`, `GET /api/v1/media/:id`, a status's
@@ -76,6 +115,9 @@ pub struct Account {
     /// Some servers send `-1` for hidden counts: signed on purpose.
     #[serde(default)]
     pub followers_count: Option<i64>,
+    /// The profile's web page.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// `GET /api/v2/search` (we ask for statuses only).
@@ -187,16 +229,23 @@ pub struct ApiError {
 /// (`[3].account.acct: invalid type: null, expected a string`).
 pub fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, NetworkError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let message = if path == "." || path.is_empty() {
-            format!("{what}: {inner}")
-        } else {
-            format!("{what}: field `{path}`: {inner}")
-        };
-        NetworkError::Protocol { network: NETWORK, message }
-    })?;
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(e, what))?;
     de.end().map_err(|e| NetworkError::Protocol { network: NETWORK, message: format!("{what}: {e}") })?;
     Ok(value)
+}
+
+/// [`parse`] for a value already read as JSON (one element of a list read leniently).
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, NetworkError> {
+    serde_path_to_error::deserialize(value).map_err(|e| path_error(e, what))
+}
+
+fn path_error(e: serde_path_to_error::Error<serde_json::Error>, what: &str) -> NetworkError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let message = if path == "." || path.is_empty() {
+        format!("{what}: {inner}")
+    } else {
+        format!("{what}: field `{path}`: {inner}")
+    };
+    NetworkError::Protocol { network: NETWORK, message }
 }

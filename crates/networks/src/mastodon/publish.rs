@@ -369,7 +369,7 @@ fn remote_post(status: &Status) -> RemotePost {
 
 /// Whether a request that failed in transport may have acted on the instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sent {
+pub(super) enum Sent {
     /// Creating the status: once sent, it may exist.
     MayHaveActed,
     /// Reads, uploads and deletions: repeating them does no harm.
@@ -377,7 +377,7 @@ enum Sent {
 }
 
 /// A transport failure, classified by whether anything can have reached the instance.
-fn transport(e: &reqwest::Error, sent: Sent) -> PublishError {
+pub(super) fn transport(e: &reqwest::Error, sent: Sent) -> PublishError {
     let detail = error_chain(e);
     if e.is_connect() {
         PublishError::Transient(format!("could not reach the instance: {detail}"))
@@ -403,7 +403,7 @@ fn error_chain(e: &reqwest::Error) -> String {
 
 /// A successful answer's bounded body as `T`, or the refusal classified. An unreadable answer to a read or an
 /// upload is `Transient` (nothing was made that a retry would duplicate).
-async fn read_json<T: DeserializeOwned>(resp: Response, what: &str) -> Result<T, PublishError> {
+pub(super) async fn read_json<T: DeserializeOwned>(resp: Response, what: &str) -> Result<T, PublishError> {
     if !resp.status().is_success() {
         return Err(refused(resp).await);
     }
@@ -411,7 +411,7 @@ async fn read_json<T: DeserializeOwned>(resp: Response, what: &str) -> Result<T,
     api::parse(&bytes, what).map_err(|e| PublishError::Transient(e.to_string()))
 }
 
-async fn refused(resp: Response) -> PublishError {
+pub(super) async fn refused(resp: Response) -> PublishError {
     let (status, headers, message) = http::refusal(resp).await;
     classify(status, http::retry_after_secs(&headers), message)
 }
