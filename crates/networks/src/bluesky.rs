@@ -10,8 +10,12 @@
 //!
 //! [`BlueskyPublisher`] publishes with an app password (`publish.rs`: exactly once through deterministic record
 //! keys from `tid.rs`, facets from `richtext.rs`); both share the session code of `session.rs`.
+//!
+//! [`BlueskyInbox`] reads the account's replies, mentions and quotes from its notifications, with a forward
+//! cursor like search's, and likes them (`inbox.rs`); it uses the publisher's session.
 
 mod cursor;
+mod inbox;
 mod publish;
 mod richtext;
 mod session;
@@ -30,6 +34,7 @@ use session::{SessionError, Sessions};
 use view::{Mapped, SearchPostsOutput};
 use xrpc::Outcome;
 
+pub use inbox::{BlueskyInbox, Now, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, MAX_INBOX_LIMIT};
 pub use publish::{BlueskyPublisher, MAX_IMAGES, MAX_IMAGE_BYTES};
 pub use tid::{is_tid, record_key};
 

@@ -73,11 +73,8 @@ pub trait InboxReader: Send + Sync {
     /// What the account received after `cursor` (everything recent when `None`), at most about `limit` items.
     /// Items at or before the cursor are never returned again; a burst larger than `limit` is not skipped: the
     /// next call with the returned cursor continues it.
-    fn received<'a>(
-        &'a self,
-        cursor: Option<&'a str>,
-        limit: u32,
-    ) -> BoxFuture<'a, Result<IncomingPage, PublishError>>;
+    fn received<'a>(&'a self, cursor: Option<&'a str>, limit: u32)
+        -> BoxFuture<'a, Result<IncomingPage, PublishError>>;
 
     /// Likes (favourites) an item, named by its `remote_id` (and `cid` on Bluesky). Liking twice is not an error.
     fn like<'a>(&'a self, remote_id: &'a str, cid: Option<&'a str>) -> BoxFuture<'a, Result<(), PublishError>>;

@@ -43,7 +43,7 @@ const POST: &str = "app.bsky.feed.post";
 pub struct BlueskyPublisher {
     http: reqwest::Client,
     service: Url,
-    web_base: Url,
+    pub(super) web_base: Url,
     sessions: Sessions,
 }
 
@@ -59,18 +59,18 @@ impl fmt::Debug for BlueskyPublisher {
 /// Whether a failed call may have changed something: a time-out after sending a write is an unknown outcome, while
 /// a safe call (a read, or a blob upload that publishes nothing by itself) can simply be tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Safe,
     Write,
 }
 
 /// A record as `getRecord` returns it.
 #[derive(Debug, Deserialize)]
-struct RecordOutput {
-    uri: String,
-    cid: String,
+pub(super) struct RecordOutput {
+    pub(super) uri: String,
+    pub(super) cid: String,
     #[serde(default)]
-    value: Value,
+    pub(super) value: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,7 +104,7 @@ impl BlueskyPublisher {
         Ok((session.did, session.handle))
     }
 
-    async fn session(&self) -> Result<Session, PublishError> {
+    pub(super) async fn session(&self) -> Result<Session, PublishError> {
         self.sessions.current().await.map_err(|e| self.session_error(e))
     }
 
@@ -121,7 +121,7 @@ impl BlueskyPublisher {
 
     /// Sends the request `build` makes with an access token; a refused token is renewed once. Failures other than
     /// authentication are returned for the caller to read (a missing record is an answer, not an error).
-    async fn send<T: DeserializeOwned>(
+    pub(super) async fn send<T: DeserializeOwned>(
         &self,
         kind: Kind,
         build: impl Fn(&str) -> RequestBuilder,
@@ -154,7 +154,7 @@ impl BlueskyPublisher {
     }
 
     /// A call whose every failure is an error.
-    async fn call<T: DeserializeOwned>(
+    pub(super) async fn call<T: DeserializeOwned>(
         &self,
         kind: Kind,
         build: impl Fn(&str) -> RequestBuilder,
@@ -169,7 +169,7 @@ impl BlueskyPublisher {
         xrpc::method_url(&self.service, nsid).map_err(|e| PublishError::Permanent(e.to_string()))
     }
 
-    fn get(
+    pub(super) fn get(
         &self,
         nsid: &str,
         params: Vec<(&'static str, String)>,
@@ -179,14 +179,19 @@ impl BlueskyPublisher {
         Ok(move |token: &str| http.get(url.clone()).query(&params).header(AUTHORIZATION, format!("Bearer {token}")))
     }
 
-    fn post_json(&self, nsid: &str, body: Value) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
+    pub(super) fn post_json(&self, nsid: &str, body: Value) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
         let url = self.url(nsid)?;
         let http = self.http.clone();
         Ok(move |token: &str| http.post(url.clone()).json(&body).header(AUTHORIZATION, format!("Bearer {token}")))
     }
 
     /// The record at `uri`'s parts, `None` when the PDS (or the AppView it asks) has no such record.
-    async fn get_record(&self, repo: &str, collection: &str, rkey: &str) -> Result<Option<RecordOutput>, PublishError> {
+    pub(super) async fn get_record(
+        &self,
+        repo: &str,
+        collection: &str,
+        rkey: &str,
+    ) -> Result<Option<RecordOutput>, PublishError> {
         let params = vec![("repo", repo.to_owned()), ("collection", collection.to_owned()), ("rkey", rkey.to_owned())];
         match self.send(Kind::Safe, self.get("com.atproto.repo.getRecord", params)?).await? {
             Outcome::Ok(record) => Ok(Some(record)),
@@ -479,14 +484,14 @@ fn split_any_uri(uri: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// `getRecord` has no such record: `RecordNotFound` (the PDS), or the AppView's 400/404 for a foreign one.
-fn is_not_found(failure: &Failure) -> bool {
+pub(super) fn is_not_found(failure: &Failure) -> bool {
     failure.error.as_deref() == Some("RecordNotFound")
         || failure.status == StatusCode::NOT_FOUND
         || (failure.status == StatusCode::BAD_REQUEST && failure.message.contains("Could not locate record"))
 }
 
 /// A non-2xx answer in the engine's terms.
-fn failure_error(failure: Failure) -> PublishError {
+pub(super) fn failure_error(failure: Failure) -> PublishError {
     if failure.status == StatusCode::TOO_MANY_REQUESTS {
         PublishError::RateLimited { retry_after: failure.retry_after_secs.map(Duration::from_secs) }
     } else if failure.is_auth() {

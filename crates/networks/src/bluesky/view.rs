@@ -10,8 +10,8 @@ use crate::{FoundPost, SocialNetwork};
 
 /// Longest post text kept, in bytes (Bluesky allows 300 graphemes, about 3000 bytes).
 pub const MAX_TEXT_BYTES: usize = 10_000;
-const MAX_NAME_BYTES: usize = 640;
-const MAX_HANDLE_BYTES: usize = 253;
+pub(crate) const MAX_NAME_BYTES: usize = 640;
+pub(crate) const MAX_HANDLE_BYTES: usize = 253;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -116,7 +116,7 @@ pub(crate) fn split_post_uri(uri: &str) -> Option<(&str, &str)> {
 }
 
 /// A handle the web app can show: a DNS name, not the `handle.invalid` placeholder.
-fn valid_handle(handle: &str) -> bool {
+pub(crate) fn valid_handle(handle: &str) -> bool {
     handle != "handle.invalid"
         && handle.contains('.')
         && handle.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
@@ -132,7 +132,7 @@ pub(crate) fn post_url(web_base: &Url, actor: &str, rkey: &str) -> Option<String
 }
 
 /// A plausible BCP-47 tag (letters, digits, hyphens; at most 35 bytes), else `None`.
-fn language(tag: &str) -> Option<String> {
+pub(crate) fn language(tag: &str) -> Option<String> {
     let ok = !tag.is_empty()
         && tag.len() <= 35
         && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
