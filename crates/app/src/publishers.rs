@@ -1,11 +1,12 @@
-//! The real publishers: a guarded HTTP client per process and, per account, the network's `Publisher` built from
-//! its connection.
+//! The real publishers and inbox readers: a guarded HTTP client per process and, per account, the network's
+//! `Publisher` and `InboxReader` built from its connection.
 
 use std::time::Duration;
 
 use filrouge_domain::account::Account;
 use filrouge_domain::connection::Connection;
 use filrouge_listen::guard::{self, HttpSettings};
+use filrouge_networks::inbox::InboxReader;
 use filrouge_networks::publish::Publisher;
 use url::Url;
 
@@ -13,9 +14,17 @@ use crate::publishing::PublisherFactory;
 
 /// Builds Mastodon and Bluesky publishers on one guarded client (no internal addresses unless allowed, for test
 /// servers; bounded bodies and time).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NetworkPublishers {
     http: filrouge_listen::HttpClient,
+    /// The time a Bluesky like records (the process's clock).
+    clock: std::sync::Arc<dyn filrouge_domain::clock::Clock>,
+}
+
+impl std::fmt::Debug for NetworkPublishers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NetworkPublishers").finish_non_exhaustive()
+    }
 }
 
 impl NetworkPublishers {
@@ -27,7 +36,14 @@ impl NetworkPublishers {
             ..HttpSettings::default()
         };
         let http = guard::client(&settings).map_err(|e| crate::AppError::Remote(format!("HTTP client: {e}")))?;
-        Ok(Self { http })
+        Ok(Self { http, clock: std::sync::Arc::new(filrouge_domain::clock::SystemClock) })
+    }
+
+    /// Uses this clock for what the networks record with a time (tests move it by hand).
+    #[must_use]
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn filrouge_domain::clock::Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 }
 
@@ -47,6 +63,27 @@ impl PublisherFactory for NetworkPublishers {
                     url(service)?,
                     identifier.clone(),
                     password.clone(),
+                )))
+            }
+        }
+    }
+
+    fn inbox(&self, _account: &Account, connection: &Connection) -> Result<Box<dyn InboxReader>, String> {
+        match connection {
+            Connection::Mastodon { instance, token } => Ok(Box::new(filrouge_networks::mastodon::MastodonInbox::new(
+                self.http.clone(),
+                url(instance)?,
+                token.clone(),
+            ))),
+            Connection::Bluesky { service, identifier, password } => {
+                let clock = self.clock.clone();
+                let now: filrouge_networks::bluesky::Now = std::sync::Arc::new(move || clock.now());
+                Ok(Box::new(filrouge_networks::bluesky::BlueskyInbox::new(
+                    self.http.clone(),
+                    url(service)?,
+                    identifier.clone(),
+                    password.clone(),
+                    now,
                 )))
             }
         }
