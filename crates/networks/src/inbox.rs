@@ -70,7 +70,7 @@ pub struct IncomingPage {
 
 /// The inbox side of one connected account. Implementations hold their credentials and HTTP client.
 pub trait InboxReader: Send + Sync {
-    /// What the account received after `cursor` (everything recent when `None`), at most about `limit` items.
+    /// What the account received after `cursor` (from the oldest the network keeps, or its most recent, when `None`), at most about `limit` items.
     /// Items at or before the cursor are never returned again; a burst larger than `limit` is not skipped: the
     /// next call with the returned cursor continues it.
     fn received<'a>(&'a self, cursor: Option<&'a str>, limit: u32)

@@ -9,6 +9,7 @@ mod backup;
 mod config;
 mod crash;
 mod feeds;
+mod inbox;
 mod posts;
 mod publishing;
 mod queries;

@@ -14,7 +14,8 @@
 //!
 //! # Cursor
 //!
-//! The cursor is the highest notification id returned (ids compare as numbers: [`compare_ids`]), sent back as
+//! Without a cursor (the first sync) the read starts at `min_id=0`: the oldest notifications the instance keeps, then
+//! onwards page by page. The cursor is the highest notification id returned (ids compare as numbers: [`compare_ids`]), sent back as
 //! `min_id`, not `since_id` (see the `# Cursors` doc of `mastodon.rs`): the server then returns the notifications
 //! right after it, so a burst larger than `limit` comes over several calls without a gap. Anything at or below
 //! the cursor is dropped here too, in case a server ignores `min_id`. `more` says a full page came back (and the
@@ -118,9 +119,9 @@ impl MastodonInbox {
             .append_pair("types[]", "mention")
             .append_pair("types[]", "quote")
             .append_pair("limit", &limit.to_string());
-        if let Some(cursor) = cursor {
-            url.query_pairs_mut().append_pair("min_id", cursor);
-        }
+        // No cursor yet: start from the oldest notification the instance keeps (`min_id=0`), so what arrived before
+        // the first sync is read too, page by page, instead of only the newest page.
+        url.query_pairs_mut().append_pair("min_id", cursor.unwrap_or("0"));
         let raw: Vec<Value> = self.get(url, "notifications").await?;
         let full = raw.len() >= limit as usize;
         let (notifications, newest) = decode(raw, cursor);
