@@ -57,6 +57,8 @@ pub struct Ctx {
     pub client_addr: String,
     /// The token of signed-out forms, from its cookie (set on the sign-in page).
     pub login_csrf: Option<String>,
+    /// New inbox items per client slug, for the navigation (full pages only; empty otherwise).
+    pub inbox_counts: Vec<(String, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +133,18 @@ fn client_addr(state: &WebState, req: &Request) -> String {
         .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
 }
 
+/// Whether a request may render a full page with the navigation: a GET that is neither a static file, a feed, an
+/// htmx fragment nor a polled fragment. Only those pay for the inbox counts.
+fn wants_navigation(req: &Request) -> bool {
+    let path = req.uri().path();
+    req.method() == axum::http::Method::GET
+        && !path.starts_with("/static/")
+        && !path.starts_with("/feeds/")
+        && path != "/healthz"
+        && req.headers().get("hx-request").is_none()
+        && !req.uri().query().is_some_and(|q| q.split('&').any(|p| p == "fragment=1"))
+}
+
 /// Resolves the context of every request and clears a flash once shown.
 pub async fn resolve(State(state): State<WebState>, mut req: Request, next: Next) -> Result<Response, Response> {
     let headers = req.headers();
@@ -147,6 +161,13 @@ pub async fn resolve(State(state): State<WebState>, mut req: Request, next: Next
     let lang = session.as_ref().and_then(|s| s.actor.user.as_ref()).and_then(|u| u.ui_lang).unwrap_or(browser_lang);
     let flash = read_cookie(headers, &cookie_name(&state, FLASH_COOKIE)).and_then(|v| decode_flash(&v));
     let login_csrf = read_cookie(headers, &cookie_name(&state, CSRF_COOKIE));
+    let inbox_counts = match session.as_ref().filter(|s| !s.second_factor_pending) {
+        Some(s) if wants_navigation(&req) => state.app.inbox_counts(&s.actor).await.unwrap_or_else(|e| {
+            tracing::warn!(target: "filrouge::web", error = %e, "inbox counts unavailable");
+            Vec::new()
+        }),
+        _ => Vec::new(),
+    };
     let ctx = Ctx {
         token: if session.is_some() { token } else { None },
         session,
@@ -154,6 +175,7 @@ pub async fn resolve(State(state): State<WebState>, mut req: Request, next: Next
         flash: flash.clone(),
         client_addr: client_addr(&state, &req),
         login_csrf,
+        inbox_counts,
     };
     req.extensions_mut().insert(ctx);
     let mut response = next.run(req).await;

@@ -12,8 +12,8 @@ use axum::Router;
 use filrouge_domain::permission::Action;
 
 use crate::pages::{
-    accounts, auth, calendar, clients, competitors, import, journal, media, members, mentions, notifications, posts,
-    profile, publishing, queries, review, settings, sources, statics, users,
+    accounts, auth, calendar, clients, competitors, import, inbox, inbox_settings, journal, media, members, mentions,
+    notifications, posts, profile, publishing, queries, review, settings, sources, statics, users,
 };
 use crate::WebState;
 
@@ -54,11 +54,15 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::GET, "/static/style.css", Public), get(statics::stylesheet)),
         (spec(Method::GET, "/static/htmx-2.0.11.min.js", Public), get(statics::htmx)),
         (spec(Method::GET, "/static/calendar.js", Public), get(statics::calendar_js)),
+        (spec(Method::GET, "/static/inbox.js", Public), get(statics::inbox_js)),
         (spec(Method::GET, "/feeds/q/{token}", Public), get(queries::atom)),
         (spec(Method::GET, "/r/{token}", Public), get(review::page)),
         (spec(Method::POST, "/r/{token}/posts/{id}", Public), post(review::decide)),
         (spec(Method::GET, "/calendar", SignedIn), get(calendar::all)),
         (spec(Method::GET, "/queue", SignedIn), get(publishing::all)),
+        // The inbox across clients; bulk triage checks each item against its own client (AnswerInbox).
+        (spec(Method::GET, "/inbox", SignedIn), get(inbox::all)),
+        (spec(Method::POST, "/inbox/bulk", SignedIn), post(inbox::bulk)),
         (spec(Method::GET, "/notifications", SignedIn), get(notifications::page)),
         (spec(Method::POST, "/notifications/seen", SignedIn), post(notifications::seen)),
         (spec(Method::GET, "/login", Public), get(auth::login_page)),
@@ -133,6 +137,24 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::GET, "/c/{slug}/mentions", Client(ViewMentions)), get(mentions::page)),
         (spec(Method::GET, "/c/{slug}/mentions/{id}", Client(ViewMentions)), get(mentions::detail)),
         (spec(Method::POST, "/c/{slug}/mentions/{id}/marks", Client(MarkMentions)), post(mentions::mark)),
+        (spec(Method::GET, "/c/{slug}/inbox", Client(ViewInbox)), get(inbox::page)),
+        (spec(Method::GET, "/c/{slug}/inbox/settings", Client(ViewInbox)), get(inbox_settings::page)),
+        (spec(Method::POST, "/c/{slug}/inbox/settings", Client(ManageInbox)), post(inbox_settings::save)),
+        (spec(Method::POST, "/c/{slug}/inbox/saved", Client(ManageInbox)), post(inbox_settings::save_saved)),
+        (
+            spec(Method::POST, "/c/{slug}/inbox/saved/{id}/delete", Client(ManageInbox)),
+            post(inbox_settings::delete_saved),
+        ),
+        (spec(Method::POST, "/c/{slug}/inbox/replies/{id}/approve", Client(ApprovePosts)), post(inbox::approve_reply)),
+        (spec(Method::POST, "/c/{slug}/inbox/replies/{id}/reject", Client(ApprovePosts)), post(inbox::reject_reply)),
+        (spec(Method::POST, "/c/{slug}/inbox/replies/{id}/retry", Client(AnswerInbox)), post(inbox::retry_reply)),
+        (spec(Method::GET, "/c/{slug}/inbox/{id}", Client(ViewInbox)), get(inbox::detail)),
+        (spec(Method::POST, "/c/{slug}/inbox/{id}/triage", Client(AnswerInbox)), post(inbox::triage)),
+        (spec(Method::POST, "/c/{slug}/inbox/{id}/notes", Client(AnswerInbox)), post(inbox::add_note)),
+        (spec(Method::POST, "/c/{slug}/inbox/{id}/like", Client(AnswerInbox)), post(inbox::like)),
+        (spec(Method::POST, "/c/{slug}/inbox/{id}/reply", Client(AnswerInbox)), post(inbox::reply)),
+        (spec(Method::POST, "/c/{slug}/inbox/{id}/lint", Client(AnswerInbox)), post(inbox::lint)),
+        (spec(Method::GET, "/c/{slug}/inbox/{id}/saved/{saved_id}", Client(AnswerInbox)), get(inbox::fill_saved)),
         (spec(Method::GET, "/c/{slug}/queries", Client(ViewMentions)), get(queries::page)),
         (spec(Method::POST, "/c/{slug}/queries", Client(ManageQueries)), post(queries::create)),
         (spec(Method::GET, "/c/{slug}/queries/check", Client(ViewMentions)), get(queries::check)),

@@ -14,6 +14,7 @@ use crate::i18n::Texts;
 pub enum Section {
     Home,
     Calendar,
+    Inbox,
     Settings,
     Accounts,
     Competitors,
@@ -29,6 +30,7 @@ impl Section {
         match self {
             Section::Home => "",
             Section::Calendar => "/calendar",
+            Section::Inbox => "/inbox",
             Section::Settings => "/settings",
             Section::Accounts => "/accounts",
             Section::Competitors => "/competitors",
@@ -45,6 +47,7 @@ impl Section {
             Section::Home => Action::ViewClient,
             Section::Calendar => Action::ViewCalendar,
             Section::Journal => Action::ViewJournal,
+            Section::Inbox => Action::ViewInbox,
             Section::Mentions | Section::Queries | Section::Sources => Action::ViewMentions,
             _ => Action::ViewClientSettings,
         }
@@ -54,6 +57,7 @@ impl Section {
         match self {
             Section::Home => t.overview,
             Section::Calendar => t.calendar,
+            Section::Inbox => t.inbox,
             Section::Settings => t.settings,
             Section::Accounts => t.accounts,
             Section::Competitors => t.competitors,
@@ -66,9 +70,10 @@ impl Section {
     }
 }
 
-const SECTIONS: [Section; 10] = [
+const SECTIONS: [Section; 11] = [
     Section::Home,
     Section::Calendar,
+    Section::Inbox,
     Section::Mentions,
     Section::Queries,
     Section::Sources,
@@ -110,6 +115,16 @@ pub const HTMX_PATH: &str = "/static/htmx-2.0.11.min.js";
 
 /// A full page for a signed-in user.
 pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
+    let section = shell.current.map(|(_, s)| s);
+    page_inner(shell, content, matches!(section, Some(Section::Queries | Section::Calendar | Section::Inbox)))
+}
+
+/// A full page that loads htmx whatever its section (the inbox across clients).
+pub fn page_with_htmx(shell: &Shell<'_>, content: Markup) -> Markup {
+    page_inner(shell, content, true)
+}
+
+fn page_inner(shell: &Shell<'_>, content: Markup, htmx: bool) -> Markup {
     let t = shell.ctx.t();
     let lang = shell.ctx.lang.code();
     let current_colour = shell.current.map_or("#6b7280", |(c, _)| c.profile.colour.as_str());
@@ -121,7 +136,7 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang) {
-            (head(&title, matches!(section, Section::Queries | Section::Calendar)))
+            (head(&title, htmx))
             body {
                 a.skip href="#main" { (t.skip_to_content) }
                 header.top style={ "--client:" (current_colour) } {
@@ -136,6 +151,13 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
                     }
                     nav.user aria-label=(t.menu) {
                         a href="/calendar" { (t.calendar) }
+                        @if shell.clients.iter().any(|c| shell.actor.may(Action::ViewInbox, Some(c.id))) {
+                            @let new: i64 = shell.ctx.inbox_counts.iter().map(|(_, n)| n).sum();
+                            a href="/inbox" data-testid="nav-inbox" {
+                                (t.inbox)
+                                @if new > 0 { " " span.badge.count { (new) } span.visually-hidden { " " (t.new_label) } }
+                            }
+                        }
                         a href="/notifications" { (t.notifications) }
                         @if shell.actor.may(Action::ViewUsers, None) { a href="/users" { (t.users) } }
                         a href="/profile" { (shell.actor.display()) }
@@ -156,6 +178,9 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
                                   class=[c.archived.then_some("archived")] {
                                     span.dot style={ "background:" (c.colour.as_str()) } {}
                                     (c.name)
+                                    @if let Some((_, n)) = shell.ctx.inbox_counts.iter().find(|(s, _)| s == c.slug.as_str()).filter(|(_, n)| *n > 0) {
+                                        " " span.badge.inbox-count title=(t.new_messages) { (n) span.visually-hidden { " " (t.new_messages) } }
+                                    }
                                 }
                             }
                         }

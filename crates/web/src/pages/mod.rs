@@ -6,6 +6,8 @@ pub mod calendar;
 pub mod clients;
 pub mod competitors;
 pub mod import;
+pub mod inbox;
+pub mod inbox_settings;
 pub mod journal;
 pub mod layout;
 pub mod media;

@@ -1,4 +1,4 @@
-//! Health check, the stylesheet, the scripts (vendored htmx, our calendar's) and the not-found page.
+//! Health check, the stylesheet, the scripts (vendored htmx, our calendar's and inbox's) and the not-found page.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -42,6 +42,15 @@ pub async fn calendar_js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../assets/calendar.js"),
+    )
+        .into_response()
+}
+
+/// The inbox's keyboard shortcuts and its poll guard (ours, small; the pages work without it).
+pub async fn inbox_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../assets/inbox.js"),
     )
         .into_response()
 }

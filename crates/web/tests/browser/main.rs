@@ -11,10 +11,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod harness;
+#[path = "../shared/inbox_net.rs"]
+mod inbox_net;
 #[path = "../shared/seed.rs"]
 mod seed;
 
 mod approval;
+mod inbox;
 mod journeys;
 mod layout;
 mod media;

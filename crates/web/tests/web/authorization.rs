@@ -15,6 +15,8 @@ const FOREIGN_COMPETITOR: &str = "Bravo Rival";
 const FOREIGN_HANDLE: &str = "bravo.handle";
 const FOREIGN_MENTION: &str = "Bravo confidential mention";
 const FOREIGN_QUERY: &str = "Bravo secret campaign";
+const FOREIGN_INBOX: &str = "Bravo private inbox message";
+const FOREIGN_SAVED: &str = "Bravo saved secret";
 
 /// Plausible values for every form field any route reads; access is decided before the values
 /// matter.
@@ -70,6 +72,13 @@ struct World {
     foreign_query: String,
     foreign_post: String,
     foreign_media: String,
+    foreign_inbox_item: String,
+    foreign_inbox_reply: String,
+    foreign_saved: String,
+    /// Alpha's inbox objects, for the routes that act on one.
+    alpha_inbox_item: String,
+    alpha_inbox_reply: String,
+    alpha_saved: String,
 }
 
 async fn world() -> World {
@@ -95,6 +104,10 @@ async fn world() -> World {
     charter.approval = filrouge_domain::post::ApprovalPolicy::Client;
     t.app.update_charter(&operator, "alpha", charter).await.unwrap();
     t.account("alpha", "alpha.main").await;
+    let (foreign_inbox_item, foreign_inbox_reply, foreign_saved) =
+        inbox_of(&t, "bravo", FOREIGN_INBOX, FOREIGN_SAVED).await;
+    let (alpha_inbox_item, alpha_inbox_reply, alpha_saved) =
+        inbox_of(&t, "alpha", "Alpha question", "Alpha saved").await;
     t.user("owner@agence.fr", Role::Owner, &[]).await;
     t.user("manager@agence.fr", Role::Manager, &[alpha]).await;
     t.user("cm@agence.fr", Role::CommunityManager, &[alpha]).await;
@@ -121,7 +134,27 @@ async fn world() -> World {
         foreign_query,
         foreign_post,
         foreign_media,
+        foreign_inbox_item,
+        foreign_inbox_reply,
+        foreign_saved,
+        alpha_inbox_item,
+        alpha_inbox_reply,
+        alpha_saved,
     }
+}
+
+/// An inbox item of `slug` (received through its connected account), a sent reply to it and a saved reply: ids.
+async fn inbox_of(t: &TestApp, slug: &str, text: &str, saved: &str) -> (String, String, String) {
+    use filrouge_networks::inbox::IncomingKind;
+    let operator = filrouge_app::Actor::operator();
+    let item = crate::inbox_net::incoming(1, IncomingKind::Reply, &format!("{slug}.customer"), "Client", text);
+    let id = t.inbox_items(slug, vec![item]).await[0];
+    let net = std::sync::Arc::new(crate::inbox_net::Net::default());
+    let networked = crate::inbox_net::with_network(&t.app, &net);
+    networked.reply_to_item(&operator, slug, id, "Merci !", false).await.unwrap();
+    let reply = networked.inbox_item(&operator, slug, id).await.unwrap().replies[0].id;
+    let saved = t.app.save_saved_reply(&operator, slug, saved, "Merci {prénom} !").await.unwrap();
+    (id.to_string(), reply.to_string(), saved.to_string())
 }
 
 /// A file of `slug`'s media library, by id.
@@ -173,13 +206,20 @@ async fn query_of(t: &TestApp, slug: &str, name: &str) -> String {
     t.app.create_query(&filrouge_app::Actor::operator(), slug, draft).await.unwrap().to_string()
 }
 
-fn fill(spec: &RouteSpec, slug: &str, id: &str) -> String {
-    spec.path.replace("{slug}", slug).replace("{id}", id)
+/// The path with its parameters; `{saved_id}` (a saved reply beside an inbox item) is `saved`.
+fn fill(spec: &RouteSpec, slug: &str, id: &str, saved: &str) -> String {
+    spec.path.replace("{slug}", slug).replace("{id}", id).replace("{saved_id}", saved)
 }
 
 /// Which object a `{id}` in this path names.
 fn id_kind(path: &str) -> &'static str {
-    if path.contains("/media/{id}") {
+    if path.contains("/inbox/replies/") {
+        "inbox_reply"
+    } else if path.contains("/inbox/saved/") {
+        "saved_reply"
+    } else if path.contains("/inbox/{id}") {
+        "inbox_item"
+    } else if path.contains("/media/{id}") {
         "media"
     } else if path.contains("/competitors/") {
         "competitor"
@@ -215,6 +255,9 @@ fn foreign_id(w: &World, path: &str) -> String {
         "query" => w.foreign_query.clone(),
         "post" => w.foreign_post.clone(),
         "media" => w.foreign_media.clone(),
+        "inbox_item" => w.foreign_inbox_item.clone(),
+        "inbox_reply" => w.foreign_inbox_reply.clone(),
+        "saved_reply" => w.foreign_saved.clone(),
         _ => "0".into(),
     }
 }
@@ -242,6 +285,19 @@ async fn assert_foreign_objects_untouched(w: &World) {
     assert!(post.planned_at.is_some(), "and still planned");
     let media = filrouge_domain::ids::MediaId(w.foreign_media.parse().unwrap());
     assert_eq!(w.t.app.media_items(&operator, "bravo", &[media]).await.unwrap().len(), 1, "the foreign file is kept");
+    let item = filrouge_domain::ids::InboxItemId(w.foreign_inbox_item.parse().unwrap());
+    let detail = w.t.app.inbox_item(&operator, "bravo", item).await.expect("the foreign inbox item is still there");
+    let i = &detail.view.item;
+    assert_eq!(
+        (i.state, i.hidden, i.labels.len(), i.assignee),
+        (filrouge_domain::inbox::ItemState::Waiting, false, 0, None)
+    );
+    assert!(detail.notes.is_empty(), "no note on the foreign item");
+    assert_eq!(detail.replies.len(), 1, "no reply to the foreign item");
+    assert_eq!(detail.replies[0].state, "sent");
+    let saved = w.t.app.saved_replies(&operator, "bravo").await.unwrap();
+    assert_eq!(saved.len(), 1, "the foreign saved reply is kept");
+    assert_eq!(saved[0].name, FOREIGN_SAVED);
 }
 
 async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str, email: &str) -> crate::helpers::Answer {
@@ -255,7 +311,17 @@ async fn call(b: &Browser, spec: &RouteSpec, path: &str, user_id: &str, email: &
 }
 
 fn assert_no_leak(answer: &crate::helpers::Answer, what: &str) {
-    for secret in [FOREIGN_NAME, FOREIGN_SECRET, FOREIGN_COMPETITOR, FOREIGN_HANDLE, FOREIGN_MENTION, FOREIGN_QUERY] {
+    for secret in [
+        FOREIGN_NAME,
+        FOREIGN_SECRET,
+        FOREIGN_COMPETITOR,
+        FOREIGN_HANDLE,
+        FOREIGN_MENTION,
+        FOREIGN_QUERY,
+        FOREIGN_INBOX,
+        FOREIGN_SAVED,
+        "bravo.customer",
+    ] {
         assert!(!answer.body.contains(secret), "{what}: the answer mentions '{secret}'");
         let location = answer.location();
         assert!(!location.contains(secret), "{what}: redirect mentions '{secret}'");
@@ -269,7 +335,7 @@ async fn no_role_reaches_a_client_it_does_not_belong_to_on_any_route() {
     assert!(client_routes.len() >= 15, "the table lists the client routes");
     for spec in &client_routes {
         let id = foreign_id(&w, spec.path);
-        let path = fill(spec, "bravo", &id);
+        let path = fill(spec, "bravo", &id, &w.foreign_saved);
         for (role, browser) in &w.roles {
             if *role == Role::Owner {
                 continue; // owners belong to every client
@@ -300,7 +366,7 @@ async fn objects_of_another_client_cannot_be_reached_through_ones_own_client() {
     let w = world().await;
     for spec in specs().into_iter().filter(|s| matches!(s.access, Access::Client(_)) && s.path.contains("{id}")) {
         let id = foreign_id(&w, spec.path);
-        let path = fill(&spec, "alpha", &id);
+        let path = fill(&spec, "alpha", &id, &w.foreign_saved);
         for (role, browser) in &w.roles {
             let answer = call(browser, &spec, &path, &w.foreign_member, "cm@agence.fr").await;
             let what = format!("{role:?} {} {path}", spec.method);
@@ -331,6 +397,14 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 "post" if spec.path.contains("{id}") => alpha_post(&w.t).await,
                 "review_link" => alpha_link(&w.t).await.0,
                 "media" => media_of(&w.t, "alpha").await,
+                "inbox_item" => w.alpha_inbox_item.clone(),
+                "inbox_reply" => w.alpha_inbox_reply.clone(),
+                // Deleting removes it: a fresh one each time.
+                "saved_reply" => {
+                    let name = format!("S{}", rand_suffix());
+                    let op = filrouge_app::Actor::operator();
+                    w.t.app.save_saved_reply(&op, "alpha", &name, "Merci !").await.unwrap().to_string()
+                }
                 "account" => w.t.account("alpha", &format!("alpha{}.test", rand_suffix())).await.to_string(),
                 "member" | "user" => {
                     let alpha =
@@ -345,7 +419,7 @@ async fn every_route_answers_as_its_rule_says_for_every_role() {
                 _ => "0".into(),
             };
             let email = if id.contains('@') { id.clone() } else { format!("new{}@matrix.test", rand_suffix()) };
-            let mut path = fill(&spec, "alpha", &id);
+            let mut path = fill(&spec, "alpha", &id, &w.alpha_saved);
             if path.starts_with("/r/") {
                 // A signed review link: its secret is the access.
                 path = path.replace("{token}", &alpha_link(&w.t).await.1);
@@ -402,7 +476,7 @@ async fn signed_out_visitors_reach_only_public_routes() {
     let w = world().await;
     let anonymous = w.t.anonymous();
     for spec in specs() {
-        let path = fill(&spec, "alpha", "1");
+        let path = fill(&spec, "alpha", "1", "1");
         let answer = call(&anonymous, &spec, &path, "1", "x@y.fr").await;
         if spec.access == Access::Public {
             continue;

@@ -34,6 +34,8 @@ pub struct TestApp {
     _db: TempSqlite,
     /// The media library's directory, removed with the app.
     _media: tempfile::TempDir,
+    /// The scripted network of an inbox app (replies and likes land there).
+    pub net: Option<Arc<crate::inbox_net::Net>>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -68,7 +70,18 @@ async fn spawn(web: WebConfig, publishing: bool) -> TestApp {
     };
     let state = WebState::new(app.clone(), web);
     let router = filrouge_web::router(state.clone());
-    TestApp { app, router, state, _db: db, _media: media }
+    TestApp { app, router, state, _db: db, _media: media, net: None }
+}
+
+/// An app whose networks are scripted (crate::inbox_net): replies go out and come back sent, likes work.
+pub async fn spawn_inbox_app() -> TestApp {
+    let mut t = spawn(WebConfig::default(), false).await;
+    let net = Arc::new(crate::inbox_net::Net::default());
+    let app = crate::inbox_net::with_network(&t.app, &net);
+    let state = WebState::new(app.clone(), WebConfig::default());
+    t.router = filrouge_web::router(state.clone());
+    (t.app, t.state, t.net) = (app, state, Some(net));
+    t
 }
 
 pub fn profile(slug: &str, name: &str, colour: &str) -> ClientProfile {
@@ -108,6 +121,15 @@ impl TestApp {
     /// A paused feed source of `slug` holding one mention per (title, html); returns their ids.
     pub async fn mentions(&self, slug: &str, items: &[(&str, &str)]) -> (SourceId, Vec<MentionId>) {
         crate::seed::mentions(&self.app, slug, items).await
+    }
+
+    /// Items received by `slug`'s connected accounts, synced into its inbox; the client's item ids, listed order.
+    pub async fn inbox_items(
+        &self,
+        slug: &str,
+        items: Vec<filrouge_networks::inbox::IncomingItem>,
+    ) -> Vec<filrouge_domain::ids::InboxItemId> {
+        crate::inbox_net::receive(&self.app, slug, items).await
     }
 
     pub async fn account(&self, slug: &str, handle: &str) -> AccountId {

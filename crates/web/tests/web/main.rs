@@ -4,11 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
+#[path = "../shared/inbox_net.rs"]
+mod inbox_net;
 #[path = "../shared/seed.rs"]
 mod seed;
 
 mod authorization;
 mod import;
+mod inbox;
 mod media;
 mod pages;
 mod posts;
