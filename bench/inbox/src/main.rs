@@ -81,7 +81,8 @@ async fn list(rows: &mut Vec<Row>, items: usize) -> anyhow::Result<()> {
     for c in 0..10 {
         let slug = format!("client-{c}");
         let client = app.create_client(&op, profile(&slug)?).await?;
-        let account = AccountProfile { network: Network::Mastodon, handle: format!("@c{c}@m.test"), display_name: slug.clone() };
+        let account =
+            AccountProfile { network: Network::Mastodon, handle: format!("@c{c}@m.test"), display_name: slug.clone() };
         accounts.push(app.add_account(&op, &slug, account, None).await?);
         clients.push((slug, client.id));
     }
@@ -102,7 +103,13 @@ async fn list(rows: &mut Vec<Row>, items: usize) -> anyhow::Result<()> {
             cid: None,
             thread_key: format!("t{}", n / 3),
             url: format!("https://m.test/@a/{n}"),
-            author: Author { remote_id: format!("a{}", n % 5000), handle: format!("user{}@m.test", n % 5000), name: Some("Camille".into()), followers: Some(followers), url: None },
+            author: Author {
+                remote_id: format!("a{}", n % 5000),
+                handle: format!("user{}@m.test", n % 5000),
+                name: Some("Camille".into()),
+                followers: Some(followers),
+                url: None,
+            },
             text: TEXTS[n % TEXTS.len()].into(),
             context_text: None,
             in_reply_to: None,
@@ -124,8 +131,14 @@ async fn list(rows: &mut Vec<Row>, items: usize) -> anyhow::Result<()> {
     let queries: [(&str, InboxQuery); 5] = [
         ("every client, open, priority order", InboxQuery::default()),
         ("every client, state new", InboxQuery { state: Some("new".into()), ..InboxQuery::default() }),
-        ("every client, questions, negative", InboxQuery { intent: Some("question".into()), sentiment: Some("negative".into()), ..InboxQuery::default() }),
-        ("every client, done, newest first, page 20", InboxQuery { state: Some("done".into()), page: 20, ..InboxQuery::default() }),
+        (
+            "every client, questions, negative",
+            InboxQuery { intent: Some("question".into()), sentiment: Some("negative".into()), ..InboxQuery::default() },
+        ),
+        (
+            "every client, done, newest first, page 20",
+            InboxQuery { state: Some("done".into()), page: 20, ..InboxQuery::default() },
+        ),
         ("every client, one account", InboxQuery { account: Some(accounts[3].0), ..InboxQuery::default() }),
     ];
     for (name, query) in &queries {
@@ -195,7 +208,13 @@ fn incoming(n: usize) -> IncomingItem {
         remote_id: format!("{}", 1_000_000 + n),
         cid: None,
         url: format!("https://m.test/@a/{n}"),
-        author: RemoteAuthor { remote_id: format!("a{n}"), handle: format!("user{n}@m.test"), display_name: Some("Camille Durand".into()), followers: Some((n as u64 * 7919) % 50_000), url: None },
+        author: RemoteAuthor {
+            remote_id: format!("a{n}"),
+            handle: format!("user{n}@m.test"),
+            display_name: Some("Camille Durand".into()),
+            followers: Some((n as u64 * 7919) % 50_000),
+            url: None,
+        },
         text: TEXTS[n % TEXTS.len()].into(),
         language: None,
         published: "2026-06-15T09:00:00Z".parse().unwrap_or_default(),
@@ -248,7 +267,14 @@ async fn triage(rows: &mut Vec<Row>) -> anyhow::Result<()> {
     app.create_client(&op, profile("bench")?).await?;
     let form = InboxSettingsForm { rules: RULES.into(), target_minutes: "60".into(), ..InboxSettingsForm::default() };
     app.save_inbox_settings(&op, "bench", form).await?;
-    let account = app.add_account(&op, "bench", AccountProfile { network: Network::Mastodon, handle: "@b@m.test".into(), display_name: "b".into() }, None).await?;
+    let account = app
+        .add_account(
+            &op,
+            "bench",
+            AccountProfile { network: Network::Mastodon, handle: "@b@m.test".into(), display_name: "b".into() },
+            None,
+        )
+        .await?;
     let t = Instant::now();
     let mut stored = 0;
     for page in items.chunks(40).take(100) {
@@ -288,7 +314,11 @@ async fn sync(rows: &mut Vec<Row>) -> anyhow::Result<()> {
     app.create_client(&op, profile("bench")?).await?;
     for a in 0..50 {
         let secret = format!("{{\"kind\":\"mastodon\",\"instance\":\"http://{addr}/\",\"token\":\"t{a}\"}}");
-        let p = AccountProfile { network: Network::Mastodon, handle: format!("@a{a}@m.test"), display_name: format!("a{a}") };
+        let p = AccountProfile {
+            network: Network::Mastodon,
+            handle: format!("@a{a}@m.test"),
+            display_name: format!("a{a}"),
+        };
         app.add_account(&op, "bench", p, Some(secret)).await?;
     }
     let first = app.sync_inbox(&op, None, &|_, _| {}).await?;

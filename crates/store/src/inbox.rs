@@ -273,7 +273,10 @@ impl Tx {
             return Ok(Vec::new());
         }
         let mut q = Params { sqlite: matches!(self, Tx::Sqlite(_)), order: Vec::new() };
-        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM inbox_items WHERE client_id IN (");
+        // `+client_id`: the clients are a filter, not the way in. The planner then walks the partial index of the
+        // list's order (open items by priority and age, closed ones by when they were closed) and stops after a
+        // page, instead of gathering every open item of every client and sorting them (bench/inbox: 100,000 items).
+        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM inbox_items WHERE +client_id IN (");
         for (i, client) in filter.clients.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
@@ -294,7 +297,7 @@ impl Tx {
                 q.text(&mut sql, value);
             }
         }
-        if filter.state.is_none() {
+        if filter.state != Some(ItemState::Done) {
             sql.push_str(" AND state <> 'done'");
         }
         if let Some(label) = &filter.label {
@@ -313,7 +316,7 @@ impl Tx {
             sql.push_str(" AND hidden = FALSE");
         }
         if filter.state == Some(ItemState::Done) {
-            sql.push_str(" ORDER BY COALESCE(resolved_at, received_at) DESC, id DESC");
+            sql.push_str(" ORDER BY resolved_at DESC, id DESC");
         } else {
             sql.push_str(" ORDER BY priority, published_at, id");
         }

@@ -18,6 +18,8 @@ mod import;
 #[cfg(test)]
 mod inbox;
 #[cfg(test)]
+mod inbox_bluesky;
+#[cfg(test)]
 mod inbox_peers;
 #[cfg(test)]
 mod journal;
