@@ -54,14 +54,46 @@ impl App {
             .await?
             .into_iter()
             .find(|a| a.account.profile.network == profile.network && a.account.profile.handle == profile.handle);
-        match existing {
+        let id = match existing {
             Some(view) => {
                 let id = view.account.id;
                 let change = CredentialsChange::Replace(connection.to_secret());
                 self.edit_account(actor, slug, id, profile, Some(AccountStatus::Connected), change).await?;
-                Ok(id)
+                id
             }
-            None => self.add_account(actor, slug, profile, Some(connection.to_secret())).await,
+            None => self.add_account(actor, slug, profile, Some(connection.to_secret())).await?,
+        };
+        self.refresh_limits(id, &connection).await;
+        Ok(id)
+    }
+
+    /// Reads what the account's server reports about its limits and keeps it with the account (the composer's
+    /// counters and guards use it). A failure keeps what was stored and is only logged: the defaults still apply.
+    async fn refresh_limits(&self, account: AccountId, connection: &Connection) {
+        let Some(factory) = self.publishers.clone() else { return };
+        let reported = match tokio::time::timeout(std::time::Duration::from_secs(30), factory.limits(connection)).await
+        {
+            Ok(Ok(Some(limits))) => limits,
+            Ok(Ok(None)) => return,
+            Ok(Err(e)) => {
+                tracing::warn!(account = %account, error = %e, "instance limits not read");
+                return;
+            }
+            Err(_) => {
+                tracing::warn!(account = %account, "instance limits not read: no answer within 30 s");
+                return;
+            }
+        };
+        let result: Result<()> = async {
+            let json = serde_json::to_string(&reported).map_err(|e| AppError::Remote(e.to_string()))?;
+            let mut tx = self.store.write().await?;
+            tx.set_account_network_limits(account, Some(&json)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(account = %account, error = %e, "instance limits not stored");
         }
     }
 
@@ -101,7 +133,10 @@ impl App {
             let outcome = match factory.publisher(&account, &connection) {
                 Err(e) => Err(e),
                 Ok(p) => match p.followers().await {
-                    Ok(n) => Ok(n),
+                    Ok(n) => {
+                        self.refresh_limits(account.id, &connection).await;
+                        Ok(n)
+                    }
                     Err(PublishError::NeedsReconnection(m)) => {
                         let mut tx = self.store.write().await?;
                         tx.hold_account(account.id, &m, self.now()).await?;

@@ -93,6 +93,39 @@ impl GuardTools {
 pub struct Tools<'a> {
     pub speller: Option<&'a Speller>,
     pub profiles: Option<&'a Profiles>,
+    /// What each Mastodon account's instance reported about its limits (read when it was connected or checked);
+    /// an account without an entry gets the network's defaults.
+    pub instance_limits: Option<&'a InstanceLimitsByAccount>,
+}
+
+/// Instance limits per account.
+pub type InstanceLimitsByAccount =
+    std::collections::HashMap<filrouge_domain::ids::AccountId, filrouge_compose::InstanceLimits>;
+
+/// The limits an account's posts are checked against.
+pub(crate) fn limits_for(account: &Account, tools: &Tools<'_>) -> NetworkLimits {
+    match tools.instance_limits.and_then(|m| m.get(&account.id)) {
+        Some(reported) if account.profile.network == filrouge_domain::account::Network::Mastodon => {
+            NetworkLimits::mastodon_instance(reported.clone())
+        }
+        _ => NetworkLimits::of(account.profile.network),
+    }
+}
+
+/// Reads the instance limits stored with `accounts` (those that have some).
+pub(crate) async fn stored_instance_limits(tx: &mut Tx, accounts: &[Account]) -> Result<InstanceLimitsByAccount> {
+    let mut out = InstanceLimitsByAccount::new();
+    for account in accounts.iter().filter(|a| a.profile.network == filrouge_domain::account::Network::Mastodon) {
+        if let Some(json) = tx.account_network_limits(account.id).await? {
+            match serde_json::from_str(&json) {
+                Ok(limits) => {
+                    out.insert(account.id, limits);
+                }
+                Err(e) => tracing::warn!(account = %account.id, error = %e, "stored instance limits unreadable"),
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn push_unique(findings: &mut Vec<Finding>, new: impl IntoIterator<Item = Finding>) {
@@ -118,7 +151,7 @@ pub fn lint_content(
     let charter = &client.profile.charter;
     for target in &content.targets {
         let Some(account) = accounts.iter().find(|a| a.id == target.account_id) else { continue };
-        let limits = NetworkLimits::of(account.profile.network);
+        let limits = limits_for(account, &tools);
         let text = content.text_for(account.id);
         let cw = (!content.content_warning.is_empty()).then_some(content.content_warning.as_str());
         let attachments = crate::media::to_attachments(content.media_for(account.id), media);
@@ -211,7 +244,9 @@ impl App {
         let media = self.attachments(tx, client.id, content).await?;
         let speller = self.guards.speller().await;
         let profiles = self.profiles(tx).await?;
-        let tools = Tools { speller: speller.as_deref(), profiles: Some(&profiles) };
+        let instance_limits = stored_instance_limits(tx, &accounts).await?;
+        let tools =
+            Tools { speller: speller.as_deref(), profiles: Some(&profiles), instance_limits: Some(&instance_limits) };
         Ok(lint_content(client, &accounts, content, &media, tools))
     }
 
@@ -307,8 +342,13 @@ pub fn lint_workspace(
     };
     let speller = Speller::new()?;
     let profiles = Profiles::build(&inputs);
-    let mut report =
-        lint_content(&client, &accounts, &content, &[], Tools { speller: Some(&speller), profiles: Some(&profiles) });
+    let mut report = lint_content(
+        &client,
+        &accounts,
+        &content,
+        &[],
+        Tools { speller: Some(&speller), profiles: Some(&profiles), instance_limits: None },
+    );
     // Without accounts there is nowhere to publish, which is not what a lint of the text is about.
     if accounts.is_empty() {
         report.findings.retain(|f| f.code != FindingCode::Empty || !f.message.contains("account"));

@@ -245,9 +245,11 @@ impl App {
         let clients = self.plannable_clients(actor).await?;
         let now = self.now();
         let speller = self.guards_speller().await;
-        let profiles = {
+        let (profiles, instance_limits) = {
             let mut tx = self.store.read().await.map_err(AppError::from)?;
-            self.guard_profiles(&mut tx).await?
+            let all: Vec<filrouge_domain::account::Account> =
+                clients.clients.iter().flat_map(|(_, accounts)| accounts.iter().cloned()).collect();
+            (self.guard_profiles(&mut tx).await?, crate::guards::stored_instance_limits(&mut tx, &all).await?)
         };
         let mut notes = Vec::new();
         if let Some(encoding) = csv.decoded_from {
@@ -266,7 +268,11 @@ impl App {
                     .ok_or(AppError::NotFound)?;
                 let facts: Vec<(MediaId, MediaFacts)> =
                     row.media.iter().enumerate().map(|(i, m)| (MediaId(-(i as i64) - 1), m.2.clone())).collect();
-                let tools = Tools { speller: speller.as_deref(), profiles: Some(&profiles) };
+                let tools = Tools {
+                    speller: speller.as_deref(),
+                    profiles: Some(&profiles),
+                    instance_limits: Some(&instance_limits),
+                };
                 let report = lint_content(client, accounts, &row.content, &facts, tools);
                 for finding in report.findings {
                     let column = match finding.code {

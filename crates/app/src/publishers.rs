@@ -68,6 +68,26 @@ impl PublisherFactory for NetworkPublishers {
         }
     }
 
+    fn limits<'a>(
+        &'a self,
+        connection: &'a Connection,
+    ) -> filrouge_networks::publish::BoxFuture<'a, Result<Option<filrouge_compose::InstanceLimits>, String>> {
+        Box::pin(async move {
+            let Connection::Mastodon { instance, .. } = connection else { return Ok(None) };
+            let reported = filrouge_networks::mastodon::instance_limits(&self.http, &url(instance)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(Some(filrouge_compose::InstanceLimits {
+                max_characters: reported.max_characters as usize,
+                characters_reserved_per_url: reported.characters_reserved_per_url as usize,
+                max_media_attachments: reported.max_media_attachments as usize,
+                image_size_limit: reported.image_size_limit,
+                video_size_limit: reported.video_size_limit,
+                supported_mime_types: reported.supported_mime_types,
+            }))
+        })
+    }
+
     fn inbox(&self, _account: &Account, connection: &Connection) -> Result<Box<dyn InboxReader>, String> {
         match connection {
             Connection::Mastodon { instance, token } => Ok(Box::new(filrouge_networks::mastodon::MastodonInbox::new(

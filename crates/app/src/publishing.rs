@@ -29,6 +29,16 @@ pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60)
 pub trait PublisherFactory: Send + Sync + std::fmt::Debug {
     fn publisher(&self, account: &Account, connection: &Connection) -> std::result::Result<Box<dyn Publisher>, String>;
 
+    /// What the account's server reports about its limits (a Mastodon instance's `/api/v2/instance`); `None`
+    /// where the network has nothing to report.
+    fn limits<'a>(
+        &'a self,
+        _connection: &'a Connection,
+    ) -> filrouge_networks::publish::BoxFuture<'a, std::result::Result<Option<filrouge_compose::InstanceLimits>, String>>
+    {
+        Box::pin(async { Ok(None) })
+    }
+
     /// The inbox side of the same account (received items, likes). Factories that only publish say so.
     fn inbox(
         &self,
@@ -231,7 +241,7 @@ impl App {
     /// One attempt of one claimed delivery: check, build, read back or publish.
     async fn attempt(&self, d: &Delivery) -> Result<Finish> {
         let factory = self.publishers.clone().ok_or_else(|| AppError::Remote("no publisher configured".into()))?;
-        let (client, post, account, connection, media) = {
+        let (client, post, account, connection, media, instance_limits) = {
             let mut tx = self.store.read().await?;
             let client = tx.client_by_id(d.client_id).await?.ok_or(AppError::NotFound)?;
             let post = tx.post(d.client_id, d.post_id).await?.ok_or(AppError::NotFound)?;
@@ -250,13 +260,15 @@ impl App {
                 Err(e) => return Ok(Finish::Hold(e.to_string())),
             };
             let media = self.attachments(&mut tx, d.client_id, &post.content).await?;
-            (client, post, account, connection, media)
+            let limits = crate::guards::stored_instance_limits(&mut tx, std::slice::from_ref(&account)).await?;
+            (client, post, account, connection, media, limits)
         };
         // The guards again, for this account: nothing the network would refuse is sent.
         let accounts = vec![account.clone()];
         let mut only_here = post.content.clone();
         only_here.targets.retain(|t| t.account_id == account.id);
-        let report = crate::guards::lint_content(&client, &accounts, &only_here, &media, Default::default());
+        let tools = crate::guards::Tools { instance_limits: Some(&instance_limits), ..Default::default() };
+        let report = crate::guards::lint_content(&client, &accounts, &only_here, &media, tools);
         let blocking: Vec<&str> = report
             .findings
             .iter()

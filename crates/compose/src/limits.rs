@@ -89,8 +89,9 @@ pub struct NetworkLimits {
 
 /// What a Mastodon instance reports in `GET /api/v2/instance` (`configuration.statuses` and
 /// `configuration.media_attachments`). `Default` gives Mastodon's defaults, so a caller may set only what the
-/// instance reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// instance reported. Stored with the account as JSON (missing fields take the defaults).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct InstanceLimits {
     pub max_characters: usize,
     pub characters_reserved_per_url: usize,

@@ -22,6 +22,8 @@ mod inbox_bluesky;
 #[cfg(test)]
 mod inbox_peers;
 #[cfg(test)]
+mod instance_limits;
+#[cfg(test)]
 mod journal;
 #[cfg(test)]
 mod listening;

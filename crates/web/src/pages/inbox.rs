@@ -416,7 +416,13 @@ fn shortcuts(t: &Texts, on_item: bool) -> Markup {
     }
 }
 
-async fn filter_choices(state: &WebState, actor: &Actor, listing: &InboxListing, single: bool) -> FilterChoices {
+async fn filter_choices(
+    state: &WebState,
+    ctx: &Ctx,
+    actor: &Actor,
+    listing: &InboxListing,
+    single: bool,
+) -> FilterChoices {
     let mut accounts = Vec::new();
     let mut members = Vec::new();
     for c in &listing.clients {
@@ -438,7 +444,8 @@ async fn filter_choices(state: &WebState, actor: &Actor, listing: &InboxListing,
             }
         }
     }
-    let counts = state.app.inbox_counts(actor).await.unwrap_or_default();
+    // The navigation already counted them for this request.
+    let counts = ctx.inbox_counts.clone();
     FilterChoices { accounts, members, counts }
 }
 
@@ -458,7 +465,7 @@ async fn list_page(state: WebState, signed: SignedIn, slug: Option<String>, raw:
     if params.fragment {
         return Ok(rows(ctx, actor, &listing).into_response());
     }
-    let choices = filter_choices(&state, actor, &listing, !all).await;
+    let choices = filter_choices(&state, ctx, actor, &listing, !all).await;
     let clients = state.app.client_switcher(actor).await?;
     let may_answer = listing.clients.iter().any(|c| actor.may(Action::AnswerInbox, Some(c.id)));
     let total_new: i64 = choices.counts.iter().map(|(_, n)| n).sum();
