@@ -91,7 +91,7 @@ async fn list(rows: &mut Vec<Row>, items: usize) -> anyhow::Result<()> {
     let mut tx = app.store().write().await?;
     for n in 0..items {
         let c = n % 10;
-        let intent = Intent::ALL[n % 5];
+        let intent = Intent::ALL[(n / 7) % 5];
         let followers = (n as u64 * 7919) % 200_000;
         let item = NewInboxItem {
             client_id: clients[c].1,
@@ -114,14 +114,14 @@ async fn list(rows: &mut Vec<Row>, items: usize) -> anyhow::Result<()> {
             context_text: None,
             in_reply_to: None,
             language: Some("fr".into()),
-            sentiment: Some(filrouge_domain::analysis::Sentiment::ALL[n % 3]),
+            sentiment: Some(filrouge_domain::analysis::Sentiment::ALL[(n / 11) % 3]),
             sentiment_score: 0.0,
             intent: Some(intent),
             published_at: now.checked_sub(jiff::SignedDuration::from_secs(n as i64 * 30))?,
             received_at: now,
         };
         // A realistic inbox: most of it is old and done.
-        let state = if n % 10 < 8 { Some(inbox::ItemState::Done) } else { None };
+        let state = if (n / 10) % 10 < 8 { Some(inbox::ItemState::Done) } else { None };
         let triage = Triage { state, ..Triage::default() };
         let priority = inbox::priority(false, item.kind, item.intent, item.author.followers);
         tx.insert_inbox_item(&item, &triage, priority).await?;
@@ -204,7 +204,7 @@ async fn list(rows: &mut Vec<Row>, items: usize) -> anyhow::Result<()> {
 
 fn incoming(n: usize) -> IncomingItem {
     IncomingItem {
-        kind: if n % 3 == 0 { IncomingKind::Reply } else { IncomingKind::Mention },
+        kind: if n.is_multiple_of(3) { IncomingKind::Reply } else { IncomingKind::Mention },
         remote_id: format!("{}", 1_000_000 + n),
         cid: None,
         url: format!("https://m.test/@a/{n}"),

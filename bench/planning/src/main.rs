@@ -150,7 +150,7 @@ fn bench_lint(rows: &mut Vec<[String; 5]>) -> anyhow::Result<()> {
                 targets: accounts.iter().map(|a| Target { account_id: a.id, text: None, media: None }).collect(),
                 ..PostContent::default()
             };
-            let tools = Tools { speller: Some(&speller), profiles: Some(&profiles) };
+            let tools = Tools { speller: Some(&speller), profiles: Some(&profiles), instance_limits: None };
             let t = Instant::now();
             let report = lint_content(client, &accounts, &content, &[], tools);
             times.push(t.elapsed());

@@ -210,6 +210,40 @@ impl App {
         self.send_reply(actor, &client, &account, item, reply, false, true).await
     }
 
+    /// Deletes one of our replies from the network (it stays in the inbox's history as deleted).
+    pub async fn delete_reply(&self, actor: &Actor, slug: &str, id: InboxReplyId) -> Result<()> {
+        let (client, account, item, reply) = self.reply_for(actor, slug, id, Action::AnswerInbox).await?;
+        let Some(remote_id) = reply.remote_id.clone().filter(|_| reply.state == "sent") else {
+            return Err(AppError::Conflict("only a sent reply can be deleted".into()));
+        };
+        let publisher = {
+            let mut tx = self.store.read().await?;
+            let connection = self.connection_of(&mut tx, &account).await?;
+            let factory =
+                self.publishers.clone().ok_or_else(|| AppError::Remote("this process has no networks".into()))?;
+            factory.publisher(&account, &connection).map_err(AppError::Remote)?
+        };
+        match tokio::time::timeout(CALL_TIMEOUT, publisher.delete(&remote_id)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(AppError::Remote(e.to_string())),
+            Err(_) => return Err(AppError::Remote("no answer from the network".into())),
+        }
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.set_inbox_reply_state(reply.id, "sent", "deleted", None, None, actor.user_id(), now).await?;
+        let entry = crate::clients::entry(
+            actor,
+            now,
+            Some(client.id),
+            JournalAction::InboxReplyDeleted,
+            &format!("inbox:{}", item.id),
+            format!("Reply to @{} deleted from {}", item.author.handle, account.profile.handle),
+        );
+        tx.append_journal(&entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn reply_for(
         &self,
         actor: &Actor,

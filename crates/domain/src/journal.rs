@@ -69,10 +69,11 @@ pub enum JournalAction {
     InboxNoted,
     InboxLiked,
     InboxSettingsChanged,
+    InboxReplyDeleted,
 }
 
 impl JournalAction {
-    pub const ALL: [JournalAction; 58] = [
+    pub const ALL: [JournalAction; 59] = [
         Self::Note,
         Self::ClientCreated,
         Self::ClientArchived,
@@ -131,6 +132,7 @@ impl JournalAction {
         Self::InboxNoted,
         Self::InboxLiked,
         Self::InboxSettingsChanged,
+        Self::InboxReplyDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -193,6 +195,7 @@ impl JournalAction {
             Self::InboxNoted => "inbox_noted",
             Self::InboxLiked => "inbox_liked",
             Self::InboxSettingsChanged => "inbox_settings_changed",
+            Self::InboxReplyDeleted => "inbox_reply_deleted",
         }
     }
 

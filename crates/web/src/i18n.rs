@@ -427,6 +427,8 @@ texts! {
     attempts: "tentative(s)", "attempt(s)";
     publish_now: "Publier maintenant", "Publish now";
     retry: "Réessayer", "Retry";
+    delete_reply: "Supprimer du réseau", "Delete from the network";
+    reply_deleted: "Supprimée", "Deleted";
     publish_queue: "File de publication", "Publishing queue";
     queue_due: "À publier dans les prochaines heures", "Due in the coming hours";
     queue_hours: "Heures à venir", "Hours ahead";

@@ -148,6 +148,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::POST, "/c/{slug}/inbox/replies/{id}/approve", Client(ApprovePosts)), post(inbox::approve_reply)),
         (spec(Method::POST, "/c/{slug}/inbox/replies/{id}/reject", Client(ApprovePosts)), post(inbox::reject_reply)),
         (spec(Method::POST, "/c/{slug}/inbox/replies/{id}/retry", Client(AnswerInbox)), post(inbox::retry_reply)),
+        (spec(Method::POST, "/c/{slug}/inbox/replies/{id}/delete", Client(AnswerInbox)), post(inbox::delete_reply)),
         (spec(Method::GET, "/c/{slug}/inbox/{id}", Client(ViewInbox)), get(inbox::detail)),
         (spec(Method::POST, "/c/{slug}/inbox/{id}/triage", Client(AnswerInbox)), post(inbox::triage)),
         (spec(Method::POST, "/c/{slug}/inbox/{id}/notes", Client(AnswerInbox)), post(inbox::add_note)),

@@ -119,6 +119,14 @@ async fn conversations_on_a_mastodon_server_arrive_once_threaded_and_are_answere
         .await
         .unwrap();
     assert_eq!(answer["visibility"], "direct", "{answer}");
+    // Our answer can be taken back from the network.
+    let answer_reply = app.inbox_item(&t.operator, "da-marco", dm.id).await.unwrap().replies.remove(0);
+    app.delete_reply(&t.operator, "da-marco", answer_reply.id).await.unwrap();
+    let gone = http.get(format!("{base}/api/v1/statuses/{answer_id}")).bearer_auth(ADA_TOKEN).send().await.unwrap();
+    assert_eq!(gone.status(), reqwest::StatusCode::NOT_FOUND, "deleted on the server");
+    let after = app.inbox_item(&t.operator, "da-marco", dm.id).await.unwrap().replies.remove(0);
+    assert_eq!(after.state, "deleted");
+    assert!(app.delete_reply(&t.operator, "da-marco", answer_reply.id).await.is_err(), "deleted once");
     app.like_item(&t.operator, "da-marco", reply.id).await.unwrap();
     let liked: Value = http
         .get(format!("{base}/api/v1/statuses/{}", id(&question)))

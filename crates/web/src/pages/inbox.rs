@@ -122,6 +122,7 @@ fn reply_state_label(state: &str, t: &Texts) -> &'static str {
         "sent" => t.reply_sent,
         "failed" => t.reply_failed,
         "rejected" => t.reply_rejected,
+        "deleted" => t.reply_deleted,
         _ => t.reply_sending,
     }
 }
@@ -681,6 +682,11 @@ fn replies_list(ctx: &Ctx, actor: &Actor, slug: &str, d: &ItemDetail, tz: &TimeZ
                                     }
                                 }
                             }
+                            @if r.state == "sent" && may_answer {
+                                form.inline method="post" action={ "/c/" (slug) "/inbox/replies/" (r.id) "/delete" } {
+                                    (csrf_field(ctx)) button.secondary type="submit" { (t.delete_reply) }
+                                }
+                            }
                             @if r.state == "failed" && may_answer {
                                 form.inline method="post" action={ "/c/" (slug) "/inbox/replies/" (r.id) "/retry" } {
                                     (csrf_field(ctx)) button type="submit" { (t.retry) }
@@ -1026,6 +1032,15 @@ pub async fn retry_reply(
 ) -> WebResult {
     let result = state.app.retry_reply(&signed.actor, &slug, InboxReplyId(id)).await;
     after_reply(&state, &signed.ctx, &format!("/c/{slug}/inbox"), result)
+}
+
+pub async fn delete_reply(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path((slug, id)): Path<(String, i64)>,
+) -> WebResult {
+    let result = state.app.delete_reply(&signed.actor, &slug, InboxReplyId(id)).await;
+    after_change(&state, &signed.ctx, &format!("/c/{slug}/inbox"), result)
 }
 
 #[cfg(test)]
