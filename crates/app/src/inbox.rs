@@ -148,6 +148,21 @@ impl Triage {
     }
 }
 
+/// Appends the journal entry of a change to an inbox item (its object is `inbox:ID`).
+pub(crate) async fn journal_item(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    client: &Client,
+    item: &InboxItem,
+    action: JournalAction,
+    summary: String,
+) -> Result<()> {
+    let entry = crate::clients::entry(actor, now, Some(client.id), action, &format!("inbox:{}", item.id), summary);
+    tx.append_journal(&entry).await?;
+    Ok(())
+}
+
 pub(crate) fn due_of(item: &InboxItem, now: Timestamp) -> Due {
     match item.due_at {
         Some(due) if item.first_response_at.is_none() && item.state.is_open() => {
@@ -406,15 +421,7 @@ impl App {
             return Err(AppError::Conflict("someone changed this item meanwhile; reload it".into()));
         }
         let summary = format!("Inbox item from @{}: {}", item.author.handle, change.describe(&members));
-        let entry = crate::clients::entry(
-            actor,
-            now,
-            Some(client.id),
-            JournalAction::InboxTriaged,
-            &format!("inbox:{}", item.id),
-            summary,
-        );
-        tx.append_journal(&entry).await?;
+        journal_item(tx, actor, now, client, &item, JournalAction::InboxTriaged, summary).await?;
         Ok(())
     }
 
@@ -425,15 +432,16 @@ impl App {
         let (client, item) = self.item_for(&mut tx, actor, slug, id, Action::AnswerInbox).await?;
         let body = required_text("note", body, 5_000)?;
         tx.insert_inbox_note(item.id, actor.user_id(), &body, now).await?;
-        let entry = crate::clients::entry(
+        journal_item(
+            &mut tx,
             actor,
             now,
-            Some(client.id),
+            &client,
+            &item,
             JournalAction::InboxNoted,
-            &format!("inbox:{}", item.id),
             format!("Note on the message from @{}", item.author.handle),
-        );
-        tx.append_journal(&entry).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -20,6 +20,7 @@ use filrouge_store::{InboxReply, Tx};
 use crate::access::client_for;
 use crate::error::{AppError, Result};
 use crate::guards::LintReport;
+use crate::inbox::journal_item;
 use crate::inbox_settings::settings_of;
 use crate::{Actor, App};
 
@@ -135,15 +136,16 @@ impl App {
         let state = if needs_approval { "awaiting_approval" } else { "sending" };
         let reply_id = tx.insert_inbox_reply(&item, account.id, actor.user_id(), &text, state, &key, now).await?;
         if needs_approval {
-            let entry = crate::clients::entry(
+            journal_item(
+                &mut tx,
                 actor,
                 now,
-                Some(client.id),
+                &client,
+                &item,
                 JournalAction::InboxReplyAwaitingApproval,
-                &format!("inbox:{}", item.id),
                 format!("Reply to @{} waiting for approval", item.author.handle),
-            );
-            tx.append_journal(&entry).await?;
+            )
+            .await?;
             tx.commit().await?;
             return Ok(ReplyOutcome::AwaitingApproval);
         }
@@ -185,15 +187,16 @@ impl App {
         {
             return Err(AppError::Conflict("this reply is no longer waiting for approval".into()));
         }
-        let entry = crate::clients::entry(
+        journal_item(
+            &mut tx,
             actor,
             now,
-            Some(client.id),
+            &client,
+            &item,
             JournalAction::InboxReplyRejected,
-            &format!("inbox:{}", item.id),
             format!("Reply to @{} rejected: {comment}", item.author.handle),
-        );
-        tx.append_journal(&entry).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -231,15 +234,16 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         tx.set_inbox_reply_state(reply.id, "sent", "deleted", None, None, actor.user_id(), now).await?;
-        let entry = crate::clients::entry(
+        journal_item(
+            &mut tx,
             actor,
             now,
-            Some(client.id),
+            &client,
+            &item,
             JournalAction::InboxReplyDeleted,
-            &format!("inbox:{}", item.id),
             format!("Reply to @{} deleted from {}", item.author.handle, account.profile.handle),
-        );
-        tx.append_journal(&entry).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -330,15 +334,16 @@ impl App {
                 }
                 let responder = actor.user_id().or(reply.author_id);
                 tx.save_inbox_triage(&current, responder, close.then_some(responder).flatten()).await?;
-                let entry = crate::clients::entry(
+                journal_item(
+                    &mut tx,
                     actor,
                     now,
-                    Some(client.id),
+                    client,
+                    &item,
                     JournalAction::InboxReplySent,
-                    &format!("inbox:{}", item.id),
                     format!("Replied to @{} from {}: {}", item.author.handle, account.profile.handle, remote.url),
-                );
-                tx.append_journal(&entry).await?;
+                )
+                .await?;
                 ReplyOutcome::Sent { url: remote.url }
             }
             Err(e) => {
@@ -347,15 +352,16 @@ impl App {
                 }
                 let message = e.to_string();
                 tx.set_inbox_reply_state(reply.id, "sending", "failed", None, Some(&message), None, now).await?;
-                let entry = crate::clients::entry(
+                journal_item(
+                    &mut tx,
                     actor,
                     now,
-                    Some(client.id),
+                    client,
+                    &item,
                     JournalAction::InboxReplyFailed,
-                    &format!("inbox:{}", item.id),
                     format!("Reply to @{} not sent: {message}", item.author.handle),
-                );
-                tx.append_journal(&entry).await?;
+                )
+                .await?;
                 ReplyOutcome::Failed(message)
             }
         };
@@ -384,15 +390,16 @@ impl App {
         let mut current = tx.inbox_item(item.id).await?.ok_or(AppError::NotFound)?;
         current.liked = true;
         tx.save_inbox_triage(&current, None, None).await?;
-        let entry = crate::clients::entry(
+        journal_item(
+            &mut tx,
             actor,
             now,
-            Some(client.id),
+            &client,
+            &item,
             JournalAction::InboxLiked,
-            &format!("inbox:{}", item.id),
             format!("Liked the message from @{}", item.author.handle),
-        );
-        tx.append_journal(&entry).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
