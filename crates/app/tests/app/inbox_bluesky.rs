@@ -78,6 +78,16 @@ async fn conversations_on_bluesky_arrive_once_threaded_and_the_answer_lands_in_t
     let bob = person(&http, &pds, "bob").await;
     let carol = person(&http, &pds, "carol").await;
 
+    // Connecting reads the account's profile from the AppView, which indexes new accounts asynchronously.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let url = format!("{pds}/xrpc/app.bsky.actor.getProfile?actor={}", alice.did);
+        if http.get(url).bearer_auth(&alice.jwt).send().await.unwrap().status().is_success() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the account's profile is never indexed");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
     let t = TestApp::new().await;
     t.client("da-marco", "Da Marco").await;
     let app = t.app.clone().with_publishing(Default::default(), Arc::new(NetworkPublishers::new(true).unwrap()));
