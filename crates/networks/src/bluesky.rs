@@ -12,8 +12,10 @@
 //! keys from `tid.rs`, facets from `richtext.rs`); both share the session code of `session.rs`.
 //!
 //! [`BlueskyInbox`] reads the account's replies, mentions and quotes from its notifications, with a forward
-//! cursor like search's, and likes them (`inbox.rs`); it uses the publisher's session.
+//! cursor like search's, and likes them (`inbox.rs`); it also reads private messages from the chat log, which the
+//! publisher answers (`chat.rs`); both use the publisher's session.
 
+mod chat;
 mod cursor;
 mod inbox;
 mod publish;
@@ -34,6 +36,7 @@ use session::{SessionError, Sessions};
 use view::{Mapped, SearchPostsOutput};
 use xrpc::Outcome;
 
+pub use chat::{FIND_PAGES, FIND_WINDOW};
 pub use inbox::{BlueskyInbox, Now, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, MAX_INBOX_LIMIT};
 pub use publish::{BlueskyPublisher, MAX_IMAGES, MAX_IMAGE_BYTES};
 pub use tid::{is_tid, record_key};

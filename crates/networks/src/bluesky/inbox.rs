@@ -8,8 +8,7 @@
 //! sent: several filters at once misbehave on the AppView). Kind: the notification's reason (`reply` →
 //! [`IncomingKind::Reply`], `quote` → [`IncomingKind::Quote`], `mention` → [`IncomingKind::Mention`]); one post
 //! notified twice (a reply that also names the account) is one item of the stronger kind (reply, then quote,
-//! then mention). Bluesky's private messages (`chat.bsky.*`) are not read: the local dev-env network has no chat
-//! service to test against, so [`IncomingKind::DirectMessage`] never comes from here.
+//! then mention). Private messages come from the chat log (see "Private messages" below).
 //!
 //! # Cursor
 //!
@@ -40,6 +39,29 @@
 //! still oldest first); notifications sharing one millisecond across two AppView pages can be skipped by the
 //! AppView's own paging.
 //!
+//! # Private messages
+//!
+//! Each call also reads `chat.bsky.convo.getLog` forwards from the `rev` kept in the cursor (`chat.rs` says what
+//! becomes an item: messages from others, not deleted), as [`IncomingKind::DirectMessage`] items:
+//! `remote_id` `chat:<convoId>:<messageId>`, `thread_root` `chat:<convoId>`, `url` empty, no `cid`, `published`
+//! the message's `sentAt`, the author's handle, display name and followers from `getProfiles`. The chat part takes
+//! what the notifications left of `limit`; when they took it all, chat is not read and `more` is true. Items of
+//! both sources are returned oldest first (merged by `published`, each source keeping its own order); `more` is
+//! true when either has more.
+//!
+//! A cursor without a chat part (`None`, or one written before private messages were read) starts chat "now":
+//! its latest `rev` is read and no older message is imported.
+//!
+//! Chat never fails the call: when the chat service refuses the account (a 4xx: an app password without the
+//! "direct messages" permission gets a 401 `Bad token scope` on chat calls only, or chat is not enabled) or fails
+//! (429, 5xx, unreachable: a PDS without a chat service, like the local dev-env's, answers 500), notifications are
+//! returned as usual and the chat part of the cursor is kept as it was, so the next call reads the same messages
+//! again and nothing is lost. A warning is logged when chat starts failing (once, not at every call), and again
+//! after it worked in between.
+//!
+//! The cursor is JSON (`{"v":1,"floor":…,"seen":[…],"resume":…,"chat":"<rev>"}`); `chat` was added later and is
+//! optional, and `floor`/`seen` are absent while no notification was ever consumed.
+//!
 //! # Fields
 //!
 //! `remote_id` is the post's `at://` URI, `cid` its content id; `url` `<web base>/profile/<handle>/post/<rkey>`
@@ -56,6 +78,8 @@
 //!
 //! # Likes
 //!
+//! A private message cannot be liked: [`InboxReader::like`] refuses a `chat:` id ([`PublishError::Permanent`]).
+//!
 //! [`InboxReader::like`] writes an `app.bsky.feed.like` record under a record key computed from the liked post's
 //! URI (a valid TID from a hash, as `tid.rs` does for posts), so liking twice targets the same record: when the
 //! write fails (the PDS answers 500 for a taken key) and a like of that post is found under the key, it succeeds.
@@ -64,6 +88,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -73,6 +98,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use super::chat::{is_chat_id, ChatPage};
 use super::publish::{failure_error, BlueskyPublisher, Kind};
 use super::tid::record_key;
 use super::view::{language, post_url, split_post_uri, valid_handle, MAX_HANDLE_BYTES, MAX_NAME_BYTES};
@@ -100,6 +126,8 @@ pub struct BlueskyInbox {
     now: Now,
     page_size: u32,
     max_pages: usize,
+    /// Whether chat failed at the last call (its warning was logged).
+    chat_failing: AtomicBool,
 }
 
 impl fmt::Debug for BlueskyInbox {
@@ -158,15 +186,28 @@ impl InboxMark {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct InboxCursor {
     v: u8,
-    floor: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    floor: Option<Timestamp>,
     /// `[millisecond since the epoch, uri]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     seen: Vec<(i64, String)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     resume: Option<String>,
+    /// The chat log's `rev` (absent from cursors written before private messages were read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chat: Option<String>,
+}
+
+/// A cursor's parts: the notifications' mark and resume point, and the chat log's `rev`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Position {
+    mark: Option<InboxMark>,
+    resume: Option<String>,
+    chat: Option<String>,
 }
 
 impl InboxCursor {
-    fn parse(text: &str) -> Option<(InboxMark, Option<String>)> {
+    fn parse(text: &str) -> Option<Position> {
         let cursor: InboxCursor = serde_json::from_str(text).ok()?;
         (cursor.v == 1).then_some(())?;
         let seen = cursor
@@ -174,14 +215,36 @@ impl InboxCursor {
             .into_iter()
             .map(|(ms, uri)| Some((Timestamp::from_millisecond(ms).ok()?, uri)))
             .collect::<Option<Vec<_>>>()?;
-        Some((InboxMark { floor: cursor.floor, seen }, cursor.resume.filter(|r| !r.is_empty())))
+        let mark = cursor.floor.map(|floor| InboxMark { floor, seen });
+        let resume = cursor.resume.filter(|r| !r.is_empty() && mark.is_some());
+        Some(Position { mark, resume, chat: cursor.chat.filter(|c| !c.is_empty()) })
     }
 
-    fn encode(mark: &InboxMark, resume: Option<String>) -> String {
-        let seen = mark.seen.iter().map(|(at, uri)| (at.as_millisecond(), uri.clone())).collect();
-        let cursor = InboxCursor { v: 1, floor: mark.floor, seen, resume };
-        serde_json::to_string(&cursor).unwrap_or_default()
+    /// The cursor's text; `None` when there is nothing to remember.
+    fn encode(position: &Position) -> Option<String> {
+        if position.mark.is_none() && position.chat.is_none() {
+            return None;
+        }
+        let mark = position.mark.as_ref();
+        let seen = mark.map(|m| m.seen.iter().map(|(at, uri)| (at.as_millisecond(), uri.clone())).collect());
+        let cursor = InboxCursor {
+            v: 1,
+            floor: mark.map(|m| m.floor),
+            seen: seen.unwrap_or_default(),
+            resume: position.resume.clone(),
+            chat: position.chat.clone(),
+        };
+        serde_json::to_string(&cursor).ok()
     }
+}
+
+/// What the notifications gave: items oldest first, the position to store, and whether more is waiting.
+#[derive(Debug, Default)]
+struct NotificationPage {
+    items: Vec<IncomingItem>,
+    mark: Option<InboxMark>,
+    resume: Option<String>,
+    more: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -263,6 +326,7 @@ impl BlueskyInbox {
             now,
             page_size: DEFAULT_PAGE_SIZE,
             max_pages: DEFAULT_MAX_PAGES,
+            chat_failing: AtomicBool::new(false),
         }
     }
 
@@ -282,14 +346,56 @@ impl BlueskyInbox {
 
     async fn read_received(&self, cursor: Option<&str>, limit: u32) -> Result<IncomingPage, PublishError> {
         let limit = limit.clamp(1, MAX_INBOX_LIMIT) as usize;
-        let (mark, resume) = match cursor {
-            Some(text) => {
-                let (mark, resume) = InboxCursor::parse(text)
-                    .ok_or_else(|| PublishError::Permanent("not a cursor from a Bluesky inbox".to_owned()))?;
-                (Some(mark), resume)
-            }
-            None => (None, None),
+        let position = match cursor {
+            Some(text) => InboxCursor::parse(text)
+                .ok_or_else(|| PublishError::Permanent("not a cursor from a Bluesky inbox".to_owned()))?,
+            None => Position::default(),
         };
+        let notifications = self.read_notifications(position.mark, position.resume, limit).await?;
+        let budget = limit.saturating_sub(notifications.items.len());
+        let chat = match (&position.chat, budget) {
+            (Some(_), 0) => ChatPage { items: Vec::new(), rev: position.chat.clone(), more: true },
+            _ => self.chat_or_skip(position.chat.as_deref(), budget).await,
+        };
+        let more = notifications.more || chat.more;
+        let mut items = merge_by_time(notifications.items, chat.items);
+        self.fill_authors(&mut items).await?;
+        self.fill_context(&mut items).await?;
+        let next = Position { mark: notifications.mark, resume: notifications.resume, chat: chat.rev };
+        Ok(IncomingPage { items, cursor: InboxCursor::encode(&next), more })
+    }
+
+    /// The chat part of a call; when chat is refused or fails, nothing, and the chat position stays where it was
+    /// (see the module's doc).
+    async fn chat_or_skip(&self, rev: Option<&str>, budget: usize) -> ChatPage {
+        match self.account.read_chat(rev, budget, self.max_pages).await {
+            Ok(page) => {
+                self.chat_failing.store(false, Ordering::Relaxed);
+                page
+            }
+            Err(e) => {
+                if self.chat_failing.swap(true, Ordering::Relaxed) {
+                    tracing::debug!(error = %e, "Bluesky inbox: private messages skipped again");
+                } else if matches!(e, PublishError::NeedsReconnection(_) | PublishError::Permanent(_)) {
+                    tracing::warn!(
+                        error = %e,
+                        "Bluesky inbox: the chat service refuses this account (an app password without access to \
+                         direct messages?); private messages are not read until it accepts"
+                    );
+                } else {
+                    tracing::warn!(error = %e, "Bluesky inbox: the chat service fails; private messages wait");
+                }
+                ChatPage { items: Vec::new(), rev: rev.map(str::to_owned), more: false }
+            }
+        }
+    }
+
+    async fn read_notifications(
+        &self,
+        mark: Option<InboxMark>,
+        resume: Option<String>,
+        limit: usize,
+    ) -> Result<NotificationPage, PublishError> {
         let resumed = resume.is_some();
         let mut entries: Vec<Entry> = Vec::new();
         // The AppView cursor the next page is fetched with, and (page index, cursor it was fetched with) of the
@@ -344,8 +450,12 @@ impl BlueskyInbox {
                     pages = self.max_pages,
                     "Bluesky inbox: the mark is further than the page bound; the next call goes on from there"
                 );
-                let cursor = InboxCursor::encode(mark, resume_at);
-                return Ok(IncomingPage { items: Vec::new(), cursor: Some(cursor), more: true });
+                return Ok(NotificationPage {
+                    items: Vec::new(),
+                    mark: Some(mark.clone()),
+                    resume: resume_at,
+                    more: true,
+                });
             }
             // Only the first page held new notifications and every later one was already consumed: taken as
             // reaching the mark (only more than a page of consumed notifications within the window can hide more).
@@ -370,12 +480,10 @@ impl BlueskyInbox {
         let next = match (next, mark) {
             (Some(next), _) => next,
             (None, Some(mark)) => mark,
-            (None, None) => return Ok(IncomingPage::default()),
+            (None, None) => return Ok(NotificationPage::default()),
         };
-        let mut items: Vec<IncomingItem> = entries.into_iter().take(end).filter_map(|e| e.item).collect();
-        self.fill_followers(&mut items).await?;
-        self.fill_context(&mut items).await?;
-        Ok(IncomingPage { items, cursor: Some(InboxCursor::encode(&next, None)), more })
+        let items: Vec<IncomingItem> = entries.into_iter().take(end).filter_map(|e| e.item).collect();
+        Ok(NotificationPage { items, mark: Some(next), resume: None, more })
     }
 
     /// A notification's place and, for a kept reason, its item; `None` when even its time or URI is unreadable.
@@ -436,12 +544,17 @@ impl BlueskyInbox {
         })
     }
 
-    /// Fills each author's follower count (`getProfiles`, 25 actors per call).
-    async fn fill_followers(&self, items: &mut [IncomingItem]) -> Result<(), PublishError> {
+    /// Fills each author's follower count, and a private message's author's handle, name and profile address
+    /// (`getProfiles`, 25 actors per call).
+    async fn fill_authors(&self, items: &mut [IncomingItem]) -> Result<(), PublishError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Profile {
             did: String,
+            #[serde(default)]
+            handle: Option<String>,
+            #[serde(default)]
+            display_name: Option<String>,
             #[serde(default)]
             followers_count: Option<u64>,
         }
@@ -453,19 +566,33 @@ impl BlueskyInbox {
         let mut dids: Vec<String> = items.iter().map(|i| i.author.remote_id.clone()).collect();
         dids.sort();
         dids.dedup();
-        let mut followers: HashMap<String, u64> = HashMap::new();
+        let mut profiles: HashMap<String, Profile> = HashMap::new();
         for batch in dids.chunks(BATCH) {
             let params = batch.iter().map(|d| ("actors", d.clone())).collect();
             let answer: Profiles =
                 self.account.call(Kind::Safe, self.account.get("app.bsky.actor.getProfiles", params)?).await?;
             for raw in answer.profiles {
-                if let Ok(Profile { did, followers_count: Some(n) }) = serde_json::from_value(raw) {
-                    followers.insert(did, n);
+                if let Ok(profile) = serde_json::from_value::<Profile>(raw) {
+                    profiles.insert(profile.did.clone(), profile);
                 }
             }
         }
+        let web_base = &self.account.web_base;
         for item in items {
-            item.author.followers = followers.get(&item.author.remote_id).copied();
+            let profile = profiles.get(&item.author.remote_id);
+            item.author.followers = profile.and_then(|p| p.followers_count);
+            if item.kind != IncomingKind::DirectMessage {
+                continue;
+            }
+            let handle = profile.and_then(|p| p.handle.as_deref()).map(|h| truncate(h, MAX_HANDLE_BYTES));
+            if let Some(handle) = handle.filter(|h| valid_handle(h)) {
+                item.author.handle = handle;
+            }
+            item.author.display_name = profile
+                .and_then(|p| p.display_name.as_deref())
+                .map(|n| truncate(n.trim(), MAX_NAME_BYTES))
+                .filter(|n| !n.is_empty());
+            item.author.url = profile_url(web_base, &item.author.handle);
         }
         Ok(())
     }
@@ -501,6 +628,9 @@ impl BlueskyInbox {
     }
 
     async fn like_post(&self, uri: &str, cid: Option<&str>) -> Result<(), PublishError> {
+        if is_chat_id(uri) {
+            return Err(PublishError::Permanent("a private message cannot be liked".to_owned()));
+        }
         split_post_uri(uri).ok_or_else(|| PublishError::Permanent(format!("not a Bluesky post URI: {uri}")))?;
         let cid = match cid.filter(|c| !c.is_empty()) {
             Some(cid) => cid.to_owned(),
@@ -562,6 +692,23 @@ impl InboxReader for BlueskyInbox {
 
     fn like<'a>(&'a self, remote_id: &'a str, cid: Option<&'a str>) -> BoxFuture<'a, Result<(), PublishError>> {
         Box::pin(self.like_post(remote_id, cid))
+    }
+}
+
+/// Two lists each oldest first, as one list oldest first (by `published`; each keeps its own order).
+fn merge_by_time(a: Vec<IncomingItem>, b: Vec<IncomingItem>) -> Vec<IncomingItem> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if y.published < x.published => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(item) => out.push(item),
+            None => return out,
+        }
     }
 }
 
@@ -648,9 +795,17 @@ mod tests {
             floor: ts("2025-01-01T00:00:00Z"),
             seen: vec![(ts("2025-01-01T00:00:01.5Z"), "at://x/a".into())],
         };
-        let text = InboxCursor::encode(&mark, Some("2025-01-01T00:00:00.000Z".into()));
-        assert_eq!(InboxCursor::parse(&text), Some((mark.clone(), Some("2025-01-01T00:00:00.000Z".into()))));
-        assert_eq!(InboxCursor::parse(&InboxCursor::encode(&mark, None)), Some((mark, None)));
+        let resumed =
+            Position { mark: Some(mark.clone()), resume: Some("2025-01-01T00:00:00.000Z".into()), chat: None };
+        assert_eq!(InboxCursor::parse(&InboxCursor::encode(&resumed).unwrap()), Some(resumed));
+        let both = Position { mark: Some(mark.clone()), resume: None, chat: Some("3rev".into()) };
+        assert_eq!(InboxCursor::parse(&InboxCursor::encode(&both).unwrap()), Some(both));
+        let chat_only = Position { mark: None, resume: None, chat: Some("3rev".into()) };
+        assert_eq!(InboxCursor::encode(&chat_only).as_deref(), Some(r#"{"v":1,"chat":"3rev"}"#));
+        assert_eq!(InboxCursor::parse(r#"{"v":1,"chat":"3rev"}"#), Some(chat_only));
+        assert_eq!(InboxCursor::encode(&Position::default()), None);
+        let old = r#"{"v":1,"floor":"2025-01-01T00:00:00Z","seen":[[1735689601500,"at://x/a"]]}"#;
+        assert_eq!(InboxCursor::parse(old), Some(Position { mark: Some(mark), resume: None, chat: None }));
         assert_eq!(InboxCursor::parse("bsky1|2025-01-01T00:00:00Z"), None);
         assert_eq!(InboxCursor::parse(r#"{"v":2,"floor":"2025-01-01T00:00:00Z","seen":[]}"#), None);
     }

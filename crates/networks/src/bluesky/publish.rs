@@ -6,6 +6,15 @@
 //! and is returned as published. Rich text comes from `filrouge_compose::bluesky_facets`; mentions are resolved to
 //! DIDs before anything is written, so a mention of an unknown handle creates nothing.
 //!
+//! Private messages: a post whose `reply_to` is a `chat:<convoId>:<messageId>` id is sent as a message in that
+//! conversation instead (`chat.rs`: `sendMessage`; read back with `getMessages`, at most once rather than exactly
+//! once; deleting one only hides it for the account).
+//!
+//! Errors: 401 and stale tokens renew the session once, then are [`PublishError::NeedsReconnection`] (a token
+//! without the chat scope is not renewed: a new one would not have it either); 429 is
+//! [`PublishError::RateLimited`], 5xx [`PublishError::Transient`], a time-out or broken answer after a write was
+//! sent [`PublishError::Unknown`].
+//!
 //! Choices: one embed per post, as the lexicon allows: images when there are any, else the link card (without a
 //! thumbnail). Bluesky has no free-text content warning: [`OutgoingPost::content_warning`] is ignored. Visibility
 //! does not exist either: every post is public.
@@ -22,6 +31,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
+use super::chat::{is_chat_id, CHAT_PROXY};
 use super::session::{Session, SessionError, Sessions};
 use super::tid::record_key;
 use super::view::{post_url, split_post_uri};
@@ -128,7 +138,7 @@ impl BlueskyPublisher {
     ) -> Result<Outcome<T>, PublishError> {
         let session = self.session().await?;
         match self.send_once(kind, &build, &session.access_jwt).await? {
-            Outcome::Failed(failure) if failure.is_auth() => {
+            Outcome::Failed(failure) if failure.is_auth() && !failure.is_scope() => {
                 let fresh = self.sessions.renew(&session.access_jwt).await.map_err(|e| self.session_error(e))?;
                 match self.send_once(kind, &build, &fresh.access_jwt).await? {
                     Outcome::Failed(failure) if failure.is_auth() => Err(PublishError::NeedsReconnection(format!(
@@ -185,6 +195,22 @@ impl BlueskyPublisher {
         Ok(move |token: &str| http.post(url.clone()).json(&body).header(AUTHORIZATION, format!("Bearer {token}")))
     }
 
+    /// A chat call (`chat.bsky.*`): proxied by the PDS to the chat service.
+    pub(super) fn chat_get(
+        &self,
+        nsid: &str,
+        params: Vec<(&'static str, String)>,
+    ) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
+        let get = self.get(nsid, params)?;
+        Ok(move |token: &str| get(token).header("atproto-proxy", CHAT_PROXY))
+    }
+
+    /// A chat procedure (`chat.bsky.*`): proxied by the PDS to the chat service.
+    pub(super) fn chat_post(&self, nsid: &str, body: Value) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
+        let post = self.post_json(nsid, body)?;
+        Ok(move |token: &str| post(token).header("atproto-proxy", CHAT_PROXY))
+    }
+
     /// The record at `uri`'s parts, `None` when the PDS (or the AppView it asks) has no such record.
     pub(super) async fn get_record(
         &self,
@@ -223,7 +249,10 @@ impl BlueskyPublisher {
     }
 
     /// Each mentioned handle's DID; an unknown handle is a permanent refusal of the post.
-    async fn resolve_mentions(&self, handles: Vec<String>) -> Result<BTreeMap<String, String>, PublishError> {
+    pub(super) async fn resolve_mentions(
+        &self,
+        handles: Vec<String>,
+    ) -> Result<BTreeMap<String, String>, PublishError> {
         #[derive(Deserialize)]
         struct Resolved {
             did: String,
@@ -307,6 +336,9 @@ impl BlueskyPublisher {
     }
 
     async fn publish_post(&self, post: &OutgoingPost) -> Result<RemotePost, PublishError> {
+        if let Some(reply_to) = post.reply_to.as_deref().filter(|r| is_chat_id(r)) {
+            return self.send_chat_message(post, reply_to).await;
+        }
         check_media(&post.media)?;
         let rkey = key_of(post)?;
         let facets = bluesky_facets(&post.text);
@@ -347,6 +379,9 @@ impl BlueskyPublisher {
     }
 
     async fn find_post(&self, post: &OutgoingPost) -> Result<Option<RemotePost>, PublishError> {
+        if let Some(reply_to) = post.reply_to.as_deref().filter(|r| is_chat_id(r)) {
+            return self.find_chat_message(post, reply_to).await;
+        }
         let rkey = key_of(post)?;
         let session = self.session().await?;
         match self.existing(&session, post, &rkey).await {
@@ -356,6 +391,9 @@ impl BlueskyPublisher {
     }
 
     async fn delete_post(&self, remote_id: &str) -> Result<(), PublishError> {
+        if is_chat_id(remote_id) {
+            return self.delete_chat_message(remote_id).await;
+        }
         let (did, rkey) = split_post_uri(remote_id)
             .ok_or_else(|| PublishError::Permanent(format!("not a Bluesky post URI: {remote_id}")))?;
         let session = self.session().await?;

@@ -49,6 +49,12 @@ impl Failure {
             || matches!(self.error.as_deref(), Some("ExpiredToken" | "InvalidToken" | "AuthenticationRequired"))
     }
 
+    /// Whether the token was refused for lacking a scope (an app password without the chat permission, on a
+    /// chat call): a renewed session would be refused the same way.
+    pub(crate) fn is_scope(&self) -> bool {
+        self.message.to_ascii_lowercase().contains("token scope")
+    }
+
     pub(crate) fn into_error(self) -> NetworkError {
         if self.status == StatusCode::TOO_MANY_REQUESTS {
             NetworkError::RateLimited { network: NETWORK, retry_after_secs: self.retry_after_secs }
