@@ -277,6 +277,25 @@ impl Harness {
         self.find(css).await.text().await.unwrap_or_else(|e| panic!("text of {css}: {e}")).trim().to_owned()
     }
 
+    /// The text of the first element matching `css` once `want` holds, retrying while the page reloads (an
+    /// element read during a reload is stale); panics with the last text after 15 s.
+    pub async fn text_when(&self, css: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.browser.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    last = text.trim().to_owned();
+                    if want(&last) {
+                        return last;
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never showed what was expected; last: {last}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The current value of a form field (its DOM property, not the attribute).
     pub async fn value(&self, css: &str) -> String {
         self.find(css).await.prop("value").await.unwrap_or_else(|e| panic!("value of {css}: {e}")).unwrap_or_default()
