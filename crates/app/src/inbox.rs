@@ -373,6 +373,14 @@ impl App {
         version: i64,
         change: Triage,
     ) -> Result<()> {
+        if let Triage::Hidden(hidden) = change {
+            // The network first (outside any transaction): a reply in the client's own Bluesky thread is hidden there.
+            let item = {
+                let mut tx = self.store.read().await?;
+                self.item_for(&mut tx, actor, slug, id, Action::AnswerInbox).await?.1
+            };
+            self.hide_on_network(&item, hidden).await?;
+        }
         let now = self.now();
         let mut tx = self.store.write().await?;
         let (client, item) = self.item_for(&mut tx, actor, slug, id, Action::AnswerInbox).await?;
@@ -389,6 +397,18 @@ impl App {
         if ids.len() > 500 {
             return Err(Invalid::new("items", "at most 500 items at once").into());
         }
+        if let Triage::Hidden(hidden) = change {
+            for id in ids {
+                let item = {
+                    let mut tx = self.store.read().await?;
+                    let item = tx.inbox_item(*id).await?.ok_or(AppError::NotFound)?;
+                    let client = tx.client_by_id(item.client_id).await?.ok_or(AppError::NotFound)?;
+                    client_for(&mut tx, actor, client.profile.slug.as_str(), Action::AnswerInbox).await?;
+                    item
+                };
+                self.hide_on_network(&item, hidden).await?;
+            }
+        }
         let now = self.now();
         let mut tx = self.store.write().await?;
         let mut done = 0;
@@ -401,6 +421,28 @@ impl App {
         }
         tx.commit().await?;
         Ok(done)
+    }
+
+    /// Hides (or shows) an item on its network where the network allows it (a reply in the client's own Bluesky
+    /// thread); `false` when hiding stays in Fil Rouge.
+    async fn hide_on_network(&self, item: &InboxItem, hidden: bool) -> Result<bool> {
+        if self.publishers.is_none() || item.kind != ItemKind::Reply {
+            return Ok(false);
+        }
+        let reader = {
+            let mut tx = self.store.read().await?;
+            let Some(account) = self.reply_account(&mut tx, item).await? else { return Ok(false) };
+            match self.inbox_reader(&mut tx, &account).await {
+                Ok(reader) => reader,
+                Err(_) => return Ok(false),
+            }
+        };
+        let call = reader.hide(&item.remote_id, &item.thread_key, hidden);
+        match tokio::time::timeout(std::time::Duration::from_secs(60), call).await {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(e)) => Err(AppError::Remote(e.to_string())),
+            Err(_) => Err(AppError::Remote("no answer from the network".into())),
+        }
     }
 
     async fn triage_in(

@@ -78,4 +78,16 @@ pub trait InboxReader: Send + Sync {
 
     /// Likes (favourites) an item, named by its `remote_id` (and `cid` on Bluesky). Liking twice is not an error.
     fn like<'a>(&'a self, remote_id: &'a str, cid: Option<&'a str>) -> BoxFuture<'a, Result<(), PublishError>>;
+
+    /// Hides (or shows again) a reply in one of the account's own threads, where the network lets the author of a
+    /// thread do that (Bluesky's threadgate `hiddenReplies`). `Ok(false)`: the network has no such thing here (the
+    /// thread is not the account's, or the network never offers it — the default); hiding then stays in Fil Rouge.
+    fn hide<'a>(
+        &'a self,
+        _remote_id: &'a str,
+        _thread_root: &'a str,
+        _hidden: bool,
+    ) -> BoxFuture<'a, Result<bool, PublishError>> {
+        Box::pin(async { Ok(false) })
+    }
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use filrouge_app::inbox::InboxQuery;
+use filrouge_app::inbox::{InboxQuery, Triage};
 use filrouge_app::inbox_reply::ReplyOutcome;
 use filrouge_app::publishers::NetworkPublishers;
 use filrouge_domain::account::{AccountProfile, Network};
@@ -171,4 +171,24 @@ async fn conversations_on_bluesky_arrive_once_threaded_and_the_answer_lands_in_t
     assert_eq!(value["text"], "Oui, de 18 h à 23 h !", "{on_network}");
     assert_eq!(value["reply"]["parent"]["uri"], question.as_str(), "{on_network}");
     assert_eq!(value["reply"]["root"]["uri"], root.as_str(), "{on_network}");
+
+    // Hiding bob's reply hides it on Bluesky too (the threadgate of the client's own thread); showing it again
+    // takes it out. Carol's quote is in her own thread: hidden in Fil Rouge only.
+    let gate_uri = root.replace("app.bsky.feed.post", "app.bsky.feed.threadgate");
+    let hidden_replies = |gate: &Value| -> Vec<String> {
+        gate["value"]["hiddenReplies"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let current = app.inbox_item(&t.operator, "da-marco", asked.id).await.unwrap().view.item;
+    app.triage_inbox_item(&t.operator, "da-marco", asked.id, current.version, Triage::Hidden(true)).await.unwrap();
+    assert_eq!(hidden_replies(&record(&http, &pds, &gate_uri).await), vec![question.clone()]);
+    let current = app.inbox_item(&t.operator, "da-marco", asked.id).await.unwrap().view.item;
+    assert!(current.hidden);
+    app.triage_inbox_item(&t.operator, "da-marco", asked.id, current.version, Triage::Hidden(false)).await.unwrap();
+    assert!(hidden_replies(&record(&http, &pds, &gate_uri).await).is_empty());
+    let quoted = by(&quote).unwrap();
+    app.bulk_triage(&t.operator, &[quoted.id], Triage::Hidden(true)).await.unwrap();
+    assert!(app.inbox_item(&t.operator, "da-marco", quoted.id).await.unwrap().view.item.hidden);
 }

@@ -80,6 +80,9 @@
 //!
 //! A private message cannot be liked: [`InboxReader::like`] refuses a `chat:` id ([`PublishError::Permanent`]).
 //!
+//! [`InboxReader::hide`] puts a reply in the `hiddenReplies` of the threadgate of the account's own thread (the
+//! record shares the root post's key; its other fields are kept); replies in other people's threads cannot be hidden.
+//!
 //! [`InboxReader::like`] writes an `app.bsky.feed.like` record under a record key computed from the liked post's
 //! URI (a valid TID from a hash, as `tid.rs` does for posts), so liking twice targets the same record: when the
 //! write fails (the PDS answers 500 for a taken key) and a like of that post is found under the key, it succeeds.
@@ -116,6 +119,10 @@ pub const DEFAULT_MAX_PAGES: usize = 10;
 /// `getPosts` and `getProfiles` take at most this many URIs or actors.
 const BATCH: usize = 25;
 const LIKE: &str = "app.bsky.feed.like";
+/// Who may reply to a thread, and which replies its author hid.
+const THREADGATE: &str = "app.bsky.feed.threadgate";
+/// The lexicon's bound on `hiddenReplies`.
+const MAX_HIDDEN_REPLIES: usize = 300;
 
 /// Where likes get their `createdAt`: the caller's clock.
 pub type Now = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -662,6 +669,40 @@ impl BlueskyInbox {
         }
     }
 
+    /// Adds a reply to (or takes it out of) the `hiddenReplies` of the threadgate of the account's own thread
+    /// `root`: the threadgate record shares the root post's record key; an existing one keeps its other fields
+    /// (who may reply). A thread that is not the account's cannot be gated: `Ok(false)`.
+    async fn hide_reply(&self, uri: &str, root: &str, hidden: bool) -> Result<bool, PublishError> {
+        let session = self.account.session().await?;
+        let Some((repo, rkey)) = split_post_uri(root) else { return Ok(false) };
+        if repo != session.did || is_chat_id(uri) || uri == root {
+            return Ok(false);
+        }
+        let existing = self.account.get_record(&session.did, THREADGATE, rkey).await?;
+        let mut record = existing.map(|r| r.value).filter(Value::is_object).unwrap_or_else(
+            || json!({ "$type": THREADGATE, "post": root, "createdAt": format!("{:.3}", (self.now)()) }),
+        );
+        let mut list: Vec<String> = record
+            .get("hiddenReplies")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        list.retain(|u| u != uri);
+        if hidden {
+            list.push(uri.to_owned());
+        }
+        if list.len() > MAX_HIDDEN_REPLIES {
+            return Err(PublishError::Permanent(format!(
+                "Bluesky hides at most {MAX_HIDDEN_REPLIES} replies per thread"
+            )));
+        }
+        record["hiddenReplies"] = json!(list);
+        let body = json!({ "repo": session.did, "collection": THREADGATE, "rkey": rkey, "record": record });
+        let _: Value =
+            self.account.call(Kind::Write, self.account.post_json("com.atproto.repo.putRecord", body)?).await?;
+        Ok(true)
+    }
+
     /// A post's content id, from the AppView.
     async fn cid_of(&self, uri: &str) -> Result<String, PublishError> {
         #[derive(Deserialize)]
@@ -692,6 +733,15 @@ impl InboxReader for BlueskyInbox {
 
     fn like<'a>(&'a self, remote_id: &'a str, cid: Option<&'a str>) -> BoxFuture<'a, Result<(), PublishError>> {
         Box::pin(self.like_post(remote_id, cid))
+    }
+
+    fn hide<'a>(
+        &'a self,
+        remote_id: &'a str,
+        thread_root: &'a str,
+        hidden: bool,
+    ) -> BoxFuture<'a, Result<bool, PublishError>> {
+        Box::pin(self.hide_reply(remote_id, thread_root, hidden))
     }
 }
 

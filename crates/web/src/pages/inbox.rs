@@ -849,7 +849,8 @@ pub async fn detail(
             p.badges { (item_badges(item, t)) " " (due_badge(&d.view, &tz, t))
                 @if let Some(a) = &d.view.assignee_name { " · " (t.assignee) " : " (a) } }
             div.message-text.full dir="auto" tabindex="0" aria-label=(t.message) { (full_text(&item.text)) }
-            @if may_answer && !item.liked && d.can_reply {
+            // Bluesky private messages cannot be liked.
+            @if may_answer && !item.liked && d.can_reply && !(item.kind == ItemKind::DirectMessage && item.network == "bluesky") {
                 form.inline method="post" action={ "/c/" (slug) "/inbox/" (item.id) "/like" } {
                     (csrf_field(ctx)) button.secondary type="submit" { "♥ " (t.like) }
                 }
