@@ -228,7 +228,8 @@ impl App {
         let settings = settings_of(&mut tx, &client).await?;
         let tz = jiff::tz::TimeZone::get(client.profile.time_zone.as_str()).unwrap_or(jiff::tz::TimeZone::UTC);
         let from = now.saturating_sub(SignedDuration::from_hours(24 * days.clamp(1, 366))).unwrap_or(now);
-        let records = tx.inbox_responses(client.id, from, now).await?;
+        let until = now.saturating_add(SignedDuration::from_secs(1)).unwrap_or(now);
+        let records = tx.inbox_responses(client.id, from, until).await?;
         let members = tx.users_of_client(client.id).await?;
         let business = |a: Timestamp, b: Timestamp| settings.hours.business_seconds(a, b, &tz);
         let mut first: Vec<i64> = Vec::new();

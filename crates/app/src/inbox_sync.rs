@@ -20,7 +20,7 @@ use filrouge_domain::user::User;
 use filrouge_networks::inbox::{InboxReader, IncomingItem, IncomingKind};
 use filrouge_networks::publish::PublishError;
 use filrouge_store::Tx;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::error::{AppError, Result};
 use crate::inbox_settings::{settings_of, InboxSettings};
@@ -90,6 +90,7 @@ pub(crate) fn triage_new(
         hidden: effects.hidden,
         labels: effects.labels,
         due_at,
+        history: false,
     };
     (triage, priority)
 }
@@ -192,6 +193,8 @@ impl App {
             self.inbox_reader(&mut tx, account).await?
         };
         let tz = jiff::tz::TimeZone::get(client.profile.time_zone.as_str()).unwrap_or(jiff::tz::TimeZone::UTC);
+        // An account's first sync reads its history: what is older than a week arrives closed.
+        let first_sync = self.store.read().await?.inbox_cursor(account.id).await?.is_none();
         for _ in 0..MAX_PAGES {
             let cursor = self.store.read().await?.inbox_cursor(account.id).await?.and_then(|c| c.cursor);
             let page = match tokio::time::timeout(CALL_TIMEOUT, reader.received(cursor.as_deref(), PAGE_LIMIT)).await {
@@ -203,7 +206,9 @@ impl App {
                 }
             };
             counts.0 += page.items.len();
-            counts.1 += self.store_received(client, account, &tz, &page.items, Some(page.cursor.as_deref())).await?;
+            counts.1 += self
+                .store_received(client, account, &tz, &page.items, Some(page.cursor.as_deref()), first_sync)
+                .await?;
             if !page.more {
                 break;
             }
@@ -220,15 +225,19 @@ impl App {
         tz: &jiff::tz::TimeZone,
         items: &[IncomingItem],
         cursor: Option<Option<&str>>,
+        first_sync: bool,
     ) -> Result<usize> {
         let now = self.now();
+        let history_before =
+            now.saturating_sub(SignedDuration::from_hours(24 * inbox::FIRST_SYNC_OPEN_DAYS)).unwrap_or(now);
         let new: Vec<NewInboxItem> = items.iter().map(|i| self.new_item(client, account, i, now)).collect();
         let mut tx = self.store.write().await?;
         let settings = settings_of(&mut tx, client).await?;
         let members = tx.users_of_client(client.id).await?;
         let mut stored = 0;
         for item in &new {
-            let (triage, priority) = triage_new(&settings, &members, tz, item);
+            let (mut triage, priority) = triage_new(&settings, &members, tz, item);
+            triage.history = first_sync && item.published_at < history_before;
             if tx.insert_inbox_item(item, &triage, priority).await?.is_some() {
                 stored += 1;
             }
@@ -256,7 +265,7 @@ impl App {
             (client, account)
         };
         let tz = jiff::tz::TimeZone::get(client.profile.time_zone.as_str()).unwrap_or(jiff::tz::TimeZone::UTC);
-        self.store_received(&client, &account, &tz, items, None).await
+        self.store_received(&client, &account, &tz, items, None, false).await
     }
 
     /// Records a failed sync on the account's cursor; revoked credentials hold the account as publishing does.

@@ -198,8 +198,11 @@ impl Tx {
         triage: &Triage,
         priority: i32,
     ) -> Result<Option<InboxItemId>> {
-        let state =
-            triage.state.unwrap_or(if triage.assignee.is_some() { ItemState::Assigned } else { ItemState::New });
+        let state = if triage.history {
+            ItemState::Done
+        } else {
+            triage.state.unwrap_or(if triage.assignee.is_some() { ItemState::Assigned } else { ItemState::New })
+        };
         let sql =
             "INSERT INTO inbox_items (client_id, account_id, mention_id, network, kind, remote_id, cid, thread_key,
                  url, author_remote_id, author_handle, author_name, author_followers, author_url, body, context_text,
@@ -209,7 +212,9 @@ impl Tx {
                  $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
              ON CONFLICT DO NOTHING RETURNING id";
         let labels = to_json(&triage.labels)?;
-        let resolved = (state == ItemState::Done).then(|| millis(item.received_at));
+        // History is closed without a resolution time (left out of response times).
+        let resolved = (state == ItemState::Done && !triage.history).then(|| millis(item.received_at));
+        let due = if triage.history { None } else { triage.due_at.map(millis) };
         let id: Option<i64> = on_tx!(self, c => sqlx::query_scalar(sql)
             .bind(item.client_id.0).bind(item.account_id.map(|a| a.0)).bind(item.mention_id.map(|m| m.0))
             .bind(&item.network).bind(item.kind.as_str()).bind(&item.remote_id).bind(&item.cid)
@@ -219,7 +224,7 @@ impl Tx {
             .bind(&item.language).bind(item.sentiment.map(Sentiment::as_str)).bind(f64::from(item.sentiment_score))
             .bind(item.intent.map(Intent::as_str)).bind(millis(item.published_at)).bind(millis(item.received_at))
             .bind(state.as_str()).bind(triage.assignee.map(|u| u.0)).bind(triage.urgent).bind(triage.hidden)
-            .bind(&labels).bind(i64::from(priority)).bind(triage.due_at.map(millis)).bind(resolved)
+            .bind(&labels).bind(i64::from(priority)).bind(due).bind(resolved)
             .fetch_optional(c).await)?;
         Ok(id.map(InboxItemId))
     }
@@ -419,7 +424,8 @@ impl Tx {
         let rows: Vec<Row> = on_tx!(self, c => sqlx::query_as(
             "SELECT client_id, CASE WHEN published_at < received_at THEN published_at ELSE received_at END,
                  first_response_at, first_responder_id, resolved_at, resolver_id
-             FROM inbox_items WHERE client_id = $1 AND received_at >= $2 AND received_at < $3 AND hidden = FALSE")
+             FROM inbox_items WHERE client_id = $1 AND received_at >= $2 AND received_at < $3 AND hidden = FALSE
+                 AND NOT (state = 'done' AND resolved_at IS NULL)")
             .bind(client.0).bind(millis(from)).bind(millis(to)).fetch_all(c).await)?;
         rows.into_iter()
             .map(|(client, received, first, responder, resolved, resolver)| {

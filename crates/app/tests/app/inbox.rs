@@ -515,3 +515,27 @@ async fn triage_changes_items_from_their_version_one_or_many_with_notes_and_a_jo
     let e = b.app.inbox(&b.t.operator, Some("da-marco"), &bad).await.unwrap_err().to_string();
     assert!(e.contains("unknown state 'closed'"), "{e}");
 }
+
+#[tokio::test]
+async fn an_accounts_first_sync_brings_old_history_closed_and_later_syncs_keep_everything_open() {
+    let b = bench().await;
+    let mut old = incoming(1, IncomingKind::Reply, "Vous livrez ?", 10);
+    old.published = at("2026-06-01T10:00:00Z"); // two weeks before the first sync
+    b.receive([old, incoming(2, IncomingKind::Reply, "Ouvert ce soir ?", 10)]);
+    b.sync("da-marco").await;
+    let open: Vec<String> = b.open_items("da-marco").await.iter().map(|v| v.item.remote_id.clone()).collect();
+    assert_eq!(open, vec!["2".to_owned()], "history arrives closed");
+    let history = b.all_items("da-marco").await.into_iter().find(|v| v.item.remote_id == "1").unwrap().item;
+    assert_eq!(history.state, ItemState::Done);
+    assert_eq!((history.due_at, history.resolved_at), (None, None));
+    let times = b.app.response_times(&b.t.operator, "da-marco", 30).await.unwrap();
+    assert_eq!((times.received, times.resolved), (1, 0), "history is not in the response times: {times:?}");
+
+    // Once the account has a cursor, anything that arrives is open, however old it says it is (an outage must not
+    // close what nobody answered).
+    let mut late = incoming(3, IncomingKind::Reply, "Vous m'aviez oublié ?", 10);
+    late.published = at("2026-06-01T11:00:00Z");
+    b.receive([late]);
+    b.sync("da-marco").await;
+    assert!(b.open_items("da-marco").await.iter().any(|v| v.item.remote_id == "3"));
+}

@@ -149,7 +149,13 @@ pub struct Triage {
     pub hidden: bool,
     pub labels: Vec<String>,
     pub due_at: Option<Timestamp>,
+    /// Old history read by an account's first sync: stored closed, without a deadline, and left out of response
+    /// times (nobody was asked to answer it here).
+    pub history: bool,
 }
+
+/// How old an item read by an account's first sync may be and still be open: older ones are history.
+pub const FIRST_SYNC_OPEN_DAYS: i64 = 7;
 
 /// An item as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
