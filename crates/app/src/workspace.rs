@@ -1,5 +1,5 @@
-//! The workspace file: every client (brief, charter, competitors, accounts, members) and every
-//! user in one TOML document, exported and imported by `filrouge client export|import`.
+//! The workspace file: every client (brief, charter, competitors, accounts, members, inbox settings and saved
+//! replies) and every user in one TOML document, exported and imported by `filrouge client export|import`.
 //!
 //! Import is all-or-nothing: the whole file is read and checked first, then applied in one
 //! transaction; any error names the file, line and column and nothing is written. Passwords and
@@ -73,6 +73,34 @@ pub struct ClientEntry {
     pub competitors: Vec<Spanned<CompetitorProfile>>,
     #[serde(default)]
     pub accounts: Vec<Spanned<AccountEntry>>,
+    /// The inbox's settings and saved replies; absent: left as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbox: Option<Spanned<InboxEntry>>,
+}
+
+/// A client's inbox settings in the workspace file (docs/inbox.md says what each means).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxEntry {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rules: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hours: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rota: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replies_need_approval: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saved_replies: Vec<SavedReplyEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedReplyEntry {
+    pub name: String,
+    pub body: String,
 }
 
 fn default_brief() -> Spanned<Brief> {
@@ -143,6 +171,7 @@ struct PlannedClient {
     members: Vec<(Email, usize)>,
     competitors: Vec<CompetitorProfile>,
     accounts: Vec<AccountProfile>,
+    inbox: Option<(filrouge_store::InboxSettingsRecord, Vec<(String, String)>)>,
 }
 
 struct PlannedUser {
@@ -270,9 +299,69 @@ fn plan(file: &str, text: &str) -> Result<(Vec<PlannedUser>, Vec<PlannedClient>)
             }
             members.push((email, m.span().start));
         }
-        clients.push(PlannedClient { profile, archived: c.archived, members, competitors, accounts });
+        let inbox = match &c.inbox {
+            Some(entry) => Some(plan_inbox(&loc, entry, &format!("{path}.inbox"), &members)?),
+            None => None,
+        };
+        clients.push(PlannedClient { profile, archived: c.archived, members, competitors, accounts, inbox });
     }
     Ok((users, clients))
+}
+
+/// Checks a client's inbox settings as the settings page does; addresses must be members of the client.
+fn plan_inbox(
+    loc: &Located<'_>,
+    entry: &Spanned<InboxEntry>,
+    path: &str,
+    members: &[(Email, usize)],
+) -> Result<(filrouge_store::InboxSettingsRecord, Vec<(String, String)>), WorkspaceError> {
+    use filrouge_domain::inbox::{hours, rules, template};
+    let e = entry.get_ref();
+    let bad = |err: Invalid| loc.invalid(entry, path, err);
+    let parsed_rules = rules::parse_rules(&e.rules).map_err(bad)?;
+    hours::parse_hours(if e.hours.trim().is_empty() { hours::DEFAULT_HOURS } else { &e.hours }).map_err(bad)?;
+    let rota = hours::parse_rota(&e.rota).map_err(bad)?;
+    if let Some(minutes) = e.target_minutes {
+        if !(1..=7 * 24 * 60).contains(&minutes) {
+            return Err(bad(Invalid::new("target_minutes", "must be 1 to 10080 minutes")));
+        }
+    }
+    let member = |email: &str| members.iter().any(|(m, _)| m.as_str().eq_ignore_ascii_case(email));
+    for rule in &parsed_rules {
+        for action in &rule.actions {
+            if let rules::RuleAction::Assign(email) = action {
+                if !member(email) {
+                    let reason = format!("line {}: {email} is not a member of this client", rule.line);
+                    return Err(bad(Invalid::new("rules", reason)));
+                }
+            }
+        }
+    }
+    for (_, email) in &rota.entries {
+        if !member(email) {
+            return Err(bad(Invalid::new("rota", format!("{email} is not a member of this client"))));
+        }
+    }
+    let mut saved = Vec::new();
+    for (k, r) in e.saved_replies.iter().enumerate() {
+        let name = filrouge_domain::validate::required_text("name", &r.name, 80)
+            .map_err(|err| bad(err.within(&format!("saved_replies[{k}]"))))?;
+        let body = filrouge_domain::validate::required_text("body", &r.body, 5_000)
+            .map_err(|err| bad(err.within(&format!("saved_replies[{k}]"))))?;
+        template::check(&body).map_err(|err| bad(err.within(&format!("saved_replies[{k}]"))))?;
+        if saved.iter().any(|(n, _): &(String, String)| *n == name) {
+            return Err(bad(Invalid::new(format!("saved_replies[{k}].name"), format!("'{name}' appears twice"))));
+        }
+        saved.push((name, body));
+    }
+    let record = filrouge_store::InboxSettingsRecord {
+        rules: e.rules.trim().to_owned(),
+        hours: e.hours.trim().to_owned(),
+        target_minutes: e.target_minutes,
+        rota: e.rota.trim().to_owned(),
+        replies_need_approval: e.replies_need_approval,
+    };
+    Ok((record, saved))
 }
 
 /// A client of a workspace file with its competitors and accounts.
@@ -370,6 +459,15 @@ impl App {
                     tx.add_membership(*uid, id).await?;
                 }
             }
+            if let Some((settings, saved)) = &c.inbox {
+                tx.put_inbox_settings(id, settings, now).await?;
+                for old in tx.saved_replies(id).await? {
+                    tx.delete_saved_reply(id, old.id).await?;
+                }
+                for (name, body) in saved {
+                    tx.put_saved_reply(id, name, body).await?;
+                }
+            }
             let summary = format!("« {} » {verb} from workspace file {file}", c.profile.name);
             tx.append_journal(&entry(actor, now, Some(id), JournalAction::WorkspaceImported, "workspace", summary))
                 .await?;
@@ -416,6 +514,23 @@ impl App {
                     })
                 })
                 .collect();
+            let settings = tx.inbox_settings(c.id).await?;
+            let saved: Vec<SavedReplyEntry> = tx
+                .saved_replies(c.id)
+                .await?
+                .into_iter()
+                .map(|r| SavedReplyEntry { name: r.name, body: r.body })
+                .collect();
+            let inbox = (settings != filrouge_store::InboxSettingsRecord::default() || !saved.is_empty()).then(|| {
+                plain(InboxEntry {
+                    rules: settings.rules,
+                    hours: settings.hours,
+                    target_minutes: settings.target_minutes,
+                    rota: settings.rota,
+                    replies_need_approval: settings.replies_need_approval,
+                    saved_replies: saved,
+                })
+            });
             let p = c.profile;
             clients.push(ClientEntry {
                 slug: plain(p.slug.as_str().to_owned()),
@@ -429,6 +544,7 @@ impl App {
                 charter: plain(p.charter),
                 competitors,
                 accounts,
+                inbox,
             });
         }
         let doc = WorkspaceFile { version: plain(FORMAT_VERSION), users, clients };

@@ -111,6 +111,17 @@ async fn seeded() -> TestApp {
         )
         .await
         .unwrap();
+    let inbox = filrouge_app::inbox_settings::InboxSettingsForm {
+        rules:
+            "when intent = spam then done, hide\nquand texte contient \"remboursement\" alors assigner marie@agence.fr"
+                .into(),
+        hours: "lun-ven 09:00-18:00".into(),
+        target_minutes: "60".into(),
+        rota: "lun-ven 18:00-09:00 chef@agence.fr".into(),
+        replies_need_approval: true,
+    };
+    t.app.save_inbox_settings(&t.operator, "da-marco", inbox).await.unwrap();
+    t.app.save_saved_reply(&t.operator, "da-marco", "Merci", "Merci {prénom} ! {signature}").await.unwrap();
     t
 }
 
@@ -129,6 +140,9 @@ async fn a_workspace_exported_then_imported_elsewhere_exports_the_same_text() {
         "@damarco@piaille.fr",
         "#Lyon",
         "Répondre aux avis",
+        "[clients.inbox]",
+        "remboursement",
+        "Merci {prénom}",
     ] {
         assert!(exported.contains(expected), "the export lacks {expected}:\n{exported}");
     }
@@ -154,6 +168,9 @@ async fn a_workspace_exported_then_imported_elsewhere_exports_the_same_text() {
     let marco = target.app.client(&target.operator, "da-marco", Action::ViewClientSettings).await.unwrap();
     let original = source.app.client(&source.operator, "da-marco", Action::ViewClientSettings).await.unwrap();
     assert_eq!(marco.profile, original.profile);
+    let settings = target.app.inbox_settings(&target.operator, "da-marco").await.unwrap();
+    assert_eq!(settings.record, source.app.inbox_settings(&source.operator, "da-marco").await.unwrap().record);
+    assert_eq!(target.app.saved_replies(&target.operator, "da-marco").await.unwrap()[0].name, "Merci");
     assert!(target.app.client(&target.operator, "ancien-client", Action::ViewClient).await.unwrap().archived);
 }
 
@@ -357,4 +374,16 @@ async fn an_import_cannot_give_an_existing_client_reviewer_a_second_client() {
     assert_eq!(t.user_count().await, 1);
     let users = t.app.users(&t.operator).await.unwrap();
     assert_eq!(users.iter().find(|u| u.user.id == paul).unwrap().clients, vec![lea.id]);
+}
+
+#[tokio::test]
+async fn inbox_rules_with_a_mistake_are_refused_at_their_clients_inbox() {
+    let text = with_line(38, "[clients.inbox]\nrules = \"when intnet = spam then done\"\n");
+    refused_at(&text, 38, 1, &["clients[0].inbox.rules", "line 1, column 6", "intnet"]).await;
+    let text = with_line(38, "[clients.inbox]\nrota = \"sam 10:00-12:00 inconnu@agence.fr\"\n");
+    refused_at(&text, 38, 1, &["clients[0].inbox.rota", "inconnu@agence.fr", "not a member"]).await;
+    let text =
+        with_line(38, "[clients.inbox]\n[[clients.inbox.saved_replies]]\nname = \"x\"\nbody = \"Bonjour {prenon}\"\n");
+    let err = refused_at(&text, 38, 1, &["saved_replies[0].body", "prenon"]).await;
+    assert!(err.message.contains("column 9"), "{err}");
 }
