@@ -732,6 +732,13 @@ fn reply_box(ctx: &Ctx, actor: &Actor, slug: &str, d: &ItemDetail, text: &str, t
                     label.inline { input type="checkbox" name="close" value="on"; (t.reply_and_close) }
                     button type="submit" { (t.send_reply) }
                 }
+            } @else if item.account_id.is_some() {
+                // It came through an account that is not connected (or needs reconnecting).
+                p.delivery-error {
+                    (t.account_not_connected) " "
+                    a href={ "/c/" (slug) "/accounts" } { (t.connected_accounts_link) }
+                }
+                (triage_form(ctx, slug, item, "state", "waiting", t.mark_answered, Some("mark-answered")))
             } @else {
                 p { (t.answer_on_site) " " (external_link(&item.url, t.open_original)) }
                 (triage_form(ctx, slug, item, "state", "waiting", t.mark_answered, Some("mark-answered")))
