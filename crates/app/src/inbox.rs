@@ -66,6 +66,8 @@ pub struct ItemView {
     pub account_handle: Option<String>,
     pub assignee_name: Option<String>,
     pub due: Due,
+    /// How many items its conversation holds (itself included).
+    pub thread_size: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -287,6 +289,16 @@ impl App {
                 }
             }
         }
+        let mut sizes: HashMap<(ClientId, String), usize> = HashMap::new();
+        for client in clients {
+            let mut keys: Vec<String> =
+                items.iter().filter(|i| i.client_id == client.id).map(|i| i.thread_key.clone()).collect();
+            keys.sort();
+            keys.dedup();
+            for (key, n) in tx.inbox_thread_sizes(client.id, &keys).await? {
+                sizes.insert((client.id, key), n.max(0) as usize);
+            }
+        }
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let Some(client) = clients.iter().find(|c| c.id == item.client_id) else { continue };
@@ -297,6 +309,7 @@ impl App {
                 account_handle: item.account_id.and_then(|a| handles.get(&a).cloned()),
                 assignee_name: item.assignee.and_then(|u| names.get(&u).cloned()),
                 due: due_of(&item, now),
+                thread_size: sizes.get(&(item.client_id, item.thread_key.clone())).copied().unwrap_or(1),
                 item,
             });
         }

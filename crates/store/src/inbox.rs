@@ -354,6 +354,26 @@ impl Tx {
         rows.into_iter().map(ItemRow::into_item).collect()
     }
 
+    /// How many items each of these conversations of a client holds.
+    pub async fn inbox_thread_sizes(&mut self, client: ClientId, thread_keys: &[String]) -> Result<Vec<(String, i64)>> {
+        if thread_keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT thread_key, COUNT(*) FROM inbox_items WHERE thread_key IN ({}) AND client_id = {} GROUP BY thread_key",
+            self.list_of(thread_keys.len()),
+            if matches!(self, Tx::Sqlite(_)) { "?".to_owned() } else { format!("${}", thread_keys.len() + 1) }
+        );
+        let rows: Vec<(String, i64)> = on_tx!(self, c => {
+            let mut q = sqlx::query_as(&sql);
+            for key in thread_keys {
+                q = q.bind(key);
+            }
+            q.bind(client.0).fetch_all(c).await
+        })?;
+        Ok(rows)
+    }
+
     /// What one person wrote to a client before, newest first.
     pub async fn inbox_author_history(
         &mut self,

@@ -528,6 +528,7 @@ texts! {
     send_reply: "Envoyer la réponse", "Send the reply";
     replies_need_approval_note: "Les réponses à ce client passent par la validation d'un responsable avant d'être envoyées.", "Replies for this client need a manager's approval before they are sent.";
     account_not_connected: "Le compte qui a reçu ce message n'est pas connecté (ou doit être reconnecté) : reconnectez-le pour répondre d'ici, ou répondez sur le réseau puis marquez-le répondu.", "The account that received this message is not connected (or needs reconnecting): reconnect it to answer from here, or answer on the network and mark it answered.";
+    messages_in_conversation: "messages dans la conversation", "messages in the conversation";
     connected_accounts_link: "Comptes connectés", "Connected accounts";
     answer_on_site: "Ce message n'est pas arrivé par un compte connecté du client : répondez sur son site, puis marquez-le répondu.", "This message did not come through a connected account of the client: answer it on its site, then mark it answered.";
     mark_answered: "Marquer répondu", "Mark answered";

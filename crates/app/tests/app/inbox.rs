@@ -229,6 +229,12 @@ async fn received_items_are_stored_once_with_their_cursor_and_analysed() {
     assert_eq!(question.item.thread_key, "900");
     assert_eq!(question.item.context_text.as_deref(), Some("Notre pizza du jour : la Regina."));
     assert_eq!(question.client_name, "Da Marco");
+    assert_eq!(question.thread_size, 1, "alone in its thread (root 900)");
+    b.receive([incoming(98, IncomingKind::Reply, "Et le samedi ?", 10)]);
+    b.sync("da-marco").await;
+    let in_900: Vec<usize> =
+        b.all_items("da-marco").await.iter().filter(|v| v.item.thread_key == "900").map(|v| v.thread_size).collect();
+    assert_eq!(in_900, vec![2, 2], "two replies under post 900, each shown with its conversation's size");
     // Questions and private messages come first.
     let first_two: Vec<String> =
         b.open_items("da-marco").await.iter().take(2).map(|v| v.item.remote_id.clone()).collect();

@@ -278,6 +278,9 @@ fn rows(ctx: &Ctx, actor: &Actor, listing: &InboxListing) -> Markup {
                         span.network { (clean_name(&item.network)) }
                         @if let Some(h) = &view.account_handle { " · " bdi { (clean_name(h)) } }
                         " · " span.kind { (kind_label(item.kind, t)) }
+                        @if view.thread_size > 1 {
+                            " · " span.thread-size data-testid="thread-size" { (view.thread_size) " " (t.messages_in_conversation) }
+                        }
                     }
                     p.who { a.open href=(url) { (author_line(item, t)) } }
                     p.excerpt dir="auto" { (excerpt(&item.text)) }
