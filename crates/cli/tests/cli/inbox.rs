@@ -1,6 +1,7 @@
 //! The inbox from the command line against the real Mastodon-API test server: `inbox sync` killed again and again
 //! in the middle of reading a burst of mentions, then run to the end, stores every mention exactly once;
-//! `inbox list` prints them as JSON lines; a bad state is a usage error.
+//! `inbox list` prints them as JSON lines; a bad state is a usage error; `serve` syncs by itself every
+//! `inbox.sync_secs`.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -90,4 +91,60 @@ fn a_sync_killed_in_the_middle_again_and_again_stores_every_mention_exactly_once
     let bad = cli.run(&["inbox", "list", "--state", "closed"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("unknown state 'closed'"), "{}", bad.stderr);
+}
+
+#[test]
+fn serve_brings_new_mentions_into_the_inbox_by_itself() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(mock) = rt.block_on(filrouge_testkit::mastodon::MockServer::start()) else {
+        filrouge_testkit::missing_component("mastodon-mock");
+        return;
+    };
+    let base = mock.base_url().trim_end_matches('/').to_owned();
+    let cli = Cli::new()
+        .with_env("FILROUGE_PUBLISHING__ALLOW_PRIVATE_ADDRESSES", "true")
+        .with_env("FILROUGE_INBOX__SYNC_SECS", "1")
+        .with_env("FILROUGE_METRICS__LISTEN", "127.0.0.1:0");
+    let ws = cli.write("ws.toml", WORKSPACE);
+    assert_eq!(cli.run(&["client", "import", s(&ws)]).code, 0);
+    let args = [
+        "account",
+        "connect",
+        "--client",
+        "da-marco",
+        "--network",
+        "mastodon",
+        "--handle",
+        "@ada@localhost",
+        "--server",
+        &base,
+    ];
+    let run = cli.run_with_env("FILROUGE_ACCOUNT_SECRET", filrouge_testkit::mastodon::ADA_TOKEN, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut server = cli.command(&["serve", "--addr", "127.0.0.1:0"]).spawn().unwrap();
+    rt.block_on(async {
+        let answer = reqwest::Client::new()
+            .post(format!("{base}/api/v1/statuses"))
+            .bearer_auth(filrouge_testkit::mastodon::GRACE_TOKEN)
+            .form(&[("status", "@ada vous êtes ouverts ce soir ?")])
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success());
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let found = loop {
+        let list = cli.run(&["inbox", "list", "--client", "da-marco"]);
+        if list.stdout.contains("ouverts ce soir") {
+            break list.stdout;
+        }
+        if std::time::Instant::now() > deadline {
+            break String::new();
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(!found.is_empty(), "serve never brought the mention into the inbox");
+    assert_eq!(found.lines().count(), 1, "{found}");
 }
