@@ -205,8 +205,8 @@ async fn the_query_editor_checks_the_syntax_as_one_types_and_tries_the_query() {
     // Saving it leads to its page.
     h.fill("#qn-new", "Marque").await;
     h.click("form.query-editor button[type=submit]").await;
-    h.find("h1").await;
-    assert_eq!(h.text("h1").await, "Marque");
+    // The next page's title, once it has replaced this one (reading at once could still see "Queries").
+    assert_eq!(h.text_when("h1", |t| t == "Marque").await, "Marque");
     assert_eq!(h.js("return window.__pwned === undefined").await, serde_json::json!(true));
     h.finish().await;
 }
