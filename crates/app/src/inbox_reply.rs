@@ -219,13 +219,7 @@ impl App {
         let Some(remote_id) = reply.remote_id.clone().filter(|_| reply.state == "sent") else {
             return Err(AppError::Conflict("only a sent reply can be deleted".into()));
         };
-        let publisher = {
-            let mut tx = self.store.read().await?;
-            let connection = self.connection_of(&mut tx, &account).await?;
-            let factory =
-                self.publishers.clone().ok_or_else(|| AppError::Remote("this process has no networks".into()))?;
-            factory.publisher(&account, &connection).map_err(AppError::Remote)?
-        };
+        let publisher = self.publisher_of(&account).await?;
         match tokio::time::timeout(CALL_TIMEOUT, publisher.delete(&remote_id)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(AppError::Remote(e.to_string())),
@@ -275,13 +269,8 @@ impl App {
         close: bool,
         read_back: bool,
     ) -> Result<ReplyOutcome> {
-        let (publisher, created_at) = {
-            let mut tx = self.store.read().await?;
-            let connection = self.connection_of(&mut tx, account).await?;
-            let factory =
-                self.publishers.clone().ok_or_else(|| AppError::Remote("this process has no networks".into()))?;
-            (factory.publisher(account, &connection).map_err(AppError::Remote)?, reply.created_at)
-        };
+        let publisher = self.publisher_of(account).await?;
+        let created_at = reply.created_at;
         let outgoing = OutgoingPost {
             idempotency_key: reply.idempotency_key.clone(),
             text: reply.body.clone(),

@@ -8,7 +8,6 @@ use filrouge_domain::inbox::rules::{self, Rule, RuleAction};
 use filrouge_domain::inbox::template;
 use filrouge_domain::journal::JournalAction;
 use filrouge_domain::permission::Action;
-use filrouge_domain::user::User;
 use filrouge_domain::validate::{optional_text, required_text};
 use filrouge_domain::Invalid;
 use filrouge_store::{InboxSettingsRecord, SavedReply, Tx};
@@ -95,28 +94,56 @@ pub(crate) async fn settings_of(tx: &mut Tx, client: &Client) -> Result<InboxSet
     Ok(InboxSettings::from_record(tx.inbox_settings(client.id).await?))
 }
 
-/// Checks that every address a rule or the rota names belongs to a member of the client.
-fn check_members(rules: &[Rule], rota: &Rota, members: &[User]) -> Result<()> {
-    let known = |email: &str| members.iter().any(|m| m.email.as_str().eq_ignore_ascii_case(email));
-    for rule in rules {
+/// Checks a client's inbox settings as written (the settings page or the workspace file): rules, hours and rota
+/// parse, the target is in range, and every address a rule or the rota names is one of `members`.
+pub(crate) fn check_settings(
+    form: &InboxSettingsForm,
+    target_minutes: Option<i64>,
+    members: &[&str],
+) -> std::result::Result<(InboxSettingsRecord, usize), Invalid> {
+    let rules_text = optional_text("rules", &form.rules, 20_000)?;
+    let rules = rules::parse_rules(&rules_text)?;
+    let hours_text = optional_text("hours", &form.hours, 2_000)?;
+    hours::parse_hours(if hours_text.is_empty() { hours::DEFAULT_HOURS } else { &hours_text })?;
+    let rota_text = optional_text("rota", &form.rota, 4_000)?;
+    let rota = hours::parse_rota(&rota_text)?;
+    if let Some(minutes) = target_minutes {
+        if !(1..=MAX_TARGET_MINUTES).contains(&minutes) {
+            return Err(Invalid::new("target_minutes", format!("must be 1 to {MAX_TARGET_MINUTES} minutes")));
+        }
+    }
+    let known = |email: &str| members.iter().any(|m| m.eq_ignore_ascii_case(email));
+    for rule in &rules {
         for action in &rule.actions {
             if let RuleAction::Assign(email) = action {
                 if !known(email) {
-                    return Err(Invalid::new(
-                        "rules",
-                        format!("line {}: {email} is not a member of this client", rule.line),
-                    )
-                    .into());
+                    let reason = format!("line {}: {email} is not a member of this client", rule.line);
+                    return Err(Invalid::new("rules", reason));
                 }
             }
         }
     }
     for (_, email) in &rota.entries {
         if !known(email) {
-            return Err(Invalid::new("rota", format!("{email} is not a member of this client")).into());
+            return Err(Invalid::new("rota", format!("{email} is not a member of this client")));
         }
     }
-    Ok(())
+    let record = InboxSettingsRecord {
+        rules: rules_text,
+        hours: hours_text,
+        target_minutes,
+        rota: rota_text,
+        replies_need_approval: form.replies_need_approval,
+    };
+    Ok((record, rules.len()))
+}
+
+/// Checks a saved reply: a name, a body and only known variables.
+pub(crate) fn check_saved_reply(name: &str, body: &str) -> std::result::Result<(String, String), Invalid> {
+    let name = required_text("name", name, 80)?;
+    let body = required_text("body", body, 5_000)?;
+    template::check(&body)?;
+    Ok((name, body))
 }
 
 impl App {
@@ -131,38 +158,24 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::ManageInbox).await?;
-        let rules_text = optional_text("rules", &form.rules, 20_000)?;
-        let rules = rules::parse_rules(&rules_text)?;
-        let hours_text = optional_text("hours", &form.hours, 2_000)?;
-        hours::parse_hours(if hours_text.is_empty() { hours::DEFAULT_HOURS } else { &hours_text })?;
-        let rota_text = optional_text("rota", &form.rota, 4_000)?;
-        let rota = hours::parse_rota(&rota_text)?;
         let target = form.target_minutes.trim();
         let target_minutes = if target.is_empty() {
             None
         } else {
-            let minutes: i64 = target
-                .parse()
-                .map_err(|_| Invalid::new("target_minutes", format!("'{target}' is not a number of minutes")))?;
-            if !(1..=MAX_TARGET_MINUTES).contains(&minutes) {
-                return Err(Invalid::new("target_minutes", format!("must be 1 to {MAX_TARGET_MINUTES} minutes")).into());
-            }
-            Some(minutes)
+            Some(
+                target
+                    .parse::<i64>()
+                    .map_err(|_| Invalid::new("target_minutes", format!("'{target}' is not a number of minutes")))?,
+            )
         };
         let members = tx.users_of_client(client.id).await?;
-        check_members(&rules, &rota, &members)?;
-        let record = InboxSettingsRecord {
-            rules: rules_text,
-            hours: hours_text,
-            target_minutes,
-            rota: rota_text,
-            replies_need_approval: form.replies_need_approval,
-        };
+        let emails: Vec<&str> = members.iter().map(|m| m.email.as_str()).collect();
+        let (record, rule_count) = check_settings(&form, target_minutes, &emails)?;
         tx.put_inbox_settings(client.id, &record, now).await?;
         let summary = format!(
             "Inbox settings changed: {} rule(s), target {}, replies {}",
-            rules.len(),
-            target_minutes.map_or("none".to_owned(), |m| format!("{m} min")),
+            rule_count,
+            record.target_minutes.map_or("none".to_owned(), |m| format!("{m} min")),
             if record.replies_need_approval { "need approval" } else { "go out directly" }
         );
         let entry =
@@ -183,9 +196,7 @@ impl App {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let client = client_for(&mut tx, actor, slug, Action::ManageInbox).await?;
-        let name = required_text("name", name, 80)?;
-        let body = required_text("body", body, 5_000)?;
-        template::check(&body)?;
+        let (name, body) = check_saved_reply(name, body)?;
         let id = tx.put_saved_reply(client.id, &name, &body).await?;
         let entry = crate::clients::entry(
             actor,

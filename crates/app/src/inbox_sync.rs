@@ -168,6 +168,19 @@ impl App {
         Ok(reader)
     }
 
+    /// The publisher of an account, from its stored connection.
+    pub(crate) async fn publisher_of(
+        &self,
+        account: &Account,
+    ) -> Result<Box<dyn filrouge_networks::publish::Publisher>> {
+        let connection = {
+            let mut tx = self.store.read().await?;
+            self.connection_of(&mut tx, account).await?
+        };
+        let factory = self.publishers.clone().ok_or_else(|| AppError::Remote("this process has no networks".into()))?;
+        factory.publisher(account, &connection).map_err(AppError::Remote)
+    }
+
     /// An account's stored connection, unsealed.
     pub(crate) async fn connection_of(&self, tx: &mut Tx, account: &Account) -> Result<Connection> {
         let secret_id = account

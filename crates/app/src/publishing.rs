@@ -246,18 +246,11 @@ impl App {
             let client = tx.client_by_id(d.client_id).await?.ok_or(AppError::NotFound)?;
             let post = tx.post(d.client_id, d.post_id).await?.ok_or(AppError::NotFound)?;
             let account = tx.account(d.client_id, d.account_id).await?.ok_or(AppError::NotFound)?;
-            let Some(secret_id) = account.credentials else {
-                return Ok(Finish::Hold(format!("{} has no credentials", account.profile.handle)));
-            };
-            let sealed = tx.secret(secret_id).await?.ok_or(AppError::NotFound)?;
-            let plain = self.secrets.open(crate::accounts::ACCOUNT_PURPOSE, &sealed.sealed)?;
-            let connection = match Connection::parse(
-                &String::from_utf8_lossy(&plain),
-                account.profile.network,
-                &account.profile.handle,
-            ) {
+            let connection = match self.connection_of(&mut tx, &account).await {
                 Ok(c) => c,
-                Err(e) => return Ok(Finish::Hold(e.to_string())),
+                // Missing or unreadable credentials hold the delivery until the account is connected again.
+                Err(AppError::Remote(e)) => return Ok(Finish::Hold(e)),
+                Err(e) => return Err(e),
             };
             let media = self.attachments(&mut tx, d.client_id, &post.content).await?;
             let limits = crate::guards::stored_instance_limits(&mut tx, std::slice::from_ref(&account)).await?;

@@ -315,52 +315,27 @@ fn plan_inbox(
     path: &str,
     members: &[(Email, usize)],
 ) -> Result<(filrouge_store::InboxSettingsRecord, Vec<(String, String)>), WorkspaceError> {
-    use filrouge_domain::inbox::{hours, rules, template};
+    use crate::inbox_settings::{check_saved_reply, check_settings, InboxSettingsForm};
     let e = entry.get_ref();
     let bad = |err: Invalid| loc.invalid(entry, path, err);
-    let parsed_rules = rules::parse_rules(&e.rules).map_err(bad)?;
-    hours::parse_hours(if e.hours.trim().is_empty() { hours::DEFAULT_HOURS } else { &e.hours }).map_err(bad)?;
-    let rota = hours::parse_rota(&e.rota).map_err(bad)?;
-    if let Some(minutes) = e.target_minutes {
-        if !(1..=7 * 24 * 60).contains(&minutes) {
-            return Err(bad(Invalid::new("target_minutes", "must be 1 to 10080 minutes")));
-        }
-    }
-    let member = |email: &str| members.iter().any(|(m, _)| m.as_str().eq_ignore_ascii_case(email));
-    for rule in &parsed_rules {
-        for action in &rule.actions {
-            if let rules::RuleAction::Assign(email) = action {
-                if !member(email) {
-                    let reason = format!("line {}: {email} is not a member of this client", rule.line);
-                    return Err(bad(Invalid::new("rules", reason)));
-                }
-            }
-        }
-    }
-    for (_, email) in &rota.entries {
-        if !member(email) {
-            return Err(bad(Invalid::new("rota", format!("{email} is not a member of this client"))));
-        }
-    }
-    let mut saved = Vec::new();
+    let form = InboxSettingsForm {
+        rules: e.rules.clone(),
+        hours: e.hours.clone(),
+        target_minutes: String::new(),
+        rota: e.rota.clone(),
+        replies_need_approval: e.replies_need_approval,
+    };
+    let emails: Vec<&str> = members.iter().map(|(m, _)| m.as_str()).collect();
+    let (record, _) = check_settings(&form, e.target_minutes, &emails).map_err(bad)?;
+    let mut saved: Vec<(String, String)> = Vec::new();
     for (k, r) in e.saved_replies.iter().enumerate() {
-        let name = filrouge_domain::validate::required_text("name", &r.name, 80)
-            .map_err(|err| bad(err.within(&format!("saved_replies[{k}]"))))?;
-        let body = filrouge_domain::validate::required_text("body", &r.body, 5_000)
-            .map_err(|err| bad(err.within(&format!("saved_replies[{k}]"))))?;
-        template::check(&body).map_err(|err| bad(err.within(&format!("saved_replies[{k}]"))))?;
-        if saved.iter().any(|(n, _): &(String, String)| *n == name) {
+        let (name, body) =
+            check_saved_reply(&r.name, &r.body).map_err(|err| bad(err.within(&format!("saved_replies[{k}]"))))?;
+        if saved.iter().any(|(n, _)| *n == name) {
             return Err(bad(Invalid::new(format!("saved_replies[{k}].name"), format!("'{name}' appears twice"))));
         }
         saved.push((name, body));
     }
-    let record = filrouge_store::InboxSettingsRecord {
-        rules: e.rules.trim().to_owned(),
-        hours: e.hours.trim().to_owned(),
-        target_minutes: e.target_minutes,
-        rota: e.rota.trim().to_owned(),
-        replies_need_approval: e.replies_need_approval,
-    };
     Ok((record, saved))
 }
 

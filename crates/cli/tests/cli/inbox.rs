@@ -18,18 +18,8 @@ time_zone = "UTC"
 languages = ["fr"]
 "#;
 
-/// Mentions in the burst.
-const BURST: usize = 150;
-
-#[test]
-fn a_sync_killed_in_the_middle_again_and_again_stores_every_mention_exactly_once() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(mock) = rt.block_on(filrouge_testkit::mastodon::MockServer::start()) else {
-        filrouge_testkit::missing_component("mastodon-mock");
-        return;
-    };
-    let base = mock.base_url().trim_end_matches('/').to_owned();
-    let cli = Cli::new().with_env("FILROUGE_PUBLISHING__ALLOW_PRIVATE_ADDRESSES", "true");
+/// The client `da-marco` with Ada's account on the test server connected.
+fn client_with_ada(cli: &Cli, base: &str) {
     let ws = cli.write("ws.toml", WORKSPACE);
     assert_eq!(cli.run(&["client", "import", s(&ws)]).code, 0);
     let args = [
@@ -42,10 +32,25 @@ fn a_sync_killed_in_the_middle_again_and_again_stores_every_mention_exactly_once
         "--handle",
         "@ada@localhost",
         "--server",
-        &base,
+        base,
     ];
     let run = cli.run_with_env("FILROUGE_ACCOUNT_SECRET", filrouge_testkit::mastodon::ADA_TOKEN, &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// Mentions in the burst.
+const BURST: usize = 150;
+
+#[test]
+fn a_sync_killed_in_the_middle_again_and_again_stores_every_mention_exactly_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(mock) = rt.block_on(filrouge_testkit::mastodon::MockServer::start()) else {
+        filrouge_testkit::missing_component("mastodon-mock");
+        return;
+    };
+    let base = mock.base_url().trim_end_matches('/').to_owned();
+    let cli = Cli::new().with_env("FILROUGE_PUBLISHING__ALLOW_PRIVATE_ADDRESSES", "true");
+    client_with_ada(&cli, &base);
 
     // The burst: Grace mentions Ada 150 times.
     rt.block_on(async {
@@ -105,22 +110,7 @@ fn serve_brings_new_mentions_into_the_inbox_by_itself() {
         .with_env("FILROUGE_PUBLISHING__ALLOW_PRIVATE_ADDRESSES", "true")
         .with_env("FILROUGE_INBOX__SYNC_SECS", "1")
         .with_env("FILROUGE_METRICS__LISTEN", "127.0.0.1:0");
-    let ws = cli.write("ws.toml", WORKSPACE);
-    assert_eq!(cli.run(&["client", "import", s(&ws)]).code, 0);
-    let args = [
-        "account",
-        "connect",
-        "--client",
-        "da-marco",
-        "--network",
-        "mastodon",
-        "--handle",
-        "@ada@localhost",
-        "--server",
-        &base,
-    ];
-    let run = cli.run_with_env("FILROUGE_ACCOUNT_SECRET", filrouge_testkit::mastodon::ADA_TOKEN, &args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    client_with_ada(&cli, &base);
     let mut server = cli.command(&["serve", "--addr", "127.0.0.1:0"]).spawn().unwrap();
     rt.block_on(async {
         let answer = reqwest::Client::new()
