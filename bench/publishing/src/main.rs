@@ -62,7 +62,8 @@ async fn create(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let now = Instant::now();
     let mut e = shared.lock().unwrap_or_else(|p| p.into_inner());
-    let (tokens, since) = e.bucket.get(&t).copied().unwrap_or((1.0, now));
+    // An account that has not posted yet has its whole allowance, as on the networks.
+    let (tokens, since) = e.bucket.get(&t).copied().unwrap_or((BURST, now));
     let tokens = (tokens + now.duration_since(since).as_secs_f64() / INTERVAL.as_secs_f64()).min(BURST);
     if tokens < 1.0 {
         e.refused += 1;
@@ -264,15 +265,11 @@ async fn run_workers(label: &str, url: &str, workers: usize, posts: usize, accou
     Ok(analyse(label, &shared, start, wall, cpu, posts))
 }
 
-/// A worker process: publishing rounds until killed.
+/// A worker process: the engine's pipeline, as `filrouge serve` runs it, until killed.
 async fn worker(url: &str, key: &str, name: &str) -> anyhow::Result<()> {
     let app = open_app(url, key, name).await?;
-    loop {
-        let r = app.publish_due().await?;
-        if r.claimed == 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    }
+    app.publish_continuously(std::future::pending()).await;
+    Ok(())
 }
 
 fn ms(d: Duration) -> String {

@@ -187,6 +187,15 @@ impl App {
             .credentials
             .ok_or_else(|| AppError::Remote(format!("{} has no credentials", account.profile.handle)))?;
         let sealed = tx.secret(secret_id).await?.ok_or(AppError::NotFound)?;
+        self.unseal_connection(account, &sealed)
+    }
+
+    /// The connection sealed in an account's secret.
+    pub(crate) fn unseal_connection(
+        &self,
+        account: &Account,
+        sealed: &filrouge_store::SealedSecret,
+    ) -> Result<Connection> {
         let plain = self.secrets.open(crate::accounts::ACCOUNT_PURPOSE, &sealed.sealed)?;
         Connection::parse(&String::from_utf8_lossy(&plain), account.profile.network, &account.profile.handle)
             .map_err(|e| AppError::Remote(e.to_string()))

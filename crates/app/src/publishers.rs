@@ -33,6 +33,8 @@ impl NetworkPublishers {
             allow_private,
             timeout: Duration::from_secs(50),
             max_body_bytes: 8 * 1024 * 1024,
+            // Many accounts publish through one instance (mastodon.social, bsky.social): keep their connections.
+            max_idle_per_host: 64,
             ..HttpSettings::default()
         };
         let http = guard::client(&settings).map_err(|e| crate::AppError::Remote(format!("HTTP client: {e}")))?;

@@ -11,7 +11,7 @@ use filrouge_domain::connection::Connection;
 use filrouge_domain::ids::{AccountId, ClientId, PostId};
 use filrouge_domain::journal::{JournalAction, NewJournalEntry};
 use filrouge_domain::post::{Post, PostState};
-use filrouge_domain::publishing::{idempotency_key, next_step, CallOutcome, DeliveryState, NextStep};
+use filrouge_domain::publishing::{idempotency_key, next_step, CallOutcome, NextStep};
 use filrouge_networks::publish::{OutgoingMedia, OutgoingPost, PublishError, Publisher, Visibility};
 use filrouge_store::{Delivery, NewDelivery, Tx};
 use jiff::{SignedDuration, Timestamp};
@@ -91,10 +91,36 @@ pub struct PublishReport {
 }
 
 enum Finish {
-    Done { remote_id: String, url: String },
-    Retry { at: Timestamp, error: String, read_back: bool },
+    Done {
+        remote_id: String,
+        url: String,
+    },
+    /// `rate_limited`: the network asked the account to wait; its pace waits too.
+    Retry {
+        at: Timestamp,
+        error: String,
+        read_back: bool,
+        rate_limited: bool,
+    },
     Fail(String),
     Hold(String),
+}
+
+/// What one claimed delivery's attempt needs, read with the others of its batch.
+struct AttemptContext {
+    client: filrouge_domain::client::Client,
+    post: Post,
+    account: Account,
+    connection: Result<Connection>,
+    media: Vec<(filrouge_domain::ids::MediaId, filrouge_domain::media::MediaFacts)>,
+    instance_limits: crate::guards::InstanceLimitsByAccount,
+}
+
+/// An attempt's outcome, to be recorded.
+struct Attempted {
+    delivery: Delivery,
+    finish: Finish,
+    handle: String,
 }
 
 fn classify(e: PublishError) -> CallOutcome {
@@ -188,50 +214,279 @@ impl App {
 
     /// Runs one round: claims what is due, publishes, records the outcomes.
     pub async fn publish_due(&self) -> Result<PublishReport> {
+        let claimed = self.claim(self.publishing.batch).await?;
+        let contexts = self.attempt_contexts(&claimed).await?;
+        use futures_util::stream::StreamExt;
+        let concurrency = self.publishing.concurrency.max(1);
+        let outcomes: Vec<Attempted> = futures_util::stream::iter(claimed.into_iter().zip(contexts))
+            .map(|(d, ctx)| self.attempted(d, ctx))
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        self.record(outcomes).await
+    }
+
+    /// Publishes until `stop` resolves, as a pipeline: claims whenever calls may start (each account as soon as its
+    /// pace allows), keeps up to `concurrency` calls in flight, and records outcomes in small batches as they
+    /// return — a slow call never holds the others' next posts. Stopping records what has returned; calls still
+    /// in flight keep their claims, which the next process reads back before anything is sent again.
+    pub async fn publish_continuously(&self, stop: impl std::future::Future<Output = ()>) {
+        use futures_util::stream::{FuturesUnordered, StreamExt};
+        /// Outcomes are recorded at least this often while calls return.
+        const FLUSH: std::time::Duration = std::time::Duration::from_millis(10);
+        /// How often to look for accounts whose pace has ended while calls are in flight.
+        const TICK: std::time::Duration = std::time::Duration::from_millis(10);
+        let concurrency = self.publishing.concurrency.max(1);
+        let mut in_flight = FuturesUnordered::new();
+        let mut returned: Vec<Attempted> = Vec::new();
+        let mut next_claim = tokio::time::Instant::now();
+        let mut last_flush = tokio::time::Instant::now();
+        tokio::pin!(stop);
+        loop {
+            let room = concurrency.saturating_sub(in_flight.len());
+            if room > 0 && tokio::time::Instant::now() >= next_claim {
+                let claimed = match self.claim(room.min(self.publishing.batch.max(1))).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "claiming deliveries failed");
+                        Vec::new()
+                    }
+                };
+                let got = claimed.len();
+                match self.attempt_contexts(&claimed).await {
+                    Ok(contexts) => {
+                        for (d, ctx) in claimed.into_iter().zip(contexts) {
+                            in_flight.push(self.attempted(d, ctx));
+                        }
+                    }
+                    // The claims stay: their lease ends and they are read back, never lost.
+                    Err(e) => tracing::warn!(error = %e, "loading claimed deliveries failed"),
+                }
+                next_claim = tokio::time::Instant::now()
+                    + if got > 0 || !in_flight.is_empty() { TICK } else { self.idle_wait().await };
+            }
+            // Wake for the next claim when there is room for one, and for the next flush when outcomes wait.
+            let room = concurrency.saturating_sub(in_flight.len());
+            let wake = match (room > 0, returned.is_empty()) {
+                (true, true) => Some(next_claim),
+                (true, false) => Some(next_claim.min(last_flush + FLUSH)),
+                (false, false) => Some(last_flush + FLUSH),
+                (false, true) => None,
+            };
+            tokio::select! {
+                Some(outcome) = in_flight.next(), if !in_flight.is_empty() => returned.push(outcome),
+                () = tokio::time::sleep_until(wake.unwrap_or(next_claim)), if wake.is_some() => {}
+                () = &mut stop => break,
+            }
+            if !returned.is_empty() && (in_flight.is_empty() || returned.len() >= 64 || last_flush.elapsed() >= FLUSH) {
+                self.record_logged(std::mem::take(&mut returned)).await;
+                last_flush = tokio::time::Instant::now();
+            }
+        }
+        self.record_logged(returned).await;
+    }
+
+    async fn record_logged(&self, outcomes: Vec<Attempted>) {
+        if outcomes.is_empty() {
+            return;
+        }
+        match self.record(outcomes).await {
+            Ok(r) => tracing::info!(
+                published = r.published,
+                retried = r.retried,
+                failed = r.failed,
+                held = r.held,
+                "publishing outcomes recorded"
+            ),
+            // Not recorded: the claims' leases end and the deliveries are read back before any new attempt.
+            Err(e) => tracing::warn!(error = %e, "recording publishing outcomes failed"),
+        }
+    }
+
+    /// How long to wait when nothing could be claimed: until the next delivery is due (at most a second), or
+    /// briefly when one is due but its account's pace holds it.
+    async fn idle_wait(&self) -> std::time::Duration {
+        use std::time::Duration;
+        match self.next_due().await {
+            Ok(Some(at)) => {
+                let until = at.duration_since(self.now());
+                if until.is_negative() {
+                    Duration::from_millis(50)
+                } else {
+                    Duration::try_from(until).unwrap_or(Duration::from_secs(1))
+                }
+            }
+            _ => Duration::from_secs(1),
+        }
+        .clamp(Duration::from_millis(20), Duration::from_secs(1))
+    }
+
+    /// Claims up to `limit` due deliveries, counting the attempt before any call.
+    async fn claim(&self, limit: usize) -> Result<Vec<Delivery>> {
         let now = self.now();
-        let settings = self.publishing.clone();
+        let settings = &self.publishing;
         let mut tx = self.store.write().await?;
         let networks: HashMap<AccountId, Network> = tx.account_networks().await?.into_iter().collect();
         let pace = |a: AccountId| {
             networks.get(&a).and_then(|n| settings.pace.get(n)).copied().unwrap_or(SignedDuration::from_secs(2))
         };
         let lease_until = now.saturating_add(LEASE).unwrap_or(now);
-        let claimed = tx.claim_publications(now, lease_until, &settings.worker, settings.batch, &pace).await?;
-        for d in &claimed {
-            tx.mark_post_publishing(d.post_id, now).await?;
-        }
+        let claimed = tx.claim_publications(now, lease_until, &settings.worker, limit, &pace).await?;
         tx.commit().await?;
-        let mut report = PublishReport { claimed: claimed.len(), ..PublishReport::default() };
-        use futures_util::stream::StreamExt;
-        let mut attempts = futures_util::stream::iter(claimed.into_iter().map(|d| async move {
-            let finish = self.attempt(&d).await;
-            (d, finish)
-        }))
-        .buffer_unordered(settings.concurrency.max(1));
-        let mut outcomes = Vec::new();
-        while let Some((delivery, finish)) = attempts.next().await {
-            match &finish {
-                Ok(Finish::Done { .. }) => report.published += 1,
-                Ok(Finish::Retry { .. }) | Err(_) => report.retried += 1,
-                Ok(Finish::Fail(_)) => report.failed += 1,
-                Ok(Finish::Hold(_)) => report.held += 1,
-            }
-            let finish = finish.unwrap_or_else(|e| Finish::Retry {
-                at: self.now().saturating_add(SignedDuration::from_secs(30)).unwrap_or(now),
-                error: e.to_string(),
-                read_back: true,
-            });
-            outcomes.push((delivery, finish));
+        Ok(claimed)
+    }
+
+    /// What each claimed delivery's attempt needs, read for the whole batch in a few statements (in order).
+    async fn attempt_contexts(&self, claimed: &[Delivery]) -> Result<Vec<Result<AttemptContext>>> {
+        if claimed.is_empty() {
+            return Ok(Vec::new());
         }
-        // The round's outcomes in one transaction (a crash before it commits leaves the claims to be read back).
+        let mut tx = self.store.read().await?;
+        let mut clients = HashMap::new();
+        let mut accounts = HashMap::new();
+        for d in claimed {
+            if let std::collections::hash_map::Entry::Vacant(e) = clients.entry(d.client_id) {
+                e.insert(tx.client_by_id(d.client_id).await?);
+                for a in tx.accounts_of(d.client_id).await? {
+                    accounts.insert(a.id, a);
+                }
+            }
+        }
+        let post_ids: Vec<PostId> = claimed.iter().map(|d| d.post_id).collect();
+        let posts: HashMap<PostId, Post> = tx.posts_by_ids(&post_ids).await?.into_iter().map(|p| (p.id, p)).collect();
+        let secret_ids: Vec<_> =
+            claimed.iter().filter_map(|d| accounts.get(&d.account_id).and_then(|a: &Account| a.credentials)).collect();
+        let secrets: HashMap<_, _> = tx.secrets_by_ids(&secret_ids).await?.into_iter().collect();
+        let account_ids: Vec<AccountId> = claimed.iter().map(|d| d.account_id).collect();
+        let mut limits = crate::guards::InstanceLimitsByAccount::new();
+        for (account, json) in tx.network_limits_of(&account_ids).await? {
+            match serde_json::from_str(&json) {
+                Ok(l) => {
+                    limits.insert(account, l);
+                }
+                Err(e) => tracing::warn!(account = %account, error = %e, "stored instance limits unreadable"),
+            }
+        }
+        let mut contexts = Vec::with_capacity(claimed.len());
+        for d in claimed {
+            let client = clients.get(&d.client_id).cloned().flatten();
+            let post = posts.get(&d.post_id).filter(|p| p.client_id == d.client_id).cloned();
+            let account = accounts.get(&d.account_id).filter(|a| a.client_id == d.client_id).cloned();
+            let (Some(client), Some(post), Some(account)) = (client, post, account) else {
+                contexts.push(Err(AppError::NotFound));
+                continue;
+            };
+            let connection = match account.credentials.and_then(|id| secrets.get(&id)) {
+                Some(sealed) => self.unseal_connection(&account, sealed),
+                None => Err(AppError::Remote(format!("{} has no credentials", account.profile.handle))),
+            };
+            let media = if post.content.has_media() {
+                self.attachments(&mut tx, d.client_id, &post.content).await?
+            } else {
+                Vec::new()
+            };
+            let mut instance_limits = crate::guards::InstanceLimitsByAccount::new();
+            if let Some(l) = limits.get(&account.id) {
+                instance_limits.insert(account.id, l.clone());
+            }
+            contexts.push(Ok(AttemptContext { client, post, account, connection, media, instance_limits }));
+        }
+        Ok(contexts)
+    }
+
+    /// One claimed delivery's attempt, with the account's handle for the journal.
+    async fn attempted(&self, d: Delivery, ctx: Result<AttemptContext>) -> Attempted {
+        let handle = match &ctx {
+            Ok(c) => c.account.profile.handle.clone(),
+            Err(_) => format!("account {}", d.account_id),
+        };
+        let finish = match ctx {
+            Ok(ctx) => self.attempt(&d, ctx).await,
+            Err(e) => Err(e),
+        };
+        let finish = finish.unwrap_or_else(|e| Finish::Retry {
+            at: self.now().saturating_add(SignedDuration::from_secs(30)).unwrap_or_else(|_| self.now()),
+            error: e.to_string(),
+            read_back: true,
+            rate_limited: false,
+        });
+        Attempted { delivery: d, finish, handle }
+    }
+
+    /// Records a batch of outcomes in one transaction (a crash before it commits leaves the claims to be read
+    /// back), settles their posts and journals them.
+    async fn record(&self, outcomes: Vec<Attempted>) -> Result<PublishReport> {
+        let mut report = PublishReport { claimed: outcomes.len(), ..PublishReport::default() };
+        if outcomes.is_empty() {
+            return Ok(report);
+        }
+        let now = self.now();
+        let worker = self.publishing.worker.clone();
         let mut tx = self.store.write().await?;
+        let done: Vec<(i64, String, String)> = outcomes
+            .iter()
+            .filter_map(|o| match &o.finish {
+                Finish::Done { remote_id, url } => Some((o.delivery.id, remote_id.clone(), url.clone())),
+                _ => None,
+            })
+            .collect();
+        let recorded: std::collections::HashSet<i64> =
+            tx.publications_done(&worker, &done, now).await?.into_iter().collect();
+        let mut journal = Vec::new();
         let mut reconnect = Vec::new();
-        for (delivery, finish) in &outcomes {
-            if let Some(handle) = self.finish_in(&mut tx, delivery, finish).await? {
-                reconnect.push((delivery.client_id, handle));
+        for Attempted { delivery: d, finish, handle } in &outcomes {
+            let entry = match finish {
+                Finish::Done { url, .. } => {
+                    if !recorded.contains(&d.id) {
+                        continue; // another worker took it over: it records its own outcome
+                    }
+                    report.published += 1;
+                    Some((JournalAction::PostPublished, format!("Published on {handle}: {url}")))
+                }
+                Finish::Retry { at, error, read_back, rate_limited } => {
+                    report.retried += 1;
+                    tx.publication_retry(d.id, &worker, *at, error, *read_back, now).await?;
+                    if *rate_limited {
+                        tx.pace_account_until(d.account_id, *at).await?;
+                    }
+                    None
+                }
+                Finish::Fail(error) => {
+                    if !tx.publication_failed(d.id, &worker, error, now).await? {
+                        continue;
+                    }
+                    report.failed += 1;
+                    Some((JournalAction::PostFailed, format!("Not published on {handle}: {error}")))
+                }
+                Finish::Hold(reason) => {
+                    report.held += 1;
+                    let n = tx.hold_account(d.account_id, reason, now).await?;
+                    reconnect.push((d.client_id, handle.clone()));
+                    let summary =
+                        format!("{handle} needs reconnection ({reason}); {n} post(s) held until it is reconnected");
+                    Some((JournalAction::AccountNeedsReconnection, summary))
+                }
+            };
+            if let Some((action, summary)) = entry {
+                journal.push(NewJournalEntry {
+                    at: now,
+                    user_id: None,
+                    client_id: Some(d.client_id),
+                    account_id: Some(d.account_id),
+                    action,
+                    object: format!("post:{}", d.post_id),
+                    summary,
+                });
             }
         }
+        let mut posts: Vec<PostId> = outcomes.iter().map(|o| o.delivery.post_id).collect();
+        posts.sort_unstable_by_key(|p| p.0);
+        posts.dedup();
+        tx.settle_posts(&posts, now).await?;
+        tx.append_journal_many(&journal).await?;
         tx.commit().await?;
+        reconnect.sort();
+        reconnect.dedup();
         for (client, handle) in reconnect {
             self.notify_reconnection(client, &handle).await;
         }
@@ -239,22 +494,14 @@ impl App {
     }
 
     /// One attempt of one claimed delivery: check, build, read back or publish.
-    async fn attempt(&self, d: &Delivery) -> Result<Finish> {
+    async fn attempt(&self, d: &Delivery, ctx: AttemptContext) -> Result<Finish> {
         let factory = self.publishers.clone().ok_or_else(|| AppError::Remote("no publisher configured".into()))?;
-        let (client, post, account, connection, media, instance_limits) = {
-            let mut tx = self.store.read().await?;
-            let client = tx.client_by_id(d.client_id).await?.ok_or(AppError::NotFound)?;
-            let post = tx.post(d.client_id, d.post_id).await?.ok_or(AppError::NotFound)?;
-            let account = tx.account(d.client_id, d.account_id).await?.ok_or(AppError::NotFound)?;
-            let connection = match self.connection_of(&mut tx, &account).await {
-                Ok(c) => c,
-                // Missing or unreadable credentials hold the delivery until the account is connected again.
-                Err(AppError::Remote(e)) => return Ok(Finish::Hold(e)),
-                Err(e) => return Err(e),
-            };
-            let media = self.attachments(&mut tx, d.client_id, &post.content).await?;
-            let limits = crate::guards::stored_instance_limits(&mut tx, std::slice::from_ref(&account)).await?;
-            (client, post, account, connection, media, limits)
+        let AttemptContext { client, post, account, connection, media, instance_limits } = ctx;
+        let connection = match connection {
+            Ok(c) => c,
+            // Missing or unreadable credentials hold the delivery until the account is connected again.
+            Err(AppError::Remote(e)) => return Ok(Finish::Hold(e)),
+            Err(e) => return Err(e),
         };
         // The guards again, for this account: nothing the network would refuse is sent.
         let accounts = vec![account.clone()];
@@ -294,10 +541,11 @@ impl App {
     }
 
     fn step(&self, outcome: CallOutcome, attempts: u32, now: Timestamp) -> Finish {
+        let rate_limited = matches!(outcome, CallOutcome::RateLimited { .. });
         match next_step(outcome, attempts, now) {
             NextStep::Done { remote_id, url } => Finish::Done { remote_id, url },
-            NextStep::RetryAt(at, error) => Finish::Retry { at, error, read_back: false },
-            NextStep::ReadBackAt(at, error) => Finish::Retry { at, error, read_back: true },
+            NextStep::RetryAt(at, error) => Finish::Retry { at, error, read_back: false, rate_limited },
+            NextStep::ReadBackAt(at, error) => Finish::Retry { at, error, read_back: true, rate_limited },
             NextStep::Fail(e) => Finish::Fail(e),
             NextStep::HoldAccount(e) => Finish::Hold(e),
         }
@@ -328,71 +576,6 @@ impl App {
             card: None,
             created_at: post.planned_at.unwrap_or(post.created_at),
         })
-    }
-
-    /// Records an attempt's outcome, moves the post's state when all its deliveries are settled, and journals it.
-    /// Returns the account's handle when it now needs reconnection (to notify after the commit).
-    async fn finish_in(&self, tx: &mut Tx, d: &Delivery, finish: &Finish) -> Result<Option<String>> {
-        let now = self.now();
-        let worker = self.publishing.worker.clone();
-        let account = tx.account(d.client_id, d.account_id).await?;
-        let handle = account.as_ref().map_or_else(|| format!("account {}", d.account_id), |a| a.profile.handle.clone());
-        let (held, entry) = match finish {
-            Finish::Done { remote_id, url } => {
-                if !tx.publication_done(d.id, &worker, remote_id, url, now).await? {
-                    return Ok(None); // another worker took it over: it records its own outcome
-                }
-                (false, Some((JournalAction::PostPublished, format!("Published on {handle}: {url}"))))
-            }
-            Finish::Retry { at, error, read_back } => {
-                tx.publication_retry(d.id, &worker, *at, error, *read_back, now).await?;
-                (false, None)
-            }
-            Finish::Fail(error) => {
-                if !tx.publication_failed(d.id, &worker, error, now).await? {
-                    return Ok(None);
-                }
-                (false, Some((JournalAction::PostFailed, format!("Not published on {handle}: {error}"))))
-            }
-            Finish::Hold(reason) => {
-                let n = tx.hold_account(d.account_id, reason, now).await?;
-                let summary =
-                    format!("{handle} needs reconnection ({reason}); {n} post(s) held until it is reconnected");
-                (true, Some((JournalAction::AccountNeedsReconnection, summary)))
-            }
-        };
-        self.settle_post(tx, d.client_id, d.post_id, now).await?;
-        if let Some((action, summary)) = entry {
-            let entry = NewJournalEntry {
-                at: now,
-                user_id: None,
-                client_id: Some(d.client_id),
-                account_id: Some(d.account_id),
-                action,
-                object: format!("post:{}", d.post_id),
-                summary,
-            };
-            tx.append_journal(&entry).await?;
-        }
-        Ok(held.then_some(handle))
-    }
-
-    /// Published when every delivery is; failed when none is left to try and one failed.
-    async fn settle_post(&self, tx: &mut Tx, client: ClientId, post: PostId, now: Timestamp) -> Result<()> {
-        let deliveries = tx.deliveries_of_post(post).await?;
-        let all = |s: DeliveryState| deliveries.iter().all(|d| d.state == s);
-        let busy = deliveries.iter().any(|d| matches!(d.state, DeliveryState::Pending | DeliveryState::Claimed));
-        let state = if !deliveries.is_empty() && all(DeliveryState::Published) {
-            Some(PostState::Published)
-        } else if !busy && deliveries.iter().any(|d| d.state == DeliveryState::Failed) {
-            Some(PostState::Failed)
-        } else {
-            None
-        };
-        if let Some(state) = state {
-            tx.set_post_state_any(client, post, state, now).await?;
-        }
-        Ok(())
     }
 
     /// Tells the client's community managers an account needs reconnection (by e-mail when a server is set; the

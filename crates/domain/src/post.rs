@@ -281,6 +281,11 @@ impl PostContent {
     pub fn media_for(&self, account: AccountId) -> &[PostMedia] {
         self.targets.iter().find(|t| t.account_id == account).and_then(|t| t.media.as_deref()).unwrap_or(&self.media)
     }
+
+    /// Whether any media is attached, to the post or to one account's variant.
+    pub fn has_media(&self) -> bool {
+        !self.media.is_empty() || self.targets.iter().any(|t| t.media.as_ref().is_some_and(|m| !m.is_empty()))
+    }
 }
 
 /// A post as stored.

@@ -21,6 +21,8 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     pub max_redirects: usize,
     pub user_agent: String,
+    /// Idle connections kept per host (publishing keeps more: many accounts post through one instance).
+    pub max_idle_per_host: usize,
 }
 
 impl Default for HttpSettings {
@@ -32,6 +34,7 @@ impl Default for HttpSettings {
             max_body_bytes: 8 * 1024 * 1024,
             max_redirects: 5,
             user_agent: concat!("FilRouge/", env!("CARGO_PKG_VERSION"), " (+feed reader; self-hosted)").to_owned(),
+            max_idle_per_host: 4,
         }
     }
 }
@@ -144,7 +147,7 @@ fn guarded(settings: &HttpSettings) -> reqwest::ClientBuilder {
 
 /// The one HTTP client for listening: guarded, with a limit on the whole request, gzip.
 pub fn client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest::Error> {
-    guarded(settings).timeout(settings.timeout).pool_max_idle_per_host(4).build()
+    guarded(settings).timeout(settings.timeout).pool_max_idle_per_host(settings.max_idle_per_host).build()
 }
 
 /// The same guarded client for long-lived streams: no total time limit (a stream lasts hours), but

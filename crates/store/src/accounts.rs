@@ -117,6 +117,41 @@ impl Tx {
         Ok(on_tx!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)?)
     }
 
+    /// Several sealed secrets in one statement.
+    pub async fn secrets_by_ids(&mut self, ids: &[SecretId]) -> Result<Vec<(SecretId, SealedSecret)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT id, sealed, hint FROM secrets WHERE id IN ({})", self.list_of(ids.len()));
+        let rows: Vec<(i64, Vec<u8>, String)> = on_tx!(self, c => {
+            let mut q = sqlx::query_as(&sql);
+            for id in ids {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(c).await
+        })?;
+        Ok(rows.into_iter().map(|(id, sealed, hint)| (SecretId(id), SealedSecret { sealed, hint })).collect())
+    }
+
+    /// What the networks reported of their limits, for several accounts (those with a report).
+    pub async fn network_limits_of(&mut self, ids: &[AccountId]) -> Result<Vec<(AccountId, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, network_limits FROM accounts WHERE network_limits IS NOT NULL AND id IN ({})",
+            self.list_of(ids.len())
+        );
+        let rows: Vec<(i64, String)> = on_tx!(self, c => {
+            let mut q = sqlx::query_as(&sql);
+            for id in ids {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(c).await
+        })?;
+        Ok(rows.into_iter().map(|(id, limits)| (AccountId(id), limits)).collect())
+    }
+
     pub async fn delete_secret(&mut self, id: SecretId) -> Result<bool> {
         let sql = "DELETE FROM secrets WHERE id = $1";
         let n = on_tx!(self, c => sqlx::query(sql).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;

@@ -134,10 +134,12 @@ impl Tx {
         row.map(DeliveryRow::into_delivery).transpose()
     }
 
-    /// Claims up to `limit` due deliveries for `worker` until `lease_until`: pending ones whose time has come and
-    /// claimed ones whose lease ended (their worker died: they are read back first). At most one per account per
-    /// claim, and only accounts whose pace allows it now; each claimed account's pace moves by `pace(account)`.
-    /// Paused clients and accounts that are not connected are skipped. Run it in a write transaction.
+    /// Claims up to `limit` due deliveries for `worker` until `lease_until`: for each account whose pace allows it
+    /// now (longest waiting first), its first due delivery — pending and due, or claimed by a worker whose lease
+    /// ended (it died: read back first). Each claimed account's pace moves by `pace(account)`; paused clients and
+    /// accounts that are not connected are skipped. A handful of statements whatever the number claimed. Run it in
+    /// a write transaction (PostgreSQL: the accounts' pace rows are locked, `SKIP LOCKED`, so two workers never
+    /// claim for the same account at once).
     pub async fn claim_publications(
         &mut self,
         now: Timestamp,
@@ -146,60 +148,166 @@ impl Tx {
         limit: usize,
         pace: &(dyn Fn(AccountId) -> SignedDuration + Sync),
     ) -> Result<Vec<Delivery>> {
-        let postgres = matches!(self, Tx::Postgres(_));
-        let lock = if postgres { " FOR UPDATE OF d SKIP LOCKED" } else { "" };
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let lock = if matches!(self, Tx::Postgres(_)) { " FOR UPDATE OF p SKIP LOCKED" } else { "" };
+        let due = "d.account_id = p.account_id AND d.state IN ('pending', 'claimed')
+               AND ((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'claimed' AND d.lease_until < $1))";
         let sql = format!(
-            "SELECT d.id, d.account_id FROM deliveries d
-             JOIN clients c ON c.id = d.client_id JOIN accounts a ON a.id = d.account_id
-             WHERE ((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'claimed' AND d.lease_until < $1))
-               AND NOT c.publishing_paused AND a.status = 'connected'
-             ORDER BY d.next_attempt, d.id LIMIT $2{lock}"
+            "SELECT p.account_id,
+               (SELECT d.id FROM deliveries d WHERE {due} ORDER BY d.next_attempt, d.id LIMIT 1)
+             FROM account_pace p JOIN accounts a ON a.id = p.account_id JOIN clients c ON c.id = a.client_id
+             WHERE p.not_before <= $1 AND a.status = 'connected' AND NOT c.publishing_paused
+               AND EXISTS (SELECT 1 FROM deliveries d WHERE {due})
+             ORDER BY p.not_before, p.account_id LIMIT $2{lock}"
         );
-        let scan = i64::try_from(limit.saturating_mul(4).max(16)).unwrap_or(i64::MAX);
-        let candidates: Vec<(i64, i64)> =
-            on_tx!(self, c => sqlx::query_as(&sql).bind(millis(now)).bind(scan).fetch_all(c).await)?;
-        let mut chosen: Vec<(i64, AccountId)> = Vec::new();
-        let mut paced: Vec<AccountId> = Vec::new();
-        for (id, account) in candidates {
-            if chosen.len() == limit {
-                break;
-            }
-            let account = AccountId(account);
-            if chosen.iter().any(|(_, a)| *a == account) || paced.contains(&account) {
-                continue;
-            }
-            // The account's pace row, locked so two workers never move the same account at once.
-            let pace_sql = if postgres {
-                "SELECT not_before FROM account_pace WHERE account_id = $1 FOR UPDATE SKIP LOCKED"
-            } else {
-                "SELECT not_before FROM account_pace WHERE account_id = $1"
-            };
-            let not_before: Option<i64> =
-                on_tx!(self, c => sqlx::query_scalar(pace_sql).bind(account.0).fetch_optional(c).await)?;
-            match not_before {
-                Some(t) if t <= millis(now) => chosen.push((id, account)),
-                None if !postgres => chosen.push((id, account)),
-                _ => paced.push(account),
+        let wanted = i64::try_from(limit).unwrap_or(i64::MAX);
+        let ready: Vec<(i64, Option<i64>)> =
+            on_tx!(self, c => sqlx::query_as(&sql).bind(millis(now)).bind(wanted).fetch_all(c).await)?;
+        let chosen: Vec<(AccountId, i64)> =
+            ready.into_iter().filter_map(|(a, d)| d.map(|d| (AccountId(a), d))).collect();
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each account's pace moves on from now (at least `pace` between two of its posts), one statement per
+        // distinct pace.
+        let mut by_pace: Vec<(SignedDuration, Vec<i64>)> = Vec::new();
+        for (account, _) in &chosen {
+            let p = pace(*account);
+            match by_pace.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, accounts)) => accounts.push(account.0),
+                None => by_pace.push((p, vec![account.0])),
             }
         }
-        let mut claimed = Vec::with_capacity(chosen.len());
-        for (id, account) in chosen {
-            let next = now.saturating_add(pace(account)).unwrap_or(now);
-            on_tx!(self, c => sqlx::query(
-                "INSERT INTO account_pace (account_id, not_before) VALUES ($1, $2)
-                 ON CONFLICT (account_id) DO UPDATE SET not_before = excluded.not_before")
-                .bind(account.0).bind(millis(next)).execute(c).await.map(drop))?;
+        for (p, accounts) in by_pace {
+            let next = millis(now.saturating_add(p).unwrap_or(now));
             let sql = format!(
-                "UPDATE deliveries SET read_back = (read_back OR state = 'claimed'), state = 'claimed',
-                   lease_until = $2, claimed_by = $3, attempts = attempts + 1, updated_at = $4
-                 WHERE id = $1 RETURNING {}",
-                COLUMNS.replace("d.", "")
+                "UPDATE account_pace SET not_before = {} WHERE account_id IN ({})",
+                self.list_of_from(1, 1),
+                self.list_of_from(2, accounts.len())
             );
-            let row: DeliveryRow = on_tx!(self, c => sqlx::query_as(&sql)
-                .bind(id).bind(millis(lease_until)).bind(worker).bind(millis(now)).fetch_one(c).await)?;
-            claimed.push(row.into_delivery()?);
+            on_tx!(self, c => {
+                let mut q = sqlx::query(&sql).bind(next);
+                for a in &accounts {
+                    q = q.bind(*a);
+                }
+                q.execute(c).await.map(drop)
+            })?;
         }
+        let sql = format!(
+            "UPDATE deliveries SET read_back = (read_back OR state = 'claimed'), state = 'claimed',
+               lease_until = {}, claimed_by = {}, attempts = attempts + 1, updated_at = {}
+             WHERE id IN ({}) RETURNING {}",
+            self.list_of_from(1, 1),
+            self.list_of_from(2, 1),
+            self.list_of_from(3, 1),
+            self.list_of_from(4, chosen.len()),
+            COLUMNS.replace("d.", "")
+        );
+        let rows: Vec<DeliveryRow> = on_tx!(self, c => {
+            let mut q = sqlx::query_as(&sql).bind(millis(lease_until)).bind(worker).bind(millis(now));
+            for (_, id) in &chosen {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        let mut claimed = rows.into_iter().map(DeliveryRow::into_delivery).collect::<Result<Vec<_>>>()?;
+        claimed.sort_by_key(|d| (d.next_attempt, d.id));
+        let mut posts: Vec<i64> = claimed.iter().map(|d| d.post_id.0).collect();
+        posts.sort_unstable();
+        posts.dedup();
+        // A scheduled post whose first delivery was claimed is publishing.
+        let sql = format!(
+            "UPDATE posts SET state = 'publishing', updated_at = {}, version = version + 1
+             WHERE state = 'scheduled' AND id IN ({})",
+            self.list_of_from(1, 1),
+            self.list_of_from(2, posts.len())
+        );
+        on_tx!(self, c => {
+            let mut q = sqlx::query(&sql).bind(millis(now));
+            for p in &posts {
+                q = q.bind(*p);
+            }
+            q.execute(c).await.map(drop)
+        })?;
         Ok(claimed)
+    }
+
+    /// Records the networks' ids and addresses of many deliveries at once: they are done. Returns the ids this
+    /// worker still held (the others were taken over: their new worker records its own outcome).
+    pub async fn publications_done(
+        &mut self,
+        worker: &str,
+        done: &[(i64, String, String)],
+        now: Timestamp,
+    ) -> Result<Vec<i64>> {
+        let mut recorded = Vec::with_capacity(done.len());
+        // Bounded statements: SQLite allows 32,766 values per statement.
+        for chunk in done.chunks(1000) {
+            let sql = format!(
+                "UPDATE deliveries SET state = 'published', remote_id = v.column2, url = v.column3,
+                   published_at = {now}, updated_at = {now}, lease_until = NULL, read_back = FALSE, last_error = NULL
+                 FROM (VALUES {values}) AS v
+                 WHERE deliveries.id = v.column1 AND deliveries.claimed_by = {worker}
+                   AND deliveries.state = 'claimed'
+                 RETURNING deliveries.id",
+                values = self.rows_of(chunk.len(), 3, None),
+                // A number of ours, written in the statement: placeholders before the VALUES list would be
+                // numbered differently by the two engines.
+                now = millis(now),
+                worker = self.list_of_from(chunk.len() * 3 + 1, 1),
+            );
+            let ids: Vec<i64> = on_tx!(self, c => {
+                let mut q = sqlx::query_scalar(&sql);
+                for (id, remote, url) in chunk {
+                    q = q.bind(*id).bind(remote).bind(url);
+                }
+                q.bind(worker).fetch_all(c).await
+            })?;
+            recorded.extend(ids);
+        }
+        Ok(recorded)
+    }
+
+    /// Moves posts whose deliveries have settled: published when every delivery is; failed when none is left to
+    /// try and one failed. Two statements whatever the number of posts.
+    pub async fn settle_posts(&mut self, posts: &[PostId], now: Timestamp) -> Result<()> {
+        if posts.is_empty() {
+            return Ok(());
+        }
+        for (state, condition) in [
+            ("published", "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = posts.id AND d.state <> 'published')"),
+            (
+                "failed",
+                "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = posts.id AND d.state IN ('pending', 'claimed'))
+                 AND EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = posts.id AND d.state = 'failed')",
+            ),
+        ] {
+            let sql = format!(
+                "UPDATE posts SET state = '{state}', updated_at = {}, version = version + 1
+                 WHERE id IN ({}) AND state <> '{state}'
+                   AND EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = posts.id) AND {condition}",
+                self.list_of_from(1, 1),
+                self.list_of_from(2, posts.len()),
+            );
+            on_tx!(self, c => {
+                let mut q = sqlx::query(&sql).bind(millis(now));
+                for p in posts {
+                    q = q.bind(p.0);
+                }
+                q.execute(c).await.map(drop)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The network asked an account to wait: its pace holds it until `until` at least.
+    pub async fn pace_account_until(&mut self, account: AccountId, until: Timestamp) -> Result<()> {
+        on_tx!(self, c => sqlx::query(
+            "UPDATE account_pace SET not_before = $2 WHERE account_id = $1 AND not_before < $2")
+            .bind(account.0).bind(millis(until)).execute(c).await.map(drop))?;
+        Ok(())
     }
 
     /// Records the network's id and address: the delivery is done. False when this worker no longer holds it.
@@ -341,30 +449,6 @@ impl Tx {
             .into_iter()
             .filter_map(|(id, n)| filrouge_domain::account::Network::parse(&n).ok().map(|n| (AccountId(id), n)))
             .collect())
-    }
-
-    /// A scheduled post whose first delivery was claimed is publishing.
-    pub async fn mark_post_publishing(&mut self, post: PostId, now: Timestamp) -> Result<()> {
-        on_tx!(self, c => sqlx::query(
-            "UPDATE posts SET state = 'publishing', updated_at = $2, version = version + 1
-             WHERE id = $1 AND state = 'scheduled'")
-            .bind(post.0).bind(millis(now)).execute(c).await.map(drop))?;
-        Ok(())
-    }
-
-    /// Sets a post's state whatever its version (the engine, when its deliveries settle).
-    pub async fn set_post_state_any(
-        &mut self,
-        client: ClientId,
-        post: PostId,
-        state: filrouge_domain::post::PostState,
-        now: Timestamp,
-    ) -> Result<()> {
-        on_tx!(self, c => sqlx::query(
-            "UPDATE posts SET state = $3, updated_at = $4, version = version + 1
-             WHERE id = $1 AND client_id = $2 AND state <> $3")
-            .bind(post.0).bind(client.0).bind(state.as_str()).bind(millis(now)).execute(c).await.map(drop))?;
-        Ok(())
     }
 }
 

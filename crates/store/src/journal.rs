@@ -44,6 +44,25 @@ impl Tx {
         Ok(JournalId(id))
     }
 
+    /// Appends many entries in one statement per thousand (the publishing engine's outcomes).
+    pub async fn append_journal_many(&mut self, entries: &[NewJournalEntry]) -> Result<()> {
+        for chunk in entries.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO journal (at, user_id, client_id, account_id, action, object, summary) VALUES {}",
+                self.rows_of(chunk.len(), 7, None)
+            );
+            on_tx!(self, c => {
+                let mut q = sqlx::query(&sql);
+                for e in chunk {
+                    q = q.bind(millis(e.at)).bind(e.user_id.map(|u| u.0)).bind(e.client_id.map(|c| c.0))
+                        .bind(e.account_id.map(|a| a.0)).bind(e.action.as_str()).bind(&e.object).bind(&e.summary);
+                }
+                q.execute(c).await.map(drop)
+            })?;
+        }
+        Ok(())
+    }
+
     /// Entries matching the query, newest first. Only the filters given appear in the statement,
     /// so the `(client_id, at)` index serves a client's day whatever the journal's size.
     pub async fn journal(&mut self, q: &JournalQuery) -> Result<Vec<JournalEntry>> {

@@ -199,7 +199,8 @@ impl Tx {
         let (lo, hi) = range.split_once(',').unwrap_or(("$1", "$2"));
         let ids = self.list_of_from(3, clients.len());
         let filter = format!("p.planned_at >= {lo} AND p.planned_at < {hi} AND p.client_id IN ({ids})");
-        self.posts_where(&filter, Some((from, to)), clients, "p.planned_at, p.id").await
+        let clients: Vec<i64> = clients.iter().map(|c| c.0).collect();
+        self.posts_where(&filter, Some((from, to)), &clients, "p.planned_at, p.id").await
     }
 
     /// The ideas backlog: posts of `clients` with no planned time, newest first.
@@ -209,15 +210,27 @@ impl Tx {
         }
         let ids = self.list_of(clients.len());
         let filter = format!("p.client_id IN ({ids}) AND p.planned_at IS NULL");
-        self.posts_where(&filter, None, clients, "p.updated_at DESC, p.id DESC").await
+        let clients: Vec<i64> = clients.iter().map(|c| c.0).collect();
+        self.posts_where(&filter, None, &clients, "p.updated_at DESC, p.id DESC").await
     }
 
-    /// Posts matching `filter` with their targets, in two statements whatever their number.
+    /// Posts by id, whatever their client (the publishing engine loads what it claimed), in two statements.
+    pub async fn posts_by_ids(&mut self, ids: &[PostId]) -> Result<Vec<Post>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = format!("p.id IN ({})", self.list_of(ids.len()));
+        let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
+        self.posts_where(&filter, None, &ids, "p.id").await
+    }
+
+    /// Posts matching `filter` (its parameters: the range if any, then `values`) with their targets, in two
+    /// statements whatever their number.
     async fn posts_where(
         &mut self,
         filter: &str,
         range: Option<(Timestamp, Timestamp)>,
-        clients: &[ClientId],
+        values: &[i64],
         order: &str,
     ) -> Result<Vec<Post>> {
         let sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE {filter} ORDER BY {order}");
@@ -231,8 +244,8 @@ impl Tx {
                 if let Some((from, to)) = range {
                     q = q.bind(millis(from)).bind(millis(to));
                 }
-                for client in clients {
-                    q = q.bind(client.0);
+                for value in values {
+                    q = q.bind(*value);
                 }
                 q
             }};

@@ -188,8 +188,8 @@ async fn streams(app: App, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Publishing: a round whenever something is due (at once again while rounds come back full, else every second).
-/// A round that is cut short by a stop leaves its claims to expire: the next process reads them back first.
+/// Publishing: the engine's pipeline (each account's next post as soon as its pace allows; outcomes recorded in
+/// small batches). A stop leaves the calls still in flight to their claims: the next process reads them back first.
 async fn publishing(app: App, mut stop: watch::Receiver<bool>) {
     if !app.publishes() {
         return;
@@ -199,52 +199,14 @@ async fn publishing(app: App, mut stop: watch::Receiver<bool>) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "recovering claims failed"),
     }
-    loop {
-        let claimed = match app.publish_due().await {
-            Ok(r) => {
-                if r.claimed > 0 {
-                    tracing::info!(
-                        claimed = r.claimed,
-                        published = r.published,
-                        retried = r.retried,
-                        failed = r.failed,
-                        held = r.held,
-                        "publishing round"
-                    );
-                }
-                r.claimed
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "publishing round failed");
-                0
-            }
-        };
-        if claimed > 0 {
-            continue;
-        }
-        // Nothing could go: sleep until the next delivery is due (at most a second), or briefly when one is due
-        // but its account's pace holds it.
-        let wait = match app.next_due().await {
-            Ok(Some(at)) => {
-                let until = at.duration_since(app.now());
-                if until.is_negative() {
-                    Duration::from_millis(50)
-                } else {
-                    Duration::try_from(until).unwrap_or(Duration::from_secs(1))
-                }
-            }
-            _ => Duration::from_secs(1),
-        }
-        .clamp(Duration::from_millis(20), Duration::from_secs(1));
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    break;
-                }
+    let stopped = async move {
+        while !*stop.borrow() {
+            if stop.changed().await.is_err() {
+                break;
             }
         }
-    }
+    };
+    app.publish_continuously(stopped).await;
 }
 
 /// Alerts: the mailer wakes when this process commits alerts (and every second, for the other
