@@ -462,6 +462,7 @@ texts! {
     oauth_mastodon_instance: "Instance ou identifiant Mastodon", "Mastodon instance or handle";
     oauth_connect_bluesky: "Se connecter avec Bluesky", "Connect with Bluesky";
     oauth_connect_mastodon: "Se connecter avec Mastodon", "Connect with Mastodon";
+    oauth_continue: "Continuer vers le réseau…", "Continue to the network…";
     oauth_reconnect: "Reconnecter par le réseau", "Reconnect through the network";
     oauth_fallback: "Ou avec un jeton / un mot de passe d'application", "Or with a token / an app password";
     oauth_unknown: "Cette autorisation est inconnue : recommencez la connexion.", "This authorisation is unknown: start connecting again.";

@@ -97,7 +97,8 @@ async fn resolve_handle(http: &reqwest::Client, resolver: &Resolver, handle: &st
 
 async fn did_document(http: &reqwest::Client, resolver: &Resolver, did: &str) -> Result<DidDocument, NetworkError> {
     let url = if did.starts_with("did:plc:") {
-        resolver.plc.join(did).map_err(|e| protocol(format!("PLC address for {did}: {e}")))?
+        let base = resolver.plc.as_str().trim_end_matches('/');
+        Url::parse(&format!("{base}/{did}")).map_err(|e| protocol(format!("PLC address for {did}: {e}")))?
     } else if let Some(host) = did.strip_prefix("did:web:") {
         if host.contains(':') || host.contains('/') {
             return Err(protocol(format!("{did}: only host-level did:web is supported")));

@@ -64,9 +64,12 @@ impl OAuthClient {
             }
         }
         let redirect_uri = format!("{}{CALLBACK_PATH}", redirect.as_str().trim_end_matches('/'));
-        let mut client_id = Url::parse("http://localhost").map_err(|e| protocol(e.to_string()))?;
-        client_id.query_pairs_mut().append_pair("redirect_uri", &redirect_uri).append_pair("scope", SCOPE);
-        Ok(OAuthClient { client_id: client_id.to_string(), redirect_uri, scope: SCOPE.to_owned(), web: false })
+        // `http://localhost?…` exactly: no path, as the atproto profile writes a loopback client id.
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("redirect_uri", &redirect_uri)
+            .append_pair("scope", SCOPE)
+            .finish();
+        Ok(OAuthClient { client_id: format!("http://localhost?{query}"), redirect_uri, scope: SCOPE.to_owned(), web: false })
     }
 
     /// The metadata document of a web client (served at its `client_id`).

@@ -5,11 +5,12 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use filrouge_app::oauth_connect::{Callback, OAuthRefusal};
 use filrouge_domain::account::Network;
 use filrouge_domain::permission::Action;
+use maud::html;
 use serde::Deserialize;
 
 use crate::context::{redirect_with_flash, Flash, SignedIn};
@@ -42,10 +43,27 @@ pub async fn start(
         Err(e) => Err(e.into()),
     };
     match result {
-        // 303: the browser leaves for the network's page with a GET.
-        Ok(url) => Ok(Redirect::to(url.as_str()).into_response()),
+        Ok(url) => Ok(leave_for(signed.ctx.t(), url.as_str())),
         Err(e) => after_change(&state, &signed.ctx, &back, Err::<(), _>(e)),
     }
+}
+
+/// A page that sends the browser on to the network at once. Not a redirect: the answer to a form may only lead back
+/// to this site (`form-action 'self'`), while a page's refresh and its link may go anywhere.
+fn leave_for(t: &Texts, url: &str) -> Response {
+    let markup = html! {
+        (maud::DOCTYPE)
+        html {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="refresh" content={ "0;url=" (url) };
+                title { (t.oauth_continue) }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body { main { p { a href=(url) data-testid="oauth-continue" { (t.oauth_continue) } } } }
+        }
+    };
+    ([(header::REFERRER_POLICY, "no-referrer")], markup).into_response()
 }
 
 #[derive(Deserialize, Default)]
