@@ -32,6 +32,8 @@ pub const PENDING_FOR: jiff::SignedDuration = jiff::SignedDuration::from_mins(10
 pub const MASTODON_SCOPES: [&str; 2] = ["read", "write"];
 /// Where Mastodon sends the browser back, under the public address.
 pub const MASTODON_CALLBACK_PATH: &str = "/oauth/mastodon/callback";
+/// The name networks show on their consent pages.
+pub const CLIENT_NAME: &str = "Fil Rouge";
 const PENDING_PURPOSE: &str = "oauth-pending";
 const MASTODON_APP_PURPOSE: &str = "mastodon-app";
 
@@ -64,7 +66,7 @@ impl OAuthSettings {
             ..Default::default()
         };
         let http = filrouge_listen::guard::client(&settings).map_err(|e| AppError::Remote(format!("HTTP client: {e}")))?;
-        Ok(Self { public_url: public_url.trim_end_matches('/').to_owned(), resolver, http, client_name: "Fil Rouge".into() })
+        Ok(Self { public_url: public_url.trim_end_matches('/').to_owned(), resolver, http, client_name: CLIENT_NAME.into() })
     }
 
     /// Bluesky's view of us, from the public address.
@@ -128,6 +130,12 @@ fn random_state() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Our metadata document as a Bluesky web client of the installation at `public_url` (JSON).
+pub fn bluesky_client_metadata(public_url: &str) -> Option<String> {
+    let base = Url::parse(public_url.trim()).ok()?;
+    Some(OAuthClient::web(&base).metadata(CLIENT_NAME).to_string())
 }
 
 /// `@ada@piaille.fr`, `piaille.fr`, `https://piaille.fr/` → `https://piaille.fr`.

@@ -42,14 +42,8 @@ impl OAuthClient {
     /// address cannot use Bluesky OAuth.
     pub fn for_public_url(public_url: &str) -> Result<Self, NetworkError> {
         let base = Url::parse(public_url.trim()).map_err(|e| protocol(format!("public address {public_url}: {e}")))?;
-        let root = base.as_str().trim_end_matches('/').to_owned();
         if base.scheme() == "https" {
-            return Ok(OAuthClient {
-                client_id: format!("{root}{METADATA_PATH}"),
-                redirect_uri: format!("{root}{CALLBACK_PATH}"),
-                scope: SCOPE.to_owned(),
-                web: true,
-            });
+            return Ok(Self::web(&base));
         }
         let mut redirect = base.clone();
         match base.host_str() {
@@ -70,6 +64,18 @@ impl OAuthClient {
             .append_pair("scope", SCOPE)
             .finish();
         Ok(OAuthClient { client_id: format!("http://localhost?{query}"), redirect_uri, scope: SCOPE.to_owned(), web: false })
+    }
+
+    /// The web client of an installation at `base` (its metadata document is served at its client id). Used when the
+    /// address is https; the document is served whatever the address, but only an https one is ever fetched.
+    pub fn web(base: &Url) -> Self {
+        let root = base.as_str().trim_end_matches('/');
+        OAuthClient {
+            client_id: format!("{root}{METADATA_PATH}"),
+            redirect_uri: format!("{root}{CALLBACK_PATH}"),
+            scope: SCOPE.to_owned(),
+            web: true,
+        }
     }
 
     /// The metadata document of a web client (served at its `client_id`).

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use filrouge_app::oauth_connect::{Callback, OAuthRefusal};
+use filrouge_app::oauth_connect::{bluesky_client_metadata as metadata_of, Callback, OAuthRefusal};
 use filrouge_domain::account::Network;
 use filrouge_domain::permission::Action;
 use maud::html;
@@ -120,14 +120,9 @@ fn refusal(t: &Texts, why: &OAuthRefusal) -> String {
     }
 }
 
-/// Our client metadata document, for authorization servers (an https installation only).
+/// Our client metadata document as a Bluesky web client (authorization servers fetch it when the public address is
+/// https; a plain-http installation uses the loopback client form and nobody asks for it).
 pub async fn bluesky_client_metadata(State(state): State<WebState>) -> Response {
-    let Some(settings) = state.app.oauth_settings() else { return StatusCode::NOT_FOUND.into_response() };
-    match settings.bluesky_client() {
-        Ok(client) if client.web => {
-            let body = client.metadata(&settings.client_name).to_string();
-            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-        }
-        _ => StatusCode::NOT_FOUND.into_response(),
-    }
+    let Some(body) = metadata_of(&state.config.public_url) else { return StatusCode::NOT_FOUND.into_response() };
+    ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "max-age=600")], body).into_response()
 }
