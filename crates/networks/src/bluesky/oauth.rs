@@ -401,7 +401,7 @@ mod tests {
     fn pkce_is_s256_of_the_verifier() {
         // RFC 7636, appendix B.
         let pair = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
-        assert_eq!(pair.challenge, "E9Melhoa2OwvXrQ2WXJnsMZ6JFmwKj2FIfoxmqkIcRk");
+        assert_eq!(pair.challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
         let fresh = Pkce::generate();
         assert!(fresh.verifier.len() >= 43 && fresh.verifier.len() <= 128);
         assert_ne!(fresh.verifier, Pkce::generate().verifier);
