@@ -65,8 +65,14 @@ impl OAuthSettings {
             max_redirects: 0,
             ..Default::default()
         };
-        let http = filrouge_listen::guard::client(&settings).map_err(|e| AppError::Remote(format!("HTTP client: {e}")))?;
-        Ok(Self { public_url: public_url.trim_end_matches('/').to_owned(), resolver, http, client_name: CLIENT_NAME.into() })
+        let http =
+            filrouge_listen::guard::client(&settings).map_err(|e| AppError::Remote(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            resolver,
+            http,
+            client_name: CLIENT_NAME.into(),
+        })
     }
 
     /// Bluesky's view of us, from the public address.
@@ -184,7 +190,8 @@ impl App {
             client_for(&mut tx, actor, slug, Action::ManageAccounts).await?
         };
         let user = actor.user.as_ref().map(|u| u.id).ok_or(AppError::Forbidden)?;
-        let settings = self.oauth.clone().ok_or_else(|| AppError::Remote("OAuth is not set up in this process".into()))?;
+        let settings =
+            self.oauth.clone().ok_or_else(|| AppError::Remote("OAuth is not set up in this process".into()))?;
         let state = random_state();
         let now = self.now();
         let (url, pending) = match network {
@@ -194,9 +201,10 @@ impl App {
                     return Err(filrouge_domain::Invalid::new("handle", "required").into());
                 }
                 let bsky_client = settings.bluesky_client().map_err(AppError::Remote)?;
-                let started = bsky::start(&settings.http, &settings.resolver, &bsky_client, handle, &state, now.as_second())
-                    .await
-                    .map_err(|e| AppError::Remote(format!("Bluesky: {e}")))?;
+                let started =
+                    bsky::start(&settings.http, &settings.resolver, &bsky_client, handle, &state, now.as_second())
+                        .await
+                        .map_err(|e| AppError::Remote(format!("Bluesky: {e}")))?;
                 (started.authorize_url, Pending::Bluesky(started.pending))
             }
             Network::Mastodon => {
@@ -218,8 +226,7 @@ impl App {
         let json = serde_json::to_vec(&pending).map_err(|e| AppError::Crypto(e.to_string()))?;
         let sealed = self.secrets.seal(PENDING_PURPOSE, &json)?;
         let mut tx = self.store.write().await?;
-        tx.insert_oauth_pending(&state_hash(&state), user, client.id, network, &sealed, now, now + PENDING_FOR)
-            .await?;
+        tx.insert_oauth_pending(&state_hash(&state), user, client.id, network, &sealed, now, now + PENDING_FOR).await?;
         tx.commit().await?;
         Ok(url)
     }
@@ -231,9 +238,10 @@ impl App {
         let record = match stored {
             Some(record) => record,
             None => {
-                let app = masto::register_app(&settings.http, instance, &settings.client_name, redirect, &MASTODON_SCOPES)
-                    .await
-                    .map_err(|e| AppError::Remote(format!("Mastodon: {e}")))?;
+                let app =
+                    masto::register_app(&settings.http, instance, &settings.client_name, redirect, &MASTODON_SCOPES)
+                        .await
+                        .map_err(|e| AppError::Remote(format!("Mastodon: {e}")))?;
                 let sealed_secret = self.secrets.seal(MASTODON_APP_PURPOSE, app.client_secret.as_bytes())?;
                 let record = MastodonAppRecord { client_id: app.client_id, sealed_secret };
                 let mut tx = self.store.write().await?;
@@ -290,7 +298,8 @@ impl App {
         let Some(code) = back.code.filter(|c| !c.trim().is_empty()) else {
             return refuse(Some(slug), OAuthRefusal::Denied("no code".into()));
         };
-        let settings = self.oauth.clone().ok_or_else(|| AppError::Remote("OAuth is not set up in this process".into()))?;
+        let settings =
+            self.oauth.clone().ok_or_else(|| AppError::Remote("OAuth is not set up in this process".into()))?;
         let opened = self.secrets.open(PENDING_PURPOSE, &record.sealed)?;
         let pending: Pending = serde_json::from_slice(&opened).map_err(|e| AppError::Crypto(e.to_string()))?;
         let (profile, connection) = match self.exchange(&settings, pending, &code, back.iss.as_deref()).await {
@@ -298,11 +307,10 @@ impl App {
             Err(why) => return refuse(Some(slug), OAuthRefusal::Failed(why)),
         };
         // Reconnect the client's account of that handle when it has one (whatever its spelling), keeping its name.
-        let existing = self
-            .accounts(actor, &slug)
-            .await?
-            .into_iter()
-            .find(|a| a.account.profile.network == network && same_handle(&a.account.profile.handle, &profile.handle));
+        let existing =
+            self.accounts(actor, &slug).await?.into_iter().find(|a| {
+                a.account.profile.network == network && same_handle(&a.account.profile.handle, &profile.handle)
+            });
         let profile = match existing {
             Some(view) => AccountProfile {
                 handle: view.account.profile.handle,
@@ -343,13 +351,13 @@ impl App {
                 let token = masto::exchange_code(&settings.http, &url, &registration, code, &redirect_uri)
                     .await
                     .map_err(|e| format!("Mastodon: {e}"))?;
-                let account = masto::verify(&settings.http, &url, token.secret())
-                    .await
-                    .map_err(|e| format!("Mastodon: {e}"))?;
+                let account =
+                    masto::verify(&settings.http, &url, token.secret()).await.map_err(|e| format!("Mastodon: {e}"))?;
                 let host = url.host_str().unwrap_or_default();
                 let acct = account.acct.trim_start_matches('@');
                 let handle = if acct.contains('@') { format!("@{acct}") } else { format!("@{acct}@{host}") };
-                let display_name = if account.display_name.trim().is_empty() { handle.clone() } else { account.display_name };
+                let display_name =
+                    if account.display_name.trim().is_empty() { handle.clone() } else { account.display_name };
                 let profile = AccountProfile { network: Network::Mastodon, handle, display_name };
                 Ok((profile, Connection::Mastodon { instance, token: token.into_secret() }))
             }

@@ -64,11 +64,13 @@ impl NetworkPublishers {
     ) -> Result<filrouge_networks::bluesky::BlueskyPublisher, String> {
         let store: Option<std::sync::Arc<dyn filrouge_networks::bluesky::GrantStore>> =
             match (&self.grants, account.credentials) {
-                (Some((store, secrets)), Some(secret)) => Some(std::sync::Arc::new(crate::oauth_connect::SealedGrant {
-                    store: store.clone(),
-                    secrets: secrets.clone(),
-                    secret,
-                })),
+                (Some((store, secrets)), Some(secret)) => {
+                    Some(std::sync::Arc::new(crate::oauth_connect::SealedGrant {
+                        store: store.clone(),
+                        secrets: secrets.clone(),
+                        secret,
+                    }))
+                }
                 _ => None,
             };
         filrouge_networks::bluesky::BlueskyPublisher::with_oauth(

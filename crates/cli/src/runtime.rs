@@ -92,11 +92,8 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         plc: url::Url::parse(&p.bluesky_plc_directory)
             .with_context(|| format!("publishing.bluesky_plc_directory {}", p.bluesky_plc_directory))?,
     };
-    let oauth = filrouge_app::oauth_connect::OAuthSettings::new(
-        &config.web.public_url,
-        resolver,
-        p.allow_private_addresses,
-    )?;
+    let oauth =
+        filrouge_app::oauth_connect::OAuthSettings::new(&config.web.public_url, resolver, p.allow_private_addresses)?;
     let app = app.with_oauth(oauth);
     let publishers = app.network_publishers(p.allow_private_addresses)?;
     let mut settings = filrouge_app::publishing::PublishSettings {

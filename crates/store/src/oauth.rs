@@ -61,7 +61,8 @@ impl Tx {
     ) -> Result<()> {
         let clear = "DELETE FROM oauth_pending WHERE expires_at < $1";
         on_tx!(self, c => sqlx::query(clear).bind(millis(now)).execute(c).await.map(|_| ()))?;
-        let sql = "INSERT INTO oauth_pending (state_hash, user_id, client_id, network, sealed, created_at, expires_at) \
+        let sql =
+            "INSERT INTO oauth_pending (state_hash, user_id, client_id, network, sealed, created_at, expires_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7)";
         on_tx!(self, c => sqlx::query(sql)
             .bind(state_hash).bind(user.0).bind(client.0).bind(network.as_str()).bind(sealed)
@@ -119,7 +120,12 @@ impl Tx {
     }
 
     /// Replaces the sealed content of a secret in place (an OAuth grant's rotated tokens).
-    pub async fn update_secret(&mut self, id: filrouge_domain::ids::SecretId, sealed: &[u8], hint: &str) -> Result<bool> {
+    pub async fn update_secret(
+        &mut self,
+        id: filrouge_domain::ids::SecretId,
+        sealed: &[u8],
+        hint: &str,
+    ) -> Result<bool> {
         let sql = "UPDATE secrets SET sealed = $2, hint = $3 WHERE id = $1";
         let n = on_tx!(self, c => sqlx::query(sql).bind(id.0).bind(sealed).bind(hint).execute(c).await
             .map(|r| r.rows_affected()))?;

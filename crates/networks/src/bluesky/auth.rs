@@ -155,22 +155,18 @@ impl Auth {
 
     pub(crate) async fn current(&self) -> Result<Credential, SessionError> {
         match self {
-            Auth::Password(sessions) => sessions.current().await.map(|s| Credential {
-                access: s.access_jwt,
-                did: s.did,
-                handle: s.handle,
-            }),
+            Auth::Password(sessions) => {
+                sessions.current().await.map(|s| Credential { access: s.access_jwt, did: s.did, handle: s.handle })
+            }
             Auth::OAuth(session) => session.current().await,
         }
     }
 
     pub(crate) async fn renew(&self, stale: &str) -> Result<Credential, SessionError> {
         match self {
-            Auth::Password(sessions) => sessions.renew(stale).await.map(|s| Credential {
-                access: s.access_jwt,
-                did: s.did,
-                handle: s.handle,
-            }),
+            Auth::Password(sessions) => {
+                sessions.renew(stale).await.map(|s| Credential { access: s.access_jwt, did: s.did, handle: s.handle })
+            }
             Auth::OAuth(session) => session.renew(stale).await,
         }
     }

@@ -41,7 +41,8 @@ impl DpopKey {
         if value["kty"] != "EC" || value["crv"] != "P-256" {
             return Err(protocol("the DPoP key is not a P-256 key"));
         }
-        let d = value["d"].as_str().and_then(|d| B64.decode(d).ok()).ok_or_else(|| protocol("the DPoP key has no d"))?;
+        let d =
+            value["d"].as_str().and_then(|d| B64.decode(d).ok()).ok_or_else(|| protocol("the DPoP key has no d"))?;
         let key = SigningKey::from_slice(&d).map_err(|_| protocol("the DPoP key is not a valid P-256 scalar"))?;
         Ok(DpopKey { key })
     }

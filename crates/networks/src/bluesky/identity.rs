@@ -51,7 +51,11 @@ pub fn normalise_handle(handle: &str) -> String {
 }
 
 /// Resolves a handle (or a DID) to its DID, handle and PDS. A handle must be confirmed by its DID document.
-pub async fn resolve(http: &reqwest::Client, resolver: &Resolver, handle_or_did: &str) -> Result<Identity, NetworkError> {
+pub async fn resolve(
+    http: &reqwest::Client,
+    resolver: &Resolver,
+    handle_or_did: &str,
+) -> Result<Identity, NetworkError> {
     let input = normalise_handle(handle_or_did);
     if input.is_empty() {
         return Err(protocol("no handle given"));
@@ -88,9 +92,11 @@ async fn resolve_handle(http: &reqwest::Client, resolver: &Resolver, handle: &st
     match xrpc::read::<Resolved>(http.get(url).query(&[("handle", handle)]).send().await?).await? {
         Outcome::Ok(Resolved { did }) if did.starts_with("did:") => Ok(did),
         Outcome::Ok(_) => Err(protocol(format!("{handle} resolves to no DID"))),
-        Outcome::Failed(failure) if failure.status == reqwest::StatusCode::BAD_REQUEST => {
-            Err(NetworkError::Status { network: xrpc::NETWORK, status: 400, message: format!("unknown handle {handle}") })
-        }
+        Outcome::Failed(failure) if failure.status == reqwest::StatusCode::BAD_REQUEST => Err(NetworkError::Status {
+            network: xrpc::NETWORK,
+            status: 400,
+            message: format!("unknown handle {handle}"),
+        }),
         Outcome::Failed(failure) => Err(failure.into_error()),
     }
 }

@@ -51,11 +51,9 @@ impl OAuthClient {
             Some("localhost") => {
                 redirect.set_host(Some("127.0.0.1")).map_err(|e| protocol(e.to_string()))?;
             }
-            _ => {
-                return Err(protocol(format!(
-                    "Bluesky OAuth needs an https public address (or 127.0.0.1 for a local installation), not {public_url}"
-                )))
-            }
+            _ => return Err(protocol(format!(
+                "Bluesky OAuth needs an https public address (or 127.0.0.1 for a local installation), not {public_url}"
+            ))),
         }
         let redirect_uri = format!("{}{CALLBACK_PATH}", redirect.as_str().trim_end_matches('/'));
         // `http://localhost?…` exactly: no path, as the atproto profile writes a loopback client id.
@@ -63,7 +61,12 @@ impl OAuthClient {
             .append_pair("redirect_uri", &redirect_uri)
             .append_pair("scope", SCOPE)
             .finish();
-        Ok(OAuthClient { client_id: format!("http://localhost?{query}"), redirect_uri, scope: SCOPE.to_owned(), web: false })
+        Ok(OAuthClient {
+            client_id: format!("http://localhost?{query}"),
+            redirect_uri,
+            scope: SCOPE.to_owned(),
+            web: false,
+        })
     }
 
     /// The web client of an installation at `base` (its metadata document is served at its client id). Used when the
@@ -138,7 +141,8 @@ pub async fn authorization_server(http: &reqwest::Client, pds: &Url) -> Result<S
     }
     let url = pds.join("/.well-known/oauth-protected-resource").map_err(|e| protocol(e.to_string()))?;
     let resource: Resource = ok(xrpc::read(http.get(url).send().await?).await?)?;
-    let issuer = resource.authorization_servers.into_iter().next().ok_or_else(|| protocol("no authorization server"))?;
+    let issuer =
+        resource.authorization_servers.into_iter().next().ok_or_else(|| protocol("no authorization server"))?;
     server_metadata(http, &issuer).await
 }
 
@@ -307,11 +311,11 @@ pub async fn finish(
         ("client_id", pending.client_id.as_str()),
         ("code_verifier", pending.pkce_verifier.as_str()),
     ];
-    let answer: TokenAnswer = match post_form(http, &key, &Nonces::default(), &server.token_endpoint, &form, now).await?
-    {
-        Outcome::Ok(answer) => answer,
-        Outcome::Failed(failure) => return Err(failure.into_error()),
-    };
+    let answer: TokenAnswer =
+        match post_form(http, &key, &Nonces::default(), &server.token_endpoint, &form, now).await? {
+            Outcome::Ok(answer) => answer,
+            Outcome::Failed(failure) => return Err(failure.into_error()),
+        };
     let grant = Grant {
         service: pending.pds.clone(),
         did: pending.did.clone(),

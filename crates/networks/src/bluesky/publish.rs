@@ -33,8 +33,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
-use super::chat::{is_chat_id, CHAT_PROXY};
 use super::auth::{Auth, Credential, GrantStore, OAuthSession};
+use super::chat::{is_chat_id, CHAT_PROXY};
 use super::dpop::asks_for_nonce;
 use super::oauth::Grant;
 use super::session::{SessionError, Sessions};

@@ -52,7 +52,8 @@ impl Failure {
     /// Whether the token was refused for lacking a scope (an app password without the chat permission, on a
     /// chat call): a renewed session would be refused the same way.
     pub(crate) fn is_scope(&self) -> bool {
-        self.message.to_ascii_lowercase().contains("token scope")
+        let message = self.message.to_ascii_lowercase();
+        message.contains("token scope") || message.contains("required scope")
     }
 
     pub(crate) fn into_error(self) -> NetworkError {

@@ -83,7 +83,10 @@ async fn publish(h: &Harness, account: filrouge_domain::ids::AccountId, text: &s
     assert_eq!(post.post.state, PostState::Published);
 }
 
-async fn stored_grant(h: &Harness, account: filrouge_domain::ids::AccountId) -> filrouge_domain::connection::BlueskyGrant {
+async fn stored_grant(
+    h: &Harness,
+    account: filrouge_domain::ids::AccountId,
+) -> filrouge_domain::connection::BlueskyGrant {
     let secret = h.app.account_credentials(&Actor::operator(), SLUG, account).await.unwrap().unwrap();
     match Connection::parse(&secret, Network::Bluesky, "x").unwrap() {
         Connection::BlueskyOAuth(grant) => grant,
