@@ -137,7 +137,7 @@ fn credential(grant: &Grant) -> Credential {
 /// An account's way of authorizing requests.
 pub(crate) enum Auth {
     Password(Sessions),
-    OAuth(Box<OAuthSession>),
+    OAuth(OAuthSession),
 }
 
 impl Auth {

@@ -119,7 +119,7 @@ impl BlueskyPublisher {
         let service = Url::parse(&grant.service).map_err(|e| xrpc::protocol(format!("PDS {}: {e}", grant.service)))?;
         let web_base = Url::parse(DEFAULT_WEB_BASE).unwrap_or_else(|_| service.clone());
         let session = OAuthSession::new(http.clone(), grant, now, store)?;
-        Ok(BlueskyPublisher { http, service, web_base, auth: Auth::OAuth(Box::new(session)) })
+        Ok(BlueskyPublisher { http, service, web_base, auth: Auth::OAuth(session) })
     }
 
     /// Post addresses are `<web_base>/profile/<handle>/post/<rkey>` instead of bsky.app's.
