@@ -189,3 +189,36 @@ async fn a_grant_another_process_refreshed_is_used_instead_of_refreshing_again()
     assert_eq!(publisher.followers().await.unwrap(), 7);
     assert!(issuer.requests().iter().all(|r| r.path() != "/oauth/token"), "no refresh: the stored grant was newer");
 }
+
+#[tokio::test]
+async fn the_code_is_exchanged_only_from_the_issuer_we_started_with_for_the_account_we_resolved() {
+    use filrouge_networks::bluesky::oauth::{finish, PendingAuthorization};
+    let issuer = authorization_server(tokens("access-1", "refresh-1"));
+    let key = DpopKey::generate();
+    let pending = |did: &str| PendingAuthorization {
+        did: did.into(),
+        handle: "ada.test".into(),
+        pds: "http://127.0.0.1:9/".into(),
+        issuer: issuer.base_url().trim_end_matches('/').to_owned(),
+        client_id: "http://localhost?scope=atproto".into(),
+        redirect_uri: "http://127.0.0.1:8080/oauth/bluesky/callback".into(),
+        pkce_verifier: "verifier".into(),
+        dpop_private_jwk: key.to_private_jwk(),
+    };
+    let http = reqwest::Client::new();
+    let iss = issuer.base_url();
+    let now = 1_780_308_000;
+    let grant = finish(&http, &pending(DID), "code", Some(&iss), now).await.unwrap();
+    assert_eq!((grant.access.as_str(), grant.refresh.as_str(), grant.did.as_str()), ("access-1", "refresh-1", DID));
+    assert_eq!(grant.expires_at_ms, (now + 3600) * 1000);
+    assert_eq!(grant.dpop_private_jwk, key.to_private_jwk(), "the tokens are bound to the key of the start");
+    let exchanges = issuer.requests().into_iter().filter(|r| r.path() == "/oauth/token").count();
+
+    let other = finish(&http, &pending("did:plc:mallory"), "code", Some(&iss), now).await.unwrap_err();
+    assert!(other.to_string().contains("not did:plc:mallory"), "{other}");
+    let wrong_iss = finish(&http, &pending(DID), "code", Some("https://evil.example"), now).await.unwrap_err();
+    assert!(wrong_iss.to_string().contains("evil.example"), "{wrong_iss}");
+    assert!(finish(&http, &pending(DID), "code", None, now).await.is_err(), "no iss, no exchange");
+    let after = issuer.requests().into_iter().filter(|r| r.path() == "/oauth/token").count();
+    assert_eq!(after, exchanges + 2, "only the sub mismatch reached the token endpoint (with its nonce retry)");
+}

@@ -37,6 +37,8 @@ pub(crate) struct Credential {
 /// An OAuth grant in use.
 pub(crate) struct OAuthSession {
     http: reqwest::Client,
+    /// The account's handle, for messages.
+    handle: String,
     grant: Mutex<Grant>,
     key: DpopKey,
     pub(crate) nonces: Nonces,
@@ -55,7 +57,8 @@ impl OAuthSession {
         store: Option<Arc<dyn GrantStore>>,
     ) -> Result<Self, NetworkError> {
         let key = DpopKey::from_private_jwk(&grant.dpop_private_jwk)?;
-        Ok(OAuthSession { http, grant: Mutex::new(grant), key, nonces: Nonces::default(), now, store })
+        let handle = if grant.handle.is_empty() { grant.did.clone() } else { grant.handle.clone() };
+        Ok(OAuthSession { http, handle, grant: Mutex::new(grant), key, nonces: Nonces::default(), now, store })
     }
 
     fn now_ms(&self) -> i64 {
@@ -145,7 +148,7 @@ impl Auth {
     pub(crate) fn label(&self) -> String {
         match self {
             Auth::Password(sessions) => sessions.identifier().to_owned(),
-            Auth::OAuth(session) => session.grant.try_lock().map(|g| g.handle.clone()).unwrap_or_default(),
+            Auth::OAuth(session) => session.handle.clone(),
         }
     }
 

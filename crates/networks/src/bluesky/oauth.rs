@@ -288,7 +288,7 @@ struct TokenAnswer {
     scope: Option<String>,
 }
 
-/// Exchanges the code the browser brought back. `iss` (when the server sent it) must be the issuer we started with;
+/// Exchanges the code the browser brought back. `iss` must be the issuer we started with;
 /// the tokens must be DPoP tokens for the account resolved at the start, with the `atproto` scope.
 pub async fn finish(
     http: &reqwest::Client,
@@ -297,10 +297,11 @@ pub async fn finish(
     iss: Option<&str>,
     now: i64,
 ) -> Result<Grant, NetworkError> {
-    if let Some(iss) = iss {
-        if iss.trim_end_matches('/') != pending.issuer.trim_end_matches('/') {
-            return Err(protocol(format!("the answer comes from {iss}, not {}", pending.issuer)));
-        }
+    // RFC 9207: atproto authorization servers name themselves in the answer; a missing or other `iss` is refused.
+    match iss {
+        Some(iss) if iss.trim_end_matches('/') == pending.issuer.trim_end_matches('/') => {}
+        Some(iss) => return Err(protocol(format!("the answer comes from {iss}, not {}", pending.issuer))),
+        None => return Err(protocol(format!("the answer does not say it comes from {}", pending.issuer))),
     }
     let server = server_metadata(http, &pending.issuer).await?;
     let key = DpopKey::from_private_jwk(&pending.dpop_private_jwk)?;
