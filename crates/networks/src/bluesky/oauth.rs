@@ -51,9 +51,11 @@ impl OAuthClient {
             Some("localhost") => {
                 redirect.set_host(Some("127.0.0.1")).map_err(|e| protocol(e.to_string()))?;
             }
-            _ => return Err(protocol(format!(
+            _ => {
+                return Err(protocol(format!(
                 "Bluesky OAuth needs an https public address (or 127.0.0.1 for a local installation), not {public_url}"
-            ))),
+            )))
+            }
         }
         let redirect_uri = format!("{}{CALLBACK_PATH}", redirect.as_str().trim_end_matches('/'));
         // `http://localhost?…` exactly: no path, as the atproto profile writes a loopback client id.

@@ -1,7 +1,8 @@
 //! Connecting a Bluesky account through OAuth in the real browser, against a real local Bluesky network (PDS with its
 //! OAuth provider and consent pages, PLC, AppView): the accounts page's button, the PDS's sign-in and consent pages,
-//! the callback, then posts published with the OAuth connection (DPoP) and read back through the AppView, before and
-//! after a forced refresh of the tokens.
+//! the callback, then posts published with the OAuth connection (DPoP) and read back through the AppView, a reply
+//! synced into the inbox with the same grant, a forced refresh of the tokens (rotated and sealed back), and a spent
+//! refresh token that makes the account need reconnecting.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,39 @@ async fn create_account(pds: &str, name: &str) -> (String, String, String) {
     let value: Value = answer.json().await.unwrap();
     assert!(status.is_success(), "createAccount: {value}");
     (handle, password, value["did"].as_str().unwrap().to_owned())
+}
+
+async fn create_account_with_session(pds: &str, name: &str) -> (String, String, String, String) {
+    let handle = format!("{name}.test");
+    let password = format!("{name}-password-long");
+    let body = json!({ "handle": handle, "email": format!("{name}@example.com"), "password": password });
+    let answer = reqwest::Client::new()
+        .post(format!("{pds}/xrpc/com.atproto.server.createAccount"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let value: Value = answer.json().await.unwrap();
+    let did = value["did"].as_str().unwrap().to_owned();
+    (handle, password, did, value["accessJwt"].as_str().unwrap().to_owned())
+}
+
+/// Real time at millisecond precision: the PDS compares record dates with its own clock.
+#[allow(clippy::disallowed_methods)]
+fn now_text() -> String {
+    format!("{:.3}", jiff::Timestamp::now())
+}
+
+/// The URI and CID of `did`'s post with `text`, from the AppView.
+async fn post_ref(appview: &str, did: &str, text: &str) -> (String, String) {
+    let url = format!("{appview}/xrpc/app.bsky.feed.getAuthorFeed");
+    let answer = reqwest::Client::new().get(url).query(&[("actor", did)]).send().await.unwrap();
+    let value: Value = answer.json().await.unwrap();
+    let post = value["feed"]
+        .as_array()
+        .and_then(|f| f.iter().find(|i| i["post"]["record"]["text"] == text))
+        .unwrap_or_else(|| panic!("{text} not in {value}"));
+    (post["post"]["uri"].as_str().unwrap().to_owned(), post["post"]["cid"].as_str().unwrap().to_owned())
 }
 
 /// The texts of the posts of `did` on the AppView.
@@ -151,6 +185,36 @@ async fn a_bluesky_account_connects_through_oauth_in_the_browser_publishes_and_s
     // Published with the OAuth connection (DPoP-bound token), read back through the AppView.
     publish(&h, account.id, "Publié par OAuth").await;
     until_in_feed(&net.appview, &did, "Publié par OAuth").await;
+
+    // The inbox reads with the same grant: bob's reply to that post arrives (private messages are skipped: the
+    // grant has no chat scope).
+    let (_, _, bob_did, bob_jwt) = create_account_with_session(&net.pds, "bob").await;
+    let (uri, cid) = post_ref(&net.appview, &did, "Publié par OAuth").await;
+    let reply = json!({
+        "repo": bob_did, "collection": "app.bsky.feed.post",
+        "record": { "$type": "app.bsky.feed.post", "text": "Merci Ada !", "createdAt": now_text(),
+                    "reply": { "root": { "uri": uri, "cid": cid }, "parent": { "uri": uri, "cid": cid } } },
+    });
+    let answer = reqwest::Client::new()
+        .post(format!("{}/xrpc/com.atproto.repo.createRecord", net.pds))
+        .bearer_auth(&bob_jwt)
+        .json(&reply)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.text().await.unwrap());
+    let mut stored = 0;
+    for _ in 0..100 {
+        let report = h.app.sync_inbox(&Actor::operator(), Some(SLUG), &|_, _| {}).await.unwrap();
+        assert!(report.errors.is_empty(), "{report:?}");
+        stored += report.stored;
+        if stored > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let listing = h.app.inbox(&Actor::operator(), Some(SLUG), &Default::default()).await.unwrap();
+    assert!(listing.items.iter().any(|i| i.item.text.contains("Merci Ada")), "{:?}", listing.items);
 
     // Forced refresh: the stored access token is marked expired; the next post refreshes the grant first, and the
     // rotated tokens are sealed back into the account.
