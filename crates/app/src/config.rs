@@ -75,6 +75,10 @@ pub struct PublishingConfig {
     pub mastodon_pace_ms: u64,
     /// Allow publishing to loopback and private addresses (test servers only).
     pub allow_private_addresses: bool,
+    /// Where Bluesky handles are resolved when connecting through OAuth (`com.atproto.identity.resolveHandle`).
+    pub bluesky_handle_resolver: String,
+    /// The PLC directory (DID documents of `did:plc` accounts).
+    pub bluesky_plc_directory: String,
 }
 
 impl Default for PublishingConfig {
@@ -86,6 +90,8 @@ impl Default for PublishingConfig {
             bluesky_pace_ms: 2_000,
             mastodon_pace_ms: 5_000,
             allow_private_addresses: false,
+            bluesky_handle_resolver: "https://bsky.social".into(),
+            bluesky_plc_directory: "https://plc.directory".into(),
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod mailer;
 pub mod matching;
 pub mod media;
 pub mod mentions;
+pub mod oauth_connect;
 pub mod polling;
 pub mod posts;
 pub mod publishers;
@@ -69,6 +70,8 @@ pub struct App {
     pub(crate) publishers: Option<publishing::Factory>,
     /// Each account's inbox reader, kept between syncs so a session is opened once, not every cycle.
     pub(crate) inbox_readers: Arc<inbox_sync::Readers>,
+    /// Connecting accounts through OAuth; `None`: only tokens and app passwords.
+    pub(crate) oauth: Option<Arc<oauth_connect::OAuthSettings>>,
 }
 
 impl App {
@@ -93,6 +96,7 @@ impl App {
             publishing: Arc::new(publishing::PublishSettings::default()),
             publishers: None,
             inbox_readers: Arc::default(),
+            oauth: None,
         }
     }
 

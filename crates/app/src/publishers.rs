@@ -19,6 +19,8 @@ pub struct NetworkPublishers {
     http: filrouge_listen::HttpClient,
     /// The time a Bluesky like records (the process's clock).
     clock: std::sync::Arc<dyn filrouge_domain::clock::Clock>,
+    /// Where refreshed Bluesky OAuth grants are sealed back (`None`: kept in memory only).
+    grants: Option<(filrouge_store::Store, crate::secrets::SecretBox)>,
 }
 
 impl std::fmt::Debug for NetworkPublishers {
@@ -38,7 +40,7 @@ impl NetworkPublishers {
             ..HttpSettings::default()
         };
         let http = guard::client(&settings).map_err(|e| crate::AppError::Remote(format!("HTTP client: {e}")))?;
-        Ok(Self { http, clock: std::sync::Arc::new(filrouge_domain::clock::SystemClock) })
+        Ok(Self { http, clock: std::sync::Arc::new(filrouge_domain::clock::SystemClock), grants: None })
     }
 
     /// Uses this clock for what the networks record with a time (tests move it by hand).
@@ -47,6 +49,54 @@ impl NetworkPublishers {
         self.clock = clock;
         self
     }
+
+    /// Seals refreshed Bluesky OAuth grants back into their accounts in `store` (refresh tokens are single use: a
+    /// grant refreshed and not kept would be lost at the next start).
+    #[must_use]
+    pub fn with_grant_store(mut self, store: filrouge_store::Store, secrets: crate::secrets::SecretBox) -> Self {
+        self.grants = Some((store, secrets));
+        self
+    }
+
+    /// The publisher of a Bluesky OAuth connection, on this process's clock and grant store.
+    fn bluesky_oauth(
+        &self,
+        account: &Account,
+        grant: &filrouge_domain::connection::BlueskyGrant,
+    ) -> Result<filrouge_networks::bluesky::BlueskyPublisher, String> {
+        let store: Option<std::sync::Arc<dyn filrouge_networks::bluesky::GrantStore>> =
+            match (&self.grants, account.credentials) {
+                (Some((store, secrets)), Some(secret)) => {
+                    Some(std::sync::Arc::new(crate::oauth_connect::SealedGrant {
+                        store: store.clone(),
+                        secrets: secrets.clone(),
+                        secret,
+                    }))
+                }
+                _ => None,
+            };
+        filrouge_networks::bluesky::BlueskyPublisher::with_oauth(
+            self.http.clone(),
+            crate::oauth_connect::grant_from_domain(grant),
+            self.now(),
+            store,
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    fn now(&self) -> filrouge_networks::bluesky::Now {
+        let clock = self.clock.clone();
+        std::sync::Arc::new(move || clock.now())
+    }
+}
+
+impl crate::App {
+    /// The real publishers on this application's clock, sealing refreshed OAuth grants into its store.
+    pub fn network_publishers(&self, allow_private: bool) -> Result<NetworkPublishers, crate::AppError> {
+        Ok(NetworkPublishers::new(allow_private)?
+            .with_clock(self.clock.clone())
+            .with_grant_store(self.store.clone(), self.secrets.clone()))
+    }
 }
 
 fn url(value: &str) -> Result<Url, String> {
@@ -54,7 +104,7 @@ fn url(value: &str) -> Result<Url, String> {
 }
 
 impl PublisherFactory for NetworkPublishers {
-    fn publisher(&self, _account: &Account, connection: &Connection) -> Result<Box<dyn Publisher>, String> {
+    fn publisher(&self, account: &Account, connection: &Connection) -> Result<Box<dyn Publisher>, String> {
         match connection {
             Connection::Mastodon { instance, token } => Ok(Box::new(
                 filrouge_networks::mastodon::MastodonPublisher::new(self.http.clone(), url(instance)?, token.clone()),
@@ -67,6 +117,7 @@ impl PublisherFactory for NetworkPublishers {
                     password.clone(),
                 )))
             }
+            Connection::BlueskyOAuth(grant) => Ok(Box::new(self.bluesky_oauth(account, grant)?)),
         }
     }
 
@@ -90,7 +141,7 @@ impl PublisherFactory for NetworkPublishers {
         })
     }
 
-    fn inbox(&self, _account: &Account, connection: &Connection) -> Result<Box<dyn InboxReader>, String> {
+    fn inbox(&self, account: &Account, connection: &Connection) -> Result<Box<dyn InboxReader>, String> {
         match connection {
             Connection::Mastodon { instance, token } => Ok(Box::new(filrouge_networks::mastodon::MastodonInbox::new(
                 self.http.clone(),
@@ -108,6 +159,10 @@ impl PublisherFactory for NetworkPublishers {
                     now,
                 )))
             }
+            Connection::BlueskyOAuth(grant) => Ok(Box::new(filrouge_networks::bluesky::BlueskyInbox::with_publisher(
+                self.bluesky_oauth(account, grant)?,
+                self.now(),
+            ))),
         }
     }
 }

@@ -86,7 +86,16 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     if !p.enabled {
         return Ok(app);
     }
-    let publishers = filrouge_app::publishers::NetworkPublishers::new(p.allow_private_addresses)?;
+    let resolver = filrouge_networks::bluesky::identity::Resolver {
+        handles: url::Url::parse(&p.bluesky_handle_resolver)
+            .with_context(|| format!("publishing.bluesky_handle_resolver {}", p.bluesky_handle_resolver))?,
+        plc: url::Url::parse(&p.bluesky_plc_directory)
+            .with_context(|| format!("publishing.bluesky_plc_directory {}", p.bluesky_plc_directory))?,
+    };
+    let oauth =
+        filrouge_app::oauth_connect::OAuthSettings::new(&config.web.public_url, resolver, p.allow_private_addresses)?;
+    let app = app.with_oauth(oauth);
+    let publishers = app.network_publishers(p.allow_private_addresses)?;
     let mut settings = filrouge_app::publishing::PublishSettings {
         worker: worker_name(std::process::id()).unwrap_or_else(|| format!("{}-{}", hostname(), std::process::id())),
         batch: p.batch.max(1),

@@ -1,5 +1,6 @@
 //! How an account is connected: what its sealed credentials hold (the instance and token on Mastodon; the PDS,
-//! identifier and app password on Bluesky). Serialised as JSON inside the encrypted secret; never printed.
+//! identifier and app password on Bluesky, or the OAuth grant: DPoP-bound tokens and the key they are bound to).
+//! Serialised as JSON inside the encrypted secret; never printed.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,43 @@ pub enum Connection {
         /// An app password.
         password: String,
     },
+    /// A Bluesky account connected through OAuth (PAR + PKCE + DPoP): tokens bound to `dpop_private_jwk`.
+    #[serde(rename = "bluesky_oauth")]
+    BlueskyOAuth(BlueskyGrant),
+}
+
+/// What a Bluesky OAuth connection keeps: who it is for, which authorization server issued its tokens, the tokens
+/// and the DPoP key they are bound to. The tokens rotate on refresh, and the new ones are sealed back in its place.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlueskyGrant {
+    /// The account's PDS (`https://morel.us-east.host.bsky.network`).
+    pub service: String,
+    pub did: String,
+    /// The handle when connected (for addresses; the DID is what counts).
+    pub handle: String,
+    /// The authorization server (`https://bsky.social`).
+    pub issuer: String,
+    /// Our client id on that server (the loopback form or our metadata document's address).
+    pub client_id: String,
+    pub access: String,
+    pub refresh: String,
+    /// When the access token stops working, in milliseconds since the epoch.
+    pub expires_at_ms: i64,
+    /// The DPoP private key (P-256) as a JWK.
+    pub dpop_private_jwk: String,
+}
+
+impl std::fmt::Debug for BlueskyGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlueskyGrant")
+            .field("service", &self.service)
+            .field("did", &self.did)
+            .field("handle", &self.handle)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Connection {
@@ -35,6 +73,7 @@ impl std::fmt::Debug for Connection {
                 .field("service", service)
                 .field("identifier", identifier)
                 .finish_non_exhaustive(),
+            Self::BlueskyOAuth(grant) => grant.fmt(f),
         }
     }
 }
@@ -83,5 +122,25 @@ mod tests {
         assert_eq!(bare, Connection::Mastodon { instance: "https://social.test".into(), token: "tok".into() });
         assert!(Connection::parse("tok", Network::Mastodon, "ada").is_err());
         assert!(Connection::parse("tok", Network::Linkedin, "x").is_err());
+    }
+
+    #[test]
+    fn an_oauth_grant_round_trips_and_hides_its_secrets() {
+        let c = Connection::BlueskyOAuth(BlueskyGrant {
+            service: "http://localhost:2583".into(),
+            did: "did:plc:abc".into(),
+            handle: "ada.test".into(),
+            issuer: "http://localhost:2583".into(),
+            client_id: "http://localhost?scope=atproto".into(),
+            access: "acc-SECRET".into(),
+            refresh: "ref-SECRET".into(),
+            expires_at_ms: 1_700_000_000_000,
+            dpop_private_jwk: r#"{"kty":"EC","d":"KEY-SECRET"}"#.into(),
+        });
+        let secret = c.to_secret();
+        assert!(secret.contains(r#""kind":"bluesky_oauth""#), "{secret}");
+        assert_eq!(Connection::parse(&secret, Network::Bluesky, "ada.test").unwrap(), c);
+        let shown = format!("{c:?}");
+        assert!(shown.contains("did:plc:abc") && !shown.contains("SECRET"), "{shown}");
     }
 }

@@ -8,16 +8,23 @@
 //! first post at or before it. The local dev-env AppView ignores `since` (its search is a SQL
 //! `LIKE`, case-sensitive, ordered by `sortAt`), so the tests exercise the client-side rule.
 //!
-//! [`BlueskyPublisher`] publishes with an app password (`publish.rs`: exactly once through deterministic record
+//! Accounts connect with an app password (`session.rs`) or through OAuth (`oauth.rs`: PAR + PKCE + DPoP, `dpop.rs`,
+//! handles resolved by `identity.rs`); `auth.rs` authorizes each request either way.
+//!
+//! [`BlueskyPublisher`] publishes with either (`publish.rs`: exactly once through deterministic record
 //! keys from `tid.rs`, facets from `richtext.rs`); both share the session code of `session.rs`.
 //!
 //! [`BlueskyInbox`] reads the account's replies, mentions and quotes from its notifications, with a forward
 //! cursor like search's, and likes them (`inbox.rs`); it also reads private messages from the chat log, which the
 //! publisher answers (`chat.rs`); both use the publisher's session.
 
+mod auth;
 mod chat;
 mod cursor;
+mod dpop;
+pub mod identity;
 mod inbox;
+pub mod oauth;
 mod publish;
 mod richtext;
 mod session;
@@ -36,7 +43,9 @@ use session::{SessionError, Sessions};
 use view::{Mapped, SearchPostsOutput};
 use xrpc::Outcome;
 
+pub use auth::GrantStore;
 pub use chat::{FIND_PAGES, FIND_WINDOW};
+pub use dpop::DpopKey;
 pub use inbox::{BlueskyInbox, Now, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, MAX_INBOX_LIMIT};
 pub use publish::{BlueskyPublisher, MAX_IMAGES, MAX_IMAGE_BYTES};
 pub use tid::{is_tid, record_key};

@@ -15,6 +15,7 @@ mod inbox;
 mod journal;
 mod media;
 mod mentions;
+mod oauth;
 mod params;
 mod planning;
 mod posts;
@@ -36,6 +37,7 @@ pub use inbox::{InboxCursor, InboxFilter, InboxNote, InboxReply, InboxSettingsRe
 pub use journal::JournalQuery;
 pub use media::MediaRecord;
 pub use mentions::{IndexedMention, IngestOutcome, MatchableMention, MentionSourceRef, NEAR_DUPLICATE_BITS};
+pub use oauth::{MastodonAppRecord, OAuthPendingRecord};
 pub use posts::NewPost;
 pub use queries::{ActiveQuery, NewHit};
 pub use reviews::{PostComment, ReviewLink};

@@ -70,6 +70,7 @@ on_both_engines!(
     memberships_decide_which_clients_a_user_lists,
     competitors_and_accounts_belong_to_one_client,
     secrets_are_stored_as_given,
+    oauth_authorisations_are_single_use_and_mastodon_apps_registered_once,
     users_are_found_by_email_whatever_its_case,
     journal_is_append_only_and_filterable,
     sessions_expire_and_end,
@@ -353,6 +354,43 @@ async fn secrets_are_stored_as_given(store: Store) {
     assert_eq!(back.hint, "…9f3a");
     assert!(tx.delete_secret(id).await.unwrap());
     assert!(tx.secret(id).await.unwrap().is_none());
+}
+
+async fn oauth_authorisations_are_single_use_and_mastodon_apps_registered_once(store: Store) {
+    let now = at("2026-01-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let client = tx.insert_client(&profile("da-marco", "Da Marco"), now).await.unwrap();
+    let user = tx.insert_user(&new_user("cm@agence.test", Role::CommunityManager), now).await.unwrap();
+    let later = at("2026-01-01T10:10:00Z");
+    tx.insert_oauth_pending("hash-1", user, client, Network::Bluesky, &[9, 8, 7], now, later).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.write().await.unwrap();
+    let pending = tx.oauth_pending("hash-1").await.unwrap().unwrap();
+    assert_eq!((pending.user_id, pending.client_id, pending.network), (user, client, Network::Bluesky));
+    assert_eq!((pending.sealed.as_slice(), pending.expires_at, pending.used), (&[9u8, 8, 7][..], later, false));
+    assert!(tx.oauth_pending("hash-2").await.unwrap().is_none());
+    assert!(tx.use_oauth_pending(pending.id, now).await.unwrap());
+    assert!(!tx.use_oauth_pending(pending.id, now).await.unwrap(), "single use");
+    assert!(tx.oauth_pending("hash-1").await.unwrap().unwrap().used);
+    // A new authorisation clears the expired ones.
+    let much_later = at("2026-01-01T11:00:00Z");
+    tx.insert_oauth_pending("hash-3", user, client, Network::Mastodon, &[1], much_later, much_later).await.unwrap();
+    assert!(tx.oauth_pending("hash-1").await.unwrap().is_none());
+    assert!(tx.insert_oauth_pending("hash-3", user, client, Network::Mastodon, &[1], now, later).await.is_err());
+    drop(tx);
+
+    let mut tx = store.write().await.unwrap();
+    let app = filrouge_store::MastodonAppRecord { client_id: "id-1".into(), sealed_secret: vec![1, 2] };
+    assert!(tx.mastodon_app("https://m.test", "http://x/cb").await.unwrap().is_none());
+    assert_eq!(tx.insert_mastodon_app("https://m.test", "http://x/cb", &app, now).await.unwrap(), app);
+    let second = filrouge_store::MastodonAppRecord { client_id: "id-2".into(), sealed_secret: vec![3] };
+    assert_eq!(tx.insert_mastodon_app("https://m.test", "http://x/cb", &second, now).await.unwrap(), app);
+    assert_eq!(tx.insert_mastodon_app("https://m.test", "http://y/cb", &second, now).await.unwrap(), second);
+    let secret = tx.insert_secret("account", &[1], "…", now).await.unwrap();
+    assert!(tx.update_secret(secret, &[2, 3], "…new").await.unwrap());
+    assert_eq!(tx.secret(secret).await.unwrap().unwrap().sealed, vec![2, 3]);
+    tx.commit().await.unwrap();
 }
 
 async fn users_are_found_by_email_whatever_its_case(store: Store) {

@@ -13,7 +13,7 @@ use filrouge_domain::permission::Action;
 
 use crate::pages::{
     accounts, auth, calendar, clients, competitors, import, inbox, inbox_settings, journal, media, members, mentions,
-    notifications, posts, profile, publishing, queries, review, settings, sources, statics, users,
+    notifications, oauth, posts, profile, publishing, queries, review, settings, sources, statics, users,
 };
 use crate::WebState;
 
@@ -127,6 +127,11 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         (spec(Method::POST, "/c/{slug}/accounts", Client(ManageAccounts)), post(accounts::add)),
         (spec(Method::POST, "/c/{slug}/accounts/connect", Client(ManageAccounts)), post(accounts::connect)),
         (spec(Method::POST, "/c/{slug}/accounts/check", Client(ManageAccounts)), post(accounts::check)),
+        (spec(Method::POST, "/c/{slug}/accounts/oauth", Client(ManageAccounts)), post(oauth::start)),
+        // The networks send the browser back here; the authorisation names its client, checked by the app.
+        (spec(Method::GET, "/oauth/bluesky/callback", SignedIn), get(oauth::bluesky_callback)),
+        (spec(Method::GET, "/oauth/mastodon/callback", SignedIn), get(oauth::mastodon_callback)),
+        (spec(Method::GET, "/oauth/bluesky/client-metadata.json", Public), get(oauth::bluesky_client_metadata)),
         (spec(Method::POST, "/c/{slug}/accounts/{id}", Client(ManageAccounts)), post(accounts::edit)),
         (spec(Method::POST, "/c/{slug}/accounts/{id}/delete", Client(ManageAccounts)), post(accounts::remove)),
         (spec(Method::GET, "/c/{slug}/members", Client(ViewClientSettings)), get(members::page)),

@@ -337,6 +337,19 @@ impl BlueskyInbox {
         }
     }
 
+    /// The inbox of the account of an OAuth `grant`, through `publisher` ([`BlueskyPublisher::with_oauth`], whose
+    /// clock and grant store it shares). Private messages need the chat scope, which OAuth connections do not ask
+    /// for: they are skipped as for an app password without it.
+    pub fn with_publisher(publisher: BlueskyPublisher, now: Now) -> Self {
+        BlueskyInbox {
+            account: publisher,
+            now,
+            page_size: DEFAULT_PAGE_SIZE,
+            max_pages: DEFAULT_MAX_PAGES,
+            chat_failing: AtomicBool::new(false),
+        }
+    }
+
     /// Post addresses are `<web_base>/profile/<handle>/post/<rkey>` instead of bsky.app's.
     pub fn with_web_base(mut self, web_base: Url) -> Self {
         self.account = self.account.with_web_base(web_base);

@@ -1,4 +1,5 @@
-//! Publishing on Bluesky with an app password: [`BlueskyPublisher`] implements [`Publisher`] over a PDS.
+//! Publishing on Bluesky with an app password or an OAuth grant (`auth.rs`): [`BlueskyPublisher`] implements
+//! [`Publisher`] over a PDS.
 //!
 //! Exactly once: every post is written with `createRecord` under a record key computed from its creation time and
 //! idempotency key (see `tid.rs`), so a repeated attempt targets the same `at://did/app.bsky.feed.post/<rkey>`. When
@@ -10,7 +11,8 @@
 //! conversation instead (`chat.rs`: `sendMessage`; read back with `getMessages`, at most once rather than exactly
 //! once; deleting one only hides it for the account).
 //!
-//! Errors: 401 and stale tokens renew the session once, then are [`PublishError::NeedsReconnection`] (a token
+//! Errors: 401 and stale tokens renew the session once (an OAuth grant: refreshed, its new tokens handed to the
+//! caller's [`GrantStore`]), then are [`PublishError::NeedsReconnection`] (a token
 //! without the chat scope is not renewed: a new one would not have it either); 429 is
 //! [`PublishError::RateLimited`], 5xx [`PublishError::Transient`], a time-out or broken answer after a write was
 //! sent [`PublishError::Unknown`].
@@ -24,15 +26,18 @@ use std::fmt;
 use std::time::Duration;
 
 use filrouge_compose::bluesky_facets;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
+use super::auth::{Auth, Credential, GrantStore, OAuthSession};
 use super::chat::{is_chat_id, CHAT_PROXY};
-use super::session::{Session, SessionError, Sessions};
+use super::dpop::asks_for_nonce;
+use super::oauth::Grant;
+use super::session::{SessionError, Sessions};
 use super::tid::record_key;
 use super::view::{post_url, split_post_uri};
 use super::xrpc::{self, Failure, Outcome};
@@ -54,14 +59,15 @@ pub struct BlueskyPublisher {
     http: reqwest::Client,
     service: Url,
     pub(super) web_base: Url,
-    sessions: Sessions,
+    auth: Auth,
 }
 
 impl fmt::Debug for BlueskyPublisher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlueskyPublisher")
             .field("service", &self.service.as_str())
-            .field("identifier", &self.sessions.identifier())
+            .field("account", &self.auth.label())
+            .field("oauth", &self.auth.is_oauth())
             .finish_non_exhaustive()
     }
 }
@@ -99,7 +105,21 @@ impl BlueskyPublisher {
     ) -> Self {
         let web_base = Url::parse(DEFAULT_WEB_BASE).unwrap_or_else(|_| service.clone());
         let sessions = Sessions::new(http.clone(), service.clone(), identifier.into(), app_password.into());
-        BlueskyPublisher { http, service, web_base, sessions }
+        BlueskyPublisher { http, service, web_base, auth: Auth::Password(sessions) }
+    }
+
+    /// A publisher for the account of an OAuth `grant` (on its PDS). `now` is the caller's clock (proofs, expiry);
+    /// every refreshed grant is handed to `store` (refresh tokens are single use: the caller must keep the new one).
+    pub fn with_oauth(
+        http: reqwest::Client,
+        grant: Grant,
+        now: super::Now,
+        store: Option<std::sync::Arc<dyn GrantStore>>,
+    ) -> Result<Self, NetworkError> {
+        let service = Url::parse(&grant.service).map_err(|e| xrpc::protocol(format!("PDS {}: {e}", grant.service)))?;
+        let web_base = Url::parse(DEFAULT_WEB_BASE).unwrap_or_else(|_| service.clone());
+        let session = OAuthSession::new(http.clone(), grant, now, store)?;
+        Ok(BlueskyPublisher { http, service, web_base, auth: Auth::OAuth(session) })
     }
 
     /// Post addresses are `<web_base>/profile/<handle>/post/<rkey>` instead of bsky.app's.
@@ -114,15 +134,16 @@ impl BlueskyPublisher {
         Ok((session.did, session.handle))
     }
 
-    pub(super) async fn session(&self) -> Result<Session, PublishError> {
-        self.sessions.current().await.map_err(|e| self.session_error(e))
+    pub(super) async fn session(&self) -> Result<Credential, PublishError> {
+        self.auth.current().await.map_err(|e| self.session_error(e))
     }
 
     fn session_error(&self, error: SessionError) -> PublishError {
         match error {
             SessionError::Refused(failure) => PublishError::NeedsReconnection(format!(
-                "Bluesky refused the app password of {}: {}",
-                self.sessions.identifier(),
+                "Bluesky refused the {} of {}: {}",
+                if self.auth.is_oauth() { "authorization" } else { "app password" },
+                self.auth.label(),
                 failure.message
             )),
             SessionError::Network(e) => network_error(e, Kind::Safe),
@@ -134,16 +155,16 @@ impl BlueskyPublisher {
     pub(super) async fn send<T: DeserializeOwned>(
         &self,
         kind: Kind,
-        build: impl Fn(&str) -> RequestBuilder,
+        build: impl Fn() -> RequestBuilder,
     ) -> Result<Outcome<T>, PublishError> {
         let session = self.session().await?;
-        match self.send_once(kind, &build, &session.access_jwt).await? {
+        match self.send_once(kind, &build, &session.access).await? {
             Outcome::Failed(failure) if failure.is_auth() && !failure.is_scope() => {
-                let fresh = self.sessions.renew(&session.access_jwt).await.map_err(|e| self.session_error(e))?;
-                match self.send_once(kind, &build, &fresh.access_jwt).await? {
+                let fresh = self.auth.renew(&session.access).await.map_err(|e| self.session_error(e))?;
+                match self.send_once(kind, &build, &fresh.access).await? {
                     Outcome::Failed(failure) if failure.is_auth() => Err(PublishError::NeedsReconnection(format!(
                         "Bluesky refused the session of {}: {}",
-                        self.sessions.identifier(),
+                        self.auth.label(),
                         failure.message
                     ))),
                     outcome => Ok(outcome),
@@ -153,21 +174,34 @@ impl BlueskyPublisher {
         }
     }
 
+    /// One request with `token`; under OAuth, sent again once with the nonce the PDS asks for.
     async fn send_once<T: DeserializeOwned>(
         &self,
         kind: Kind,
-        build: &impl Fn(&str) -> RequestBuilder,
+        build: &impl Fn() -> RequestBuilder,
         token: &str,
     ) -> Result<Outcome<T>, PublishError> {
-        let response = build(token).send().await.map_err(|e| network_error(e.into(), kind))?;
-        xrpc::read(response).await.map_err(|e| network_error(e, kind))
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let request = self.auth.authorize(build(), token).map_err(|e| network_error(e, Kind::Safe))?;
+            let url = request.url().clone();
+            let response = self.http.execute(request).await.map_err(|e| network_error(e.into(), kind))?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            self.auth.observe(&url, &headers);
+            let body = xrpc::read_capped(response).await.map_err(|e| network_error(e, kind))?;
+            if attempt == 1 && self.auth.is_oauth() && asks_for_nonce(status, &headers, &body) {
+                continue;
+            }
+            return xrpc::decode(status, &headers, &body).map_err(|e| network_error(e, kind));
+        }
     }
 
     /// A call whose every failure is an error.
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
         kind: Kind,
-        build: impl Fn(&str) -> RequestBuilder,
+        build: impl Fn() -> RequestBuilder,
     ) -> Result<T, PublishError> {
         match self.send(kind, build).await? {
             Outcome::Ok(value) => Ok(value),
@@ -183,16 +217,16 @@ impl BlueskyPublisher {
         &self,
         nsid: &str,
         params: Vec<(&'static str, String)>,
-    ) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
+    ) -> Result<impl Fn() -> RequestBuilder, PublishError> {
         let url = self.url(nsid)?;
         let http = self.http.clone();
-        Ok(move |token: &str| http.get(url.clone()).query(&params).header(AUTHORIZATION, format!("Bearer {token}")))
+        Ok(move || http.get(url.clone()).query(&params))
     }
 
-    pub(super) fn post_json(&self, nsid: &str, body: Value) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
+    pub(super) fn post_json(&self, nsid: &str, body: Value) -> Result<impl Fn() -> RequestBuilder, PublishError> {
         let url = self.url(nsid)?;
         let http = self.http.clone();
-        Ok(move |token: &str| http.post(url.clone()).json(&body).header(AUTHORIZATION, format!("Bearer {token}")))
+        Ok(move || http.post(url.clone()).json(&body))
     }
 
     /// A chat call (`chat.bsky.*`): proxied by the PDS to the chat service.
@@ -200,15 +234,15 @@ impl BlueskyPublisher {
         &self,
         nsid: &str,
         params: Vec<(&'static str, String)>,
-    ) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
+    ) -> Result<impl Fn() -> RequestBuilder, PublishError> {
         let get = self.get(nsid, params)?;
-        Ok(move |token: &str| get(token).header("atproto-proxy", CHAT_PROXY))
+        Ok(move || get().header("atproto-proxy", CHAT_PROXY))
     }
 
     /// A chat procedure (`chat.bsky.*`): proxied by the PDS to the chat service.
-    pub(super) fn chat_post(&self, nsid: &str, body: Value) -> Result<impl Fn(&str) -> RequestBuilder, PublishError> {
+    pub(super) fn chat_post(&self, nsid: &str, body: Value) -> Result<impl Fn() -> RequestBuilder, PublishError> {
         let post = self.post_json(nsid, body)?;
-        Ok(move |token: &str| post(token).header("atproto-proxy", CHAT_PROXY))
+        Ok(move || post().header("atproto-proxy", CHAT_PROXY))
     }
 
     /// The record at `uri`'s parts, `None` when the PDS (or the AppView it asks) has no such record.
@@ -229,7 +263,7 @@ impl BlueskyPublisher {
     /// The post this publisher wrote under `post`'s record key, if it exists and is that post (same text).
     async fn existing(
         &self,
-        session: &Session,
+        session: &Credential,
         post: &OutgoingPost,
         rkey: &str,
     ) -> Result<Option<RemotePost>, PublishError> {
@@ -242,7 +276,7 @@ impl BlueskyPublisher {
         Ok(Some(self.remote_post(session, record.uri, rkey)))
     }
 
-    fn remote_post(&self, session: &Session, uri: String, rkey: &str) -> RemotePost {
+    fn remote_post(&self, session: &Credential, uri: String, rkey: &str) -> RemotePost {
         let actor = if session.handle == "handle.invalid" { &session.did } else { &session.handle };
         let url = post_url(&self.web_base, actor, rkey).unwrap_or_else(|| uri.clone());
         RemotePost { remote_id: uri, url }
@@ -304,12 +338,7 @@ impl BlueskyPublisher {
         }
         let url = self.url("com.atproto.repo.uploadBlob")?;
         let (http, mime, bytes) = (self.http.clone(), media.mime.clone(), media.bytes.clone());
-        let build = move |token: &str| {
-            http.post(url.clone())
-                .header(CONTENT_TYPE, mime.as_str())
-                .header(AUTHORIZATION, format!("Bearer {token}"))
-                .body(bytes.clone())
-        };
+        let build = move || http.post(url.clone()).header(CONTENT_TYPE, mime.as_str()).body(bytes.clone());
         let uploaded: Uploaded = self.call(Kind::Safe, build).await?;
         Ok(uploaded.blob)
     }

@@ -52,7 +52,8 @@ impl Failure {
     /// Whether the token was refused for lacking a scope (an app password without the chat permission, on a
     /// chat call): a renewed session would be refused the same way.
     pub(crate) fn is_scope(&self) -> bool {
-        self.message.to_ascii_lowercase().contains("token scope")
+        let message = self.message.to_ascii_lowercase();
+        message.contains("token scope") || message.contains("required scope")
     }
 
     pub(crate) fn into_error(self) -> NetworkError {
@@ -77,17 +78,28 @@ pub(crate) async fn read<T: DeserializeOwned>(response: Response) -> Result<Outc
     let status = response.status();
     let headers = response.headers().clone();
     let body = read_capped(response).await?;
+    decode(status, &headers, &body)
+}
+
+/// [`read`] of an answer whose body was already read.
+pub(crate) fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Outcome<T>, NetworkError> {
     if status.is_success() {
-        return serde_json::from_slice(&body)
+        return serde_json::from_slice(body)
             .map(Outcome::Ok)
             .map_err(|e| protocol(format!("cannot decode the answer: {e}")));
     }
     #[derive(serde::Deserialize)]
     struct XrpcError {
         error: Option<String>,
+        /// XRPC's `message`, or OAuth's `error_description`.
+        #[serde(alias = "error_description")]
         message: Option<String>,
     }
-    let parsed: Option<XrpcError> = serde_json::from_slice(&body).ok();
+    let parsed: Option<XrpcError> = serde_json::from_slice(body).ok();
     let error = parsed.as_ref().and_then(|p| p.error.clone()).map(|e| truncate(&e, 200));
     let detail = parsed.and_then(|p| p.message).map(|m| truncate(&m, 500));
     let message = match (&error, detail) {
@@ -96,11 +108,11 @@ pub(crate) async fn read<T: DeserializeOwned>(response: Response) -> Result<Outc
         (None, Some(m)) => m,
         (None, None) => status.canonical_reason().unwrap_or("no reason given").to_owned(),
     };
-    let retry_after_secs = if status == StatusCode::TOO_MANY_REQUESTS { retry_after(&headers) } else { None };
+    let retry_after_secs = if status == StatusCode::TOO_MANY_REQUESTS { retry_after(headers) } else { None };
     Ok(Outcome::Failed(Failure { status, error, message, retry_after_secs }))
 }
 
-async fn read_capped(mut response: Response) -> Result<Vec<u8>, NetworkError> {
+pub(crate) async fn read_capped(mut response: Response) -> Result<Vec<u8>, NetworkError> {
     if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(protocol(format!("answer larger than {MAX_BODY_BYTES} bytes")));
     }

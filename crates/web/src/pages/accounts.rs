@@ -1,5 +1,6 @@
 //! A client's connected accounts: list with status (and why one needs reconnecting) and a hint of the credentials,
-//! connect or reconnect (checked with the network first), check every connection, add, edit, remove. Tokens and
+//! connect or reconnect through the network's OAuth (`oauth.rs`) or with a token / app password (checked with the
+//! network first), check every connection, add, edit, remove. Tokens and
 //! passwords are write-only.
 
 use axum::extract::{Path, State};
@@ -147,8 +148,14 @@ async fn render_page(
                     @if let Some(h) = &view.credentials_hint { " · " (t.credentials) " " code { (h) } }
                 }
                 @if editable && matches!(a.profile.network, Network::Mastodon | Network::Bluesky) {
+                    form.inline method="post" action={ "/c/" (slug) "/accounts/oauth" } {
+                        (csrf_field(ctx))
+                        input type="hidden" name="network" value=(a.profile.network.as_str());
+                        input type="hidden" name="handle" value=(a.profile.handle);
+                        button.secondary type="submit" { (t.oauth_reconnect) }
+                    }
                     details.connect open[a.status == AccountStatus::NeedsReconnect] {
-                        summary { (t.connect_account) }
+                        summary { (t.connect_account) " · " (t.oauth_fallback) }
                         form.stack method="post" action={ "/c/" (slug) "/accounts/connect" } {
                             (csrf_field(ctx))
                             input type="hidden" name="network" value=(a.profile.network.as_str());
@@ -189,7 +196,25 @@ async fn render_page(
             }
         }
         @if editable {
-            h2 { (t.connect_new) }
+            h2 { (t.oauth_title) }
+            p.help { (t.oauth_help) }
+            div.oauth-connect {
+                form.stack method="post" action={ "/c/" (slug) "/accounts/oauth" } data-testid="oauth-bluesky" {
+                    (csrf_field(ctx))
+                    input type="hidden" name="network" value="bluesky";
+                    label for="oauth-bluesky-handle" { (t.oauth_bluesky_handle) }
+                    input #oauth-bluesky-handle name="handle" required placeholder="compte.bsky.social";
+                    button type="submit" { (t.oauth_connect_bluesky) }
+                }
+                form.stack method="post" action={ "/c/" (slug) "/accounts/oauth" } data-testid="oauth-mastodon" {
+                    (csrf_field(ctx))
+                    input type="hidden" name="network" value="mastodon";
+                    label for="oauth-mastodon-instance" { (t.oauth_mastodon_instance) }
+                    input #oauth-mastodon-instance name="handle" required placeholder="@compte@instance.social";
+                    button type="submit" { (t.oauth_connect_mastodon) }
+                }
+            }
+            h2 { (t.connect_new) " · " (t.oauth_fallback) }
             form.stack.connect-new method="post" action={ "/c/" (slug) "/accounts/connect" } {
                 (csrf_field(ctx))
                 label for="connect-network" { (t.network) }

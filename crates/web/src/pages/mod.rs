@@ -14,6 +14,7 @@ pub mod media;
 pub mod members;
 pub mod mentions;
 pub mod notifications;
+pub mod oauth;
 pub mod posts;
 pub mod profile;
 pub mod publishing;

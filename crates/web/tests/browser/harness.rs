@@ -85,6 +85,11 @@ pub struct Harness {
 impl Harness {
     /// Starts everything, or returns `None` (after saying why) when Chromium is not installed.
     pub async fn start() -> Option<Harness> {
+        Self::start_with(|app, _| app).await
+    }
+
+    /// Starts everything with the application changed by `configure`, given the app and its public address.
+    pub async fn start_with(configure: impl FnOnce(App, &str) -> App) -> Option<Harness> {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
             filrouge_testkit::missing_component(
                 "chromium and chromium-driver (apt-get install chromium chromium-driver)",
@@ -103,6 +108,7 @@ impl Harness {
         let listener = filrouge_web::bind("127.0.0.1:0".parse().expect("an address")).await.expect("bind the app");
         let addr: SocketAddr = listener.local_addr().expect("the app's address");
         let base = format!("http://{addr}");
+        let app = configure(app, &base);
         let state = WebState::new(app.clone(), WebConfig { public_url: base.clone(), ..WebConfig::default() });
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {

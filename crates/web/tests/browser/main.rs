@@ -21,3 +21,4 @@ mod inbox;
 mod journeys;
 mod layout;
 mod media;
+mod oauth;

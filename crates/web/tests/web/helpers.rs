@@ -73,6 +73,29 @@ async fn spawn(web: WebConfig, publishing: bool) -> TestApp {
     TestApp { app, router, state, _db: db, _media: media, net: None }
 }
 
+/// An app that connects accounts through OAuth and publishes (test servers on loopback allowed), on `clock`; its
+/// public address is the default `http://127.0.0.1:8080`.
+pub async fn spawn_oauth_app(clock: Arc<filrouge_domain::clock::ManualClock>) -> TestApp {
+    let mut t = spawn(WebConfig::default(), false).await;
+    let store = t.app.store().clone();
+    let secrets = SecretBox::from_base64(&SecretBox::generate_key()).unwrap();
+    let app = App::new(store, clock, secrets, AuthSettings { max_failures_per_email: 5, ..AuthSettings::default() })
+        .with_listening(&ListenConfig::default(), Some(Arc::new(SearchIndex::in_ram().unwrap())));
+    let resolver = filrouge_networks::bluesky::identity::Resolver {
+        handles: "http://127.0.0.1:9/".parse().unwrap(),
+        plc: "http://127.0.0.1:9/".parse().unwrap(),
+    };
+    let app = app.with_oauth(
+        filrouge_app::oauth_connect::OAuthSettings::new(&WebConfig::default().public_url, resolver, true).unwrap(),
+    );
+    let publishers = app.network_publishers(true).unwrap();
+    let app = app.with_publishing(filrouge_app::publishing::PublishSettings::default(), Arc::new(publishers));
+    let state = WebState::new(app.clone(), WebConfig::default());
+    t.router = filrouge_web::router(state.clone());
+    (t.app, t.state) = (app, state);
+    t
+}
+
 /// An app whose networks are scripted (crate::inbox_net): replies go out and come back sent, likes work.
 pub async fn spawn_inbox_app() -> TestApp {
     let mut t = spawn(WebConfig::default(), false).await;

@@ -13,6 +13,7 @@ mod authorization;
 mod import;
 mod inbox;
 mod media;
+mod oauth;
 mod pages;
 mod posts;
 mod publishing;
