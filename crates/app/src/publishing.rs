@@ -228,16 +228,16 @@ impl App {
 
     /// Publishes until `stop` resolves, as a pipeline: claims whenever calls may start (each account as soon as its
     /// pace allows), keeps up to `concurrency` calls in flight, and records outcomes in small batches as they
-    /// return — a slow call never holds the others' next posts. Stopping records what has returned; calls still
-    /// in flight keep their claims, which the next process reads back before anything is sent again.
+    /// return — a slow call never holds the others' next posts. Each attempt is a task of its own (the checks
+    /// and the calls of a batch use every core). Stopping records what has returned and cancels the calls still
+    /// in flight: they keep their claims, which the next process reads back before anything is sent again.
     pub async fn publish_continuously(&self, stop: impl std::future::Future<Output = ()>) {
-        use futures_util::stream::{FuturesUnordered, StreamExt};
         /// Outcomes are recorded at least this often while calls return.
         const FLUSH: std::time::Duration = std::time::Duration::from_millis(10);
         /// How often to look for accounts whose pace has ended while calls are in flight.
         const TICK: std::time::Duration = std::time::Duration::from_millis(10);
         let concurrency = self.publishing.concurrency.max(1);
-        let mut in_flight = FuturesUnordered::new();
+        let mut in_flight: tokio::task::JoinSet<Attempted> = tokio::task::JoinSet::new();
         let mut returned: Vec<Attempted> = Vec::new();
         let mut next_claim = tokio::time::Instant::now();
         let mut last_flush = tokio::time::Instant::now();
@@ -256,7 +256,8 @@ impl App {
                 match self.attempt_contexts(&claimed).await {
                     Ok(contexts) => {
                         for (d, ctx) in claimed.into_iter().zip(contexts) {
-                            in_flight.push(self.attempted(d, ctx));
+                            let app = self.clone();
+                            in_flight.spawn(async move { app.attempted(d, ctx).await });
                         }
                     }
                     // The claims stay: their lease ends and they are read back, never lost.
@@ -274,7 +275,11 @@ impl App {
                 (false, true) => None,
             };
             tokio::select! {
-                Some(outcome) = in_flight.next(), if !in_flight.is_empty() => returned.push(outcome),
+                Some(outcome) = in_flight.join_next(), if !in_flight.is_empty() => match outcome {
+                    Ok(outcome) => returned.push(outcome),
+                    // A panicked attempt keeps its claim: its lease ends and it is read back, never sent twice.
+                    Err(e) => tracing::error!(error = %e, "a publishing attempt stopped abnormally"),
+                },
                 () = tokio::time::sleep_until(wake.unwrap_or(next_claim)), if wake.is_some() => {}
                 () = &mut stop => break,
             }
