@@ -83,6 +83,9 @@ pub struct NewDelivery {
     pub idempotency_key: String,
 }
 
+/// The most an account's next slot may be brought forward to make up for a late claim, in milliseconds.
+const CATCH_UP_MS: i64 = 100;
+
 impl Tx {
     /// Queues deliveries (a post was scheduled); one already there keeps its state and takes the new time if it
     /// has not started.
@@ -155,7 +158,7 @@ impl Tx {
         let due = "d.account_id = p.account_id AND d.state IN ('pending', 'claimed')
                AND ((d.state = 'pending' AND d.next_attempt <= $1) OR (d.state = 'claimed' AND d.lease_until < $1))";
         let sql = format!(
-            "SELECT p.account_id,
+            "SELECT p.account_id, p.not_before,
                (SELECT d.id FROM deliveries d WHERE {due} ORDER BY d.next_attempt, d.id LIMIT 1)
              FROM account_pace p JOIN accounts a ON a.id = p.account_id JOIN clients c ON c.id = a.client_id
              WHERE p.not_before <= $1 AND a.status = 'connected' AND NOT c.publishing_paused
@@ -163,38 +166,37 @@ impl Tx {
              ORDER BY p.not_before, p.account_id LIMIT $2{lock}"
         );
         let wanted = i64::try_from(limit).unwrap_or(i64::MAX);
-        let ready: Vec<(i64, Option<i64>)> =
+        let ready: Vec<(i64, i64, Option<i64>)> =
             on_tx!(self, c => sqlx::query_as(&sql).bind(millis(now)).bind(wanted).fetch_all(c).await)?;
-        let chosen: Vec<(AccountId, i64)> =
-            ready.into_iter().filter_map(|(a, d)| d.map(|d| (AccountId(a), d))).collect();
+        let chosen: Vec<(AccountId, i64, i64)> =
+            ready.into_iter().filter_map(|(a, not_before, d)| d.map(|d| (AccountId(a), not_before, d))).collect();
         if chosen.is_empty() {
             return Ok(Vec::new());
         }
-        // Each account's pace moves on from now (at least `pace` between two of its posts), one statement per
-        // distinct pace.
-        let mut by_pace: Vec<(SignedDuration, Vec<i64>)> = Vec::new();
-        for (account, _) in &chosen {
-            let p = pace(*account);
-            match by_pace.iter_mut().find(|(q, _)| *q == p) {
-                Some((_, accounts)) => accounts.push(account.0),
-                None => by_pace.push((p, vec![account.0])),
+        // Each account's pace moves on from its previous slot rather than from now, so the few milliseconds a
+        // claim comes after its slot do not add up over an account's posts (a rate, as the networks count it);
+        // never less than `pace - catch_up` after now, so an account that was idle gets no burst.
+        let now_ms = millis(now);
+        let paces: Vec<(i64, i64)> = chosen
+            .iter()
+            .map(|(account, not_before, _)| {
+                let p = i64::try_from(pace(*account).as_millis()).unwrap_or(i64::MAX);
+                let catch_up = (p / 4).min(CATCH_UP_MS);
+                (account.0, not_before.saturating_add(p).max(now_ms.saturating_add(p - catch_up)))
+            })
+            .collect();
+        let sql = format!(
+            "UPDATE account_pace SET not_before = v.column2 FROM (VALUES {}) AS v
+             WHERE account_pace.account_id = v.column1",
+            self.rows_of(paces.len(), 2, None)
+        );
+        on_tx!(self, c => {
+            let mut q = sqlx::query(&sql);
+            for (account, next) in &paces {
+                q = q.bind(*account).bind(*next);
             }
-        }
-        for (p, accounts) in by_pace {
-            let next = millis(now.saturating_add(p).unwrap_or(now));
-            let sql = format!(
-                "UPDATE account_pace SET not_before = {} WHERE account_id IN ({})",
-                self.list_of_from(1, 1),
-                self.list_of_from(2, accounts.len())
-            );
-            on_tx!(self, c => {
-                let mut q = sqlx::query(&sql).bind(next);
-                for a in &accounts {
-                    q = q.bind(*a);
-                }
-                q.execute(c).await.map(drop)
-            })?;
-        }
+            q.execute(c).await.map(drop)
+        })?;
         let sql = format!(
             "UPDATE deliveries SET read_back = (read_back OR state = 'claimed'), state = 'claimed',
                lease_until = {}, claimed_by = {}, attempts = attempts + 1, updated_at = {}
@@ -207,7 +209,7 @@ impl Tx {
         );
         let rows: Vec<DeliveryRow> = on_tx!(self, c => {
             let mut q = sqlx::query_as(&sql).bind(millis(lease_until)).bind(worker).bind(millis(now));
-            for (_, id) in &chosen {
+            for (_, _, id) in &chosen {
                 q = q.bind(*id);
             }
             q.fetch_all(c).await

@@ -84,6 +84,7 @@ on_both_engines!(
     queries_keep_their_hits_alerts_and_notifications,
     posts_keep_their_targets_versions_and_comments,
     deliveries_are_claimed_once_paced_per_account_and_taken_over_after_their_lease,
+    a_busy_account_never_starves_the_others_and_its_pace_keeps_its_slots_without_bursts,
     inbox_items_are_stored_once_listed_by_priority_and_changed_from_their_version,
 );
 
@@ -781,6 +782,99 @@ async fn deliveries_are_claimed_once_paced_per_account_and_taken_over_after_thei
     tx.commit().await.unwrap();
     assert!(counts.iter().any(|(s, n)| *s == DeliveryState::Held && *n > 0), "{counts:?}");
     assert!(counts.iter().any(|(s, n)| *s == DeliveryState::Published && *n == 1), "{counts:?}");
+}
+
+async fn a_busy_account_never_starves_the_others_and_its_pace_keeps_its_slots_without_bursts(store: Store) {
+    use filrouge_domain::post::{PostContent, PostState, Target};
+    use filrouge_domain::publishing::DeliveryState;
+    use filrouge_store::{NewDelivery, NewPost};
+    use jiff::SignedDuration;
+
+    let now = at("2026-03-01T10:00:00Z");
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
+    let mut accounts = Vec::new();
+    for h in ["@busy@m.test", "@quiet@m.test"] {
+        let p = AccountProfile { network: Network::Mastodon, handle: h.into(), display_name: h.into() };
+        accounts.push(tx.insert_account(a, &p, AccountStatus::Connected, None, now).await.unwrap());
+    }
+    // 40 posts for the busy account queued first, then one for the quiet account.
+    let mut deliveries = Vec::new();
+    for i in 0..41 {
+        let account = if i < 40 { accounts[0] } else { accounts[1] };
+        let content = PostContent {
+            text: format!("post {i}"),
+            targets: vec![Target { account_id: account, text: None, media: None }],
+            ..PostContent::default()
+        };
+        let new = NewPost {
+            client: a,
+            state: PostState::Scheduled,
+            planned_at: Some(now),
+            campaign: None,
+            content: &content,
+            created_by: None,
+        };
+        let post = tx.insert_post(&new, now).await.unwrap();
+        deliveries.push(NewDelivery {
+            post_id: post,
+            account_id: account,
+            client_id: a,
+            due: now,
+            idempotency_key: format!("k{i}"),
+        });
+    }
+    tx.queue_deliveries(&deliveries, now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let pace = |_| SignedDuration::from_secs(10);
+    let lease = |t: jiff::Timestamp| t.saturating_add(SignedDuration::from_secs(120)).unwrap();
+    let claim = |t: jiff::Timestamp| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.write().await.unwrap();
+            let claimed = tx.claim_publications(t, lease(t), "w1", 2, &pace).await.unwrap();
+            tx.commit().await.unwrap();
+            claimed
+        }
+    };
+    let first = claim(now).await;
+    let mut got: Vec<_> = first.iter().map(|d| d.account_id).collect();
+    got.sort();
+    assert_eq!(got, accounts, "the quiet account's post goes in the first round despite 40 queued before it");
+    let posts: Vec<_> = first.iter().map(|d| d.post_id).collect();
+
+    // Its posts are publishing; recorded in one statement, they are published and settle.
+    let mut tx = store.write().await.unwrap();
+    for p in &posts {
+        assert_eq!(tx.post(a, *p).await.unwrap().unwrap().state, PostState::Publishing);
+    }
+    let done: Vec<_> = first.iter().map(|d| (d.id, format!("r{}", d.id), format!("https://m.test/{}", d.id))).collect();
+    let recorded = tx.publications_done("w1", &done, now).await.unwrap();
+    assert_eq!(recorded.len(), 2);
+    assert!(tx.publications_done("w2", &done, now).await.unwrap().is_empty(), "only the claiming worker records");
+    tx.settle_posts(&posts, now).await.unwrap();
+    for p in &posts {
+        assert_eq!(tx.post(a, *p).await.unwrap().unwrap().state, PostState::Published);
+        let d = tx.deliveries_of_post(*p).await.unwrap();
+        assert_eq!(d[0].state, DeliveryState::Published);
+        assert_eq!(d[0].url.as_deref(), Some(format!("https://m.test/{}", d[0].id).as_str()));
+    }
+    tx.commit().await.unwrap();
+
+    // An idle account gets no burst: its next slot is a pace after the claim, less 100 ms at most (9.9 s).
+    assert!(claim(at("2026-03-01T10:00:09.800Z")).await.is_empty());
+    // Claimed 50 ms after its slot, the account keeps its slots: the next is 19.9 s, not 19.95 s — lateness
+    // does not add up over an account's posts.
+    let late = claim(at("2026-03-01T10:00:09.950Z")).await;
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].account_id, accounts[0]);
+    assert!(claim(at("2026-03-01T10:00:19.850Z")).await.is_empty());
+    assert_eq!(claim(at("2026-03-01T10:00:19.900Z")).await.len(), 1);
+    // Claimed 3 s late, it does not catch up with a burst: the next slot is 9.9 s after the claim.
+    assert_eq!(claim(at("2026-03-01T10:00:32.900Z")).await.len(), 1);
+    assert!(claim(at("2026-03-01T10:00:42.700Z")).await.is_empty());
+    assert_eq!(claim(at("2026-03-01T10:00:42.800Z")).await.len(), 1);
 }
 
 async fn inbox_items_are_stored_once_listed_by_priority_and_changed_from_their_version(store: Store) {
