@@ -333,7 +333,8 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for o in outcomes {
-        let at = |v: &[Duration], q: f64| v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
+        let at =
+            |v: &[Duration], q: f64| v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
         let p = |q: f64| at(&o.lateness, q);
         println!(
             "| {} | {} ms | {} / {} / {} | {} / {} | {} ms | {:.3} ms | {} | {} | {} |",

@@ -21,7 +21,7 @@ use crate::App;
 
 /// How long a claim lasts: longer than any network call (their time-out is `CALL_TIMEOUT`).
 pub const LEASE: SignedDuration = SignedDuration::from_secs(120);
-/// The longest a publish call may take before its outcome counts as unknown.
+/// The longest a publish call may take before its outcome counts as unknown (by default).
 pub const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Builds the `Publisher` of a connected account. The real one talks to the networks; tests may point it at
@@ -62,6 +62,8 @@ pub struct PublishSettings {
     pub pace: HashMap<Network, SignedDuration>,
     /// Part of every idempotency key, unique per installation.
     pub installation: String,
+    /// The longest a publish or read-back call may take before its outcome counts as unknown.
+    pub call_timeout: std::time::Duration,
 }
 
 impl Default for PublishSettings {
@@ -76,6 +78,7 @@ impl Default for PublishSettings {
             concurrency: 16,
             pace,
             installation: "filrouge".into(),
+            call_timeout: CALL_TIMEOUT,
         }
     }
 }
@@ -121,6 +124,14 @@ struct Attempted {
     delivery: Delivery,
     finish: Finish,
     handle: String,
+}
+
+/// A retry after a failed read back reads back again.
+fn still_to_read_back(finish: Finish) -> Finish {
+    match finish {
+        Finish::Retry { at, error, rate_limited, .. } => Finish::Retry { at, error, read_back: true, rate_limited },
+        other => other,
+    }
 }
 
 fn classify(e: PublishError) -> CallOutcome {
@@ -530,17 +541,22 @@ impl App {
         };
         let now = self.now();
         if d.read_back {
-            match tokio::time::timeout(CALL_TIMEOUT, publisher.find(&outgoing)).await {
+            match tokio::time::timeout(self.publishing.call_timeout, publisher.find(&outgoing)).await {
                 Ok(Ok(Some(found))) => return Ok(Finish::Done { remote_id: found.remote_id, url: found.url }),
                 Ok(Ok(None)) => {}
-                Ok(Err(e)) => return Ok(self.step(classify(e), d.attempts, now)),
-                Err(_) => return Ok(self.step(CallOutcome::Unknown("reading back timed out".into()), d.attempts, now)),
+                // Reading back failed: the outcome is still unknown, so the next attempt reads back again.
+                Ok(Err(e)) => return Ok(still_to_read_back(self.step(classify(e), d.attempts, now))),
+                Err(_) => {
+                    let unknown = CallOutcome::Unknown("reading back timed out".into());
+                    return Ok(still_to_read_back(self.step(unknown, d.attempts, now)));
+                }
             }
         }
-        let outcome = match tokio::time::timeout(CALL_TIMEOUT, publisher.publish(&outgoing)).await {
+        let timeout = self.publishing.call_timeout;
+        let outcome = match tokio::time::timeout(timeout, publisher.publish(&outgoing)).await {
             Ok(Ok(remote)) => CallOutcome::Published { remote_id: remote.remote_id, url: remote.url },
             Ok(Err(e)) => classify(e),
-            Err(_) => CallOutcome::Unknown(format!("no answer within {} s", CALL_TIMEOUT.as_secs())),
+            Err(_) => CallOutcome::Unknown(format!("no answer within {} ms", timeout.as_millis())),
         };
         Ok(self.step(outcome, d.attempts, self.now()))
     }

@@ -36,6 +36,8 @@ mod posts;
 #[cfg(test)]
 mod publishing;
 #[cfg(test)]
+mod publishing_faults;
+#[cfg(test)]
 mod veille;
 #[cfg(test)]
 mod workspace;
