@@ -15,7 +15,7 @@ use filrouge_domain::ids::{AccountId, PostId};
 use filrouge_domain::post::{PostContent, PostState, Target};
 use filrouge_domain::publishing::DeliveryState;
 use filrouge_testkit::mastodon::{MockServer, ADA_TOKEN};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -38,7 +38,7 @@ impl Peer {
         let base = mock.base_url().trim_end_matches('/').to_owned();
         let t = TestApp::new().await;
         // The server dates its statuses with the real time; reading back looks near the post's time.
-        t.clock.set(Timestamp::now());
+        t.clock.set(filrouge_domain::clock::Clock::now(&filrouge_domain::clock::SystemClock));
         t.client("da-marco", "Da Marco").await;
         let settings = PublishSettings {
             installation: "faults".into(),
