@@ -88,6 +88,10 @@ pub struct Settings {
     pub sector_weight: f32,
     /// A client is in a sector when its profile uses at least this many of the sector's words.
     pub sector_min: usize,
+    /// Without an identifier, a draft reads like another client only when it shares at least one of that client's
+    /// *core* terms — its identity (name, keywords, hashtags, signature) or the words of its trade — not merely
+    /// words its brief or past posts happened to use ("pendant les vacances scolaires" is no museum's word).
+    pub require_core: bool,
 }
 
 impl Default for Settings {
@@ -101,6 +105,7 @@ impl Default for Settings {
             min_terms: 2,
             sector_weight: 3.0,
             sector_min: 6,
+            require_core: true,
         }
     }
 }
@@ -153,7 +158,9 @@ pub struct Profiles {
     terms: FxHashMap<String, u32>,
     idf: Vec<f32>,
     /// For each term: the clients that have it and their weight for it (already divided by their norm).
-    postings: Vec<Vec<(u32, f32)>>,
+    /// For each term: the clients that have it, their weight for it (already divided by their norm), and whether
+    /// it is one of their core terms.
+    postings: Vec<Vec<(u32, f32, bool)>>,
     /// Identifiers unique to one client, by their first word.
     identifiers: FxHashMap<String, Vec<Identifier>>,
 }
@@ -169,6 +176,8 @@ impl std::fmt::Debug for Profiles {
 struct Counts {
     body: FxHashMap<u32, f32>,
     identity: FxHashMap<u32, f32>,
+    /// The words of the client's trades (the sectors it is in).
+    trade: rustc_hash::FxHashSet<u32>,
 }
 
 impl Profiles {
@@ -230,6 +239,7 @@ impl Profiles {
                     if o >= settings.sector_min && 2 * o >= best {
                         for t in ts {
                             c.body.entry(*t).or_insert(settings.sector_weight);
+                            c.trade.insert(*t);
                         }
                     }
                 }
@@ -245,7 +255,7 @@ impl Profiles {
         }
         let idf: Vec<f32> = df.iter().map(|&d| ((n + 1.0) / (d as f32 + 0.5)).ln().max(0.0)).collect();
 
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.len()];
+        let mut postings: Vec<Vec<(u32, f32, bool)>> = vec![Vec::new(); terms.len()];
         let mut clients = Vec::with_capacity(inputs.len());
         for (i, (input, c)) in inputs.iter().zip(&counts).enumerate() {
             let mut vector: FxHashMap<u32, f32> = FxHashMap::default();
@@ -264,7 +274,8 @@ impl Profiles {
             if norm > 0.0 {
                 for (t, w) in vector {
                     if w > 0.0 {
-                        postings[t as usize].push((i as u32, w / norm));
+                        let core = c.identity.contains_key(&t) || c.trade.contains(&t);
+                        postings[t as usize].push((i as u32, w / norm, core));
                     }
                 }
             }
@@ -316,8 +327,10 @@ impl Profiles {
                     .filter(|(c, _)| Some(*c) != own)
                     .max_by(|a, b| a.1.total_cmp(b.1))
                     .map(|(c, s)| (c, *s))?;
-                let shared = scored.contributions.iter().filter(|(c, _, _)| *c == best).count();
-                let flagged = score >= s.floor
+                let shared = scored.contributions.iter().filter(|(c, _, _, _)| *c == best).count();
+                let core = scored.contributions.iter().any(|(c, _, _, core)| *c == best && *core);
+                let flagged = (core || !s.require_core)
+                    && score >= s.floor
                     && score - own_score >= s.margin
                     && score >= own_score * s.ratio
                     && shared >= s.min_terms;
@@ -369,9 +382,9 @@ impl Profiles {
         for &(t, k, at) in &tf {
             let w = (1.0 + k.ln()) * self.idf[t as usize];
             norm += w * w;
-            for &(c, u) in &self.postings[t as usize] {
+            for &(c, u, core) in &self.postings[t as usize] {
                 scores[c as usize] += w * u;
-                contributions.push((c as usize, w * u, at));
+                contributions.push((c as usize, w * u, at, core));
             }
         }
         let norm = norm.sqrt();
@@ -406,8 +419,8 @@ impl Profiles {
 struct Scored {
     words: Vec<Word>,
     scores: Vec<f32>,
-    /// (client, contribution to its score before the draft's norm, index of the word).
-    contributions: Vec<(usize, f32, usize)>,
+    /// (client, contribution to its score before the draft's norm, index of the word, a core term of the client).
+    contributions: Vec<(usize, f32, usize, bool)>,
     identified: Vec<(usize, usize)>,
 }
 
@@ -416,7 +429,7 @@ fn evidence(draft: &str, scored: &Scored, client: usize) -> Vec<String> {
     const MAX: usize = 4;
     let mut picked: Vec<usize> = scored.identified.iter().filter(|(c, _)| *c == client).map(|(_, at)| *at).collect();
     let mut terms: Vec<(f32, usize)> =
-        scored.contributions.iter().filter(|(c, _, _)| *c == client).map(|(_, w, at)| (*w, *at)).collect();
+        scored.contributions.iter().filter(|(c, _, _, _)| *c == client).map(|(_, w, at, _)| (*w, *at)).collect();
     terms.sort_by(|a, b| b.0.total_cmp(&a.0));
     picked.extend(terms.into_iter().map(|(_, at)| at));
     let mut out: Vec<String> = Vec::new();
