@@ -40,6 +40,8 @@ pub struct Draft {
 pub const CLIENTS: &str = include_str!("../data/clients.json");
 pub const DRAFTS: &str = include_str!("../data/drafts.jsonl");
 pub const HOLDOUT: &str = include_str!("../data/holdout.jsonl");
+/// Written blind (the writer saw only clients.json and the format), measured once, never tuned on.
+pub const HOLDOUT2: &str = include_str!("../data/holdout2.jsonl");
 
 pub fn clients() -> Vec<ProfileInput> {
     let clients: Vec<Client> = serde_json::from_str(CLIENTS).expect("clients.json");
