@@ -8,7 +8,11 @@ use filrouge_resemblance::Profiles;
 use support::{clients, drafts, evaluate, Report, DRAFTS, HOLDOUT, HOLDOUT2};
 
 fn run(name: &str, set: &str) -> Report {
-    let clients = clients();
+    run_on(name, clients(), set)
+}
+
+/// Every draft of `set` on every one of `clients`, the figures printed (and the failures, when asked).
+fn run_on(name: &str, clients: Vec<filrouge_resemblance::ProfileInput>, set: &str) -> Report {
     let profiles = Profiles::build(&clients);
     let report = evaluate(&profiles, &clients, &drafts(set));
     println!("{}", report.summary(name));
@@ -59,15 +63,7 @@ fn run_with_history(name: &str, set: &str) -> Report {
             c.past_posts.push(d.text.clone());
         }
     }
-    let profiles = Profiles::build(&clients);
-    let report = evaluate(&profiles, &clients, &drafts(set));
-    println!("{}", report.summary(name));
-    if std::env::var_os("RESEMBLANCE_VERBOSE").is_some() {
-        for line in report.misses.iter().chain(&report.false_alarms) {
-            println!("  {line}");
-        }
-    }
-    report
+    run_on(name, clients, set)
 }
 
 /// Figures of the history condition, printed for the results; it guards against regressions with the bounds
@@ -83,15 +79,11 @@ fn the_holdout_set_on_clients_with_a_history() {
 /// with only their profile and on clients with a history. Bounds are what it measured the one time it was run.
 #[test]
 fn the_blind_set() {
-    let clients = clients();
-    let profiles = Profiles::build(&clients);
-    let r = evaluate(&profiles, &clients, &drafts(HOLDOUT2));
-    println!("{}", r.summary("blind, profiles only"));
-    if std::env::var_os("RESEMBLANCE_VERBOSE").is_some() {
-        for line in r.misses.iter().chain(&r.false_alarms) {
-            println!("  {line}");
-        }
-    }
+    let r = run("blind, profiles only", HOLDOUT2);
+    assert_eq!(r.own, 144);
+    // Measured once (2026-11-23): 84.6% / 17.4%, and 86.5% / 13.2% with a history. Below the targets
+    // (≥ 90% / ≤ 5%); these bounds only catch a regression.
+    assert!(r.detection() >= 0.84 && r.false_alarm() <= 0.18, "{}", r.summary("blind"));
     let h = run_with_history("blind, clients with 25 past posts", HOLDOUT2);
-    assert!(r.own == 144 && r.detection() > 0.0 && h.detection() > 0.0);
+    assert!(h.detection() >= 0.86 && h.false_alarm() <= 0.14, "{}", h.summary("blind with history"));
 }

@@ -699,23 +699,27 @@ async fn posts_keep_their_targets_versions_and_comments(store: Store) {
     assert!(tx.slots(b).await.unwrap().is_empty());
 }
 
-async fn deliveries_are_claimed_once_paced_per_account_and_taken_over_after_their_lease(store: Store) {
+/// A client with Mastodon accounts `handles`, and `n` posts due at `now` queued (one delivery each), the i-th for
+/// the account `account_of(i)` (an index into `handles`). Returns the client and its accounts.
+async fn queued_posts(
+    store: &Store,
+    handles: &[&str],
+    n: usize,
+    account_of: impl Fn(usize) -> usize,
+    now: Timestamp,
+) -> (filrouge_domain::ids::ClientId, Vec<filrouge_domain::ids::AccountId>) {
     use filrouge_domain::post::{PostContent, PostState, Target};
-    use filrouge_domain::publishing::DeliveryState;
     use filrouge_store::{NewDelivery, NewPost};
-    use jiff::SignedDuration;
-
-    let now = at("2026-03-01T10:00:00Z");
     let mut tx = store.write().await.unwrap();
     let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
     let mut accounts = Vec::new();
-    for h in ["@one@m.test", "@two@m.test"] {
-        let p = AccountProfile { network: Network::Mastodon, handle: h.into(), display_name: h.into() };
+    for h in handles {
+        let p = AccountProfile { network: Network::Mastodon, handle: (*h).into(), display_name: (*h).into() };
         accounts.push(tx.insert_account(a, &p, AccountStatus::Connected, None, now).await.unwrap());
     }
     let mut deliveries = Vec::new();
-    for i in 0..6 {
-        let account = accounts[i % 2];
+    for i in 0..n {
+        let account = accounts[account_of(i)];
         let content = PostContent {
             text: format!("post {i}"),
             targets: vec![Target { account_id: account, text: None, media: None }],
@@ -740,6 +744,15 @@ async fn deliveries_are_claimed_once_paced_per_account_and_taken_over_after_thei
     }
     tx.queue_deliveries(&deliveries, now).await.unwrap();
     tx.commit().await.unwrap();
+    (a, accounts)
+}
+
+async fn deliveries_are_claimed_once_paced_per_account_and_taken_over_after_their_lease(store: Store) {
+    use filrouge_domain::publishing::DeliveryState;
+    use jiff::SignedDuration;
+
+    let now = at("2026-03-01T10:00:00Z");
+    let (_, accounts) = queued_posts(&store, &["@one@m.test", "@two@m.test"], 6, |i| i % 2, now).await;
 
     let pace = |_| SignedDuration::from_secs(10);
     let lease = now.saturating_add(SignedDuration::from_secs(120)).unwrap();
@@ -785,47 +798,14 @@ async fn deliveries_are_claimed_once_paced_per_account_and_taken_over_after_thei
 }
 
 async fn a_busy_account_never_starves_the_others_and_its_pace_keeps_its_slots_without_bursts(store: Store) {
-    use filrouge_domain::post::{PostContent, PostState, Target};
+    use filrouge_domain::post::PostState;
     use filrouge_domain::publishing::DeliveryState;
-    use filrouge_store::{NewDelivery, NewPost};
     use jiff::SignedDuration;
 
     let now = at("2026-03-01T10:00:00Z");
-    let mut tx = store.write().await.unwrap();
-    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
-    let mut accounts = Vec::new();
-    for h in ["@busy@m.test", "@quiet@m.test"] {
-        let p = AccountProfile { network: Network::Mastodon, handle: h.into(), display_name: h.into() };
-        accounts.push(tx.insert_account(a, &p, AccountStatus::Connected, None, now).await.unwrap());
-    }
     // 40 posts for the busy account queued first, then one for the quiet account.
-    let mut deliveries = Vec::new();
-    for i in 0..41 {
-        let account = if i < 40 { accounts[0] } else { accounts[1] };
-        let content = PostContent {
-            text: format!("post {i}"),
-            targets: vec![Target { account_id: account, text: None, media: None }],
-            ..PostContent::default()
-        };
-        let new = NewPost {
-            client: a,
-            state: PostState::Scheduled,
-            planned_at: Some(now),
-            campaign: None,
-            content: &content,
-            created_by: None,
-        };
-        let post = tx.insert_post(&new, now).await.unwrap();
-        deliveries.push(NewDelivery {
-            post_id: post,
-            account_id: account,
-            client_id: a,
-            due: now,
-            idempotency_key: format!("k{i}"),
-        });
-    }
-    tx.queue_deliveries(&deliveries, now).await.unwrap();
-    tx.commit().await.unwrap();
+    let (a, accounts) =
+        queued_posts(&store, &["@busy@m.test", "@quiet@m.test"], 41, |i| usize::from(i >= 40), now).await;
 
     let pace = |_| SignedDuration::from_secs(10);
     let lease = |t: jiff::Timestamp| t.saturating_add(SignedDuration::from_secs(120)).unwrap();

@@ -76,29 +76,18 @@ impl Peer {
         id
     }
 
+    /// An API answer, as Ada.
+    async fn get(&self, path: &str) -> Value {
+        let answer = self.http.get(format!("{}{path}", self.base)).bearer_auth(ADA_TOKEN).send().await.unwrap();
+        answer.json().await.unwrap()
+    }
+
     /// How many of Ada's statuses on the server carry `text`.
     async fn on_server(&self, text: &str) -> usize {
-        let me: Value = self
-            .http
-            .get(format!("{}/api/v1/accounts/verify_credentials", self.base))
-            .bearer_auth(ADA_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me = self.get("/api/v1/accounts/verify_credentials").await;
         let id = me["id"].as_str().map(str::to_owned).unwrap_or_else(|| me["id"].to_string());
-        let statuses: Vec<Value> = self
-            .http
-            .get(format!("{}/api/v1/accounts/{id}/statuses?limit=40", self.base))
-            .bearer_auth(ADA_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let statuses = self.get(&format!("/api/v1/accounts/{id}/statuses?limit=40")).await;
+        let statuses = statuses.as_array().cloned().unwrap_or_default();
         statuses.iter().filter(|s| s["content"].as_str().unwrap_or("").contains(text)).count()
     }
 
