@@ -1,5 +1,6 @@
-//! Tuning aid: scores the tuning set (tests/data/drafts.jsonl) for a grid of settings around the defaults and prints
-//! one line each. Never run on the holdout set. `cargo run --release -p filrouge-resemblance --example sweep`
+//! Tuning aid: scores the development sets (tests/data/drafts.jsonl, holdout.jsonl and holdout2.jsonl, once each
+//! had been measured) for a grid of settings and prints one line each. Never run on holdout3.jsonl, the blind set
+//! kept for measuring. `cargo run --release -p filrouge-resemblance --example sweep`
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -8,16 +9,18 @@ use filrouge_resemblance::{Profiles, Settings};
 
 fn main() {
     let clients = support::clients();
-    let drafts = support::drafts(support::DRAFTS);
+    let mut drafts = support::drafts(support::DRAFTS);
+    drafts.extend(support::drafts(support::HOLDOUT));
+    drafts.extend(support::drafts(support::HOLDOUT2));
     let base = Settings::default();
     println!("{}", support::evaluate(&Profiles::build_with(&clients, base), &clients, &drafts).summary("default"));
-    for prefix in [5, 6] {
-        for sector_weight in [2.0, 3.0] {
-            for sector_min in [4, 6] {
-                for floor in [0.03, 0.04] {
-                    let s = Settings { prefix, sector_weight, sector_min, floor, ..base };
+    for everyday_weight in [1.0, 0.5] {
+        for floor in [0.03, 0.04, 0.05] {
+            for margin in [0.01, 0.02, 0.03] {
+                for ratio in [1.3, 1.5, 2.0] {
+                    let s = Settings { everyday_weight, floor, margin, ratio, ..base };
                     let r = support::evaluate(&Profiles::build_with(&clients, s), &clients, &drafts);
-                    println!("{}", r.summary(&format!("p{prefix} s{sector_weight} sm{sector_min} f{floor}")));
+                    println!("{}", r.summary(&format!("e{everyday_weight} f{floor} m{margin} r{ratio}")));
                 }
             }
         }

@@ -92,6 +92,8 @@ pub struct Settings {
     /// *core* terms — its identity (name, keywords, hashtags, signature) or the words of its trade — not merely
     /// words its brief or past posts happened to use ("pendant les vacances scolaires" is no museum's word).
     pub require_core: bool,
+    /// The IDF of the words of ordinary business life (sectors::EVERYDAY) is multiplied by this (1: no change).
+    pub everyday_weight: f32,
 }
 
 impl Default for Settings {
@@ -106,6 +108,7 @@ impl Default for Settings {
             sector_weight: 3.0,
             sector_min: 6,
             require_core: true,
+            everyday_weight: 1.0,
         }
     }
 }
@@ -246,6 +249,11 @@ impl Profiles {
             }
         }
 
+        let everyday: rustc_hash::FxHashSet<u32> = words(sectors::EVERYDAY)
+            .iter()
+            .filter(|w| is_content(&w.folded))
+            .map(|w| term_of(&w.folded, &mut terms))
+            .collect();
         let n = inputs.len() as f32;
         let mut df = vec![0u32; terms.len()];
         for c in &counts {
@@ -253,7 +261,18 @@ impl Profiles {
                 df[*t as usize] += 1;
             }
         }
-        let idf: Vec<f32> = df.iter().map(|&d| ((n + 1.0) / (d as f32 + 0.5)).ln().max(0.0)).collect();
+        let idf: Vec<f32> = df
+            .iter()
+            .enumerate()
+            .map(|(t, &d)| {
+                let idf = ((n + 1.0) / (d as f32 + 0.5)).ln().max(0.0);
+                if everyday.contains(&(t as u32)) {
+                    idf * settings.everyday_weight
+                } else {
+                    idf
+                }
+            })
+            .collect();
 
         let mut postings: Vec<Vec<(u32, f32, bool)>> = vec![Vec::new(); terms.len()];
         let mut clients = Vec::with_capacity(inputs.len());
@@ -274,7 +293,7 @@ impl Profiles {
             if norm > 0.0 {
                 for (t, w) in vector {
                     if w > 0.0 {
-                        let core = c.identity.contains_key(&t) || c.trade.contains(&t);
+                        let core = (c.identity.contains_key(&t) || c.trade.contains(&t)) && !everyday.contains(&t);
                         postings[t as usize].push((i as u32, w / norm, core));
                     }
                 }

@@ -12,7 +12,7 @@ pub const SECTORS: &[(&str, &str)] = &[
          reine four bois feu pâte farine levure tomate tomates basilic origan mozzarella bufala burrata fior latte \
          parmesan gorgonzola ricotta mascarpone jambon speck prosciutto chorizo salami olives roquette focaccia \
          antipasti tiramisu panna cotta limoncello espresso italien italienne italia naples napoli sicile trattoria \
-         emporter livraison commande table couverts serveur serveuse salle menu carte dessert apéritif spritz \
+         emporter table couverts serveur serveuse salle menu dessert apéritif spritz \
          pasta pâtes lasagnes risotto pizza oven wood-fired dough crust slice toppings cheese takeaway delivery \
          restaurant dinner waiter",
     ),
@@ -20,7 +20,7 @@ pub const SECTORS: &[(&str, &str)] = &[
         "restaurant",
         "restaurant brasserie bistrot chef cuisine cuisinier menu carte plat plats entrée dessert déjeuner dîner \
          réservation table couverts service serveur serveuse salle terrasse vin vins apéritif cocktail produits \
-         frais saison marché recette recettes dish dinner lunch booking waiter kitchen",
+         frais marché recette recettes dish dinner lunch booking waiter kitchen",
     ),
     (
         "tapis",
@@ -57,12 +57,12 @@ pub const SECTORS: &[(&str, &str)] = &[
     ),
     (
         "banque",
-        "banque bancaire bancaires agence agences conseiller conseillère conseillers compte comptes carte cartes \
+        "banque bancaire bancaires agence agences conseiller conseillère conseillers compte comptes carte \
          chéquier virement prélèvement découvert crédit crédits prêt prêts emprunt emprunteur taux intérêt intérêts \
          immobilier simulation mensualités remboursement épargne épargner livret livrets assurance assurances \
          assurance-vie placement placements patrimoine patrimonial retraite investir investissement bourse scpi \
          financement financer sociétaire sociétaires mutualiste coopérative caisse fraude phishing arnaque \
-         opposition paiement paiements sans contact application banque en ligne professionnels entreprise \
+         opposition sans contact banque en ligne professionnels entreprise \
          trésorerie notaire budget argent euros bank banking account savings loan mortgage interest rate adviser",
     ),
     (
@@ -115,7 +115,7 @@ pub const SECTORS: &[(&str, &str)] = &[
          éditeur éditions édition parution tome tomes série saga bd bande dessinée dessinées manga mangas comics \
          roman graphique jeunesse album albums conte contes polar polars thriller policier science-fiction \
          fantasy essai essais poésie poème biographie récit littérature littéraire rentrée prix goncourt renaudot \
-         dédicace dédicaces rencontre club conseils coup cœur rayon rayons précommande book books bookshop \
+         dédicace dédicaces rencontre club coup cœur rayon rayons précommande book books bookshop \
          bookstore novel novels reading author authors signing",
     ),
     (
@@ -124,7 +124,7 @@ pub const SECTORS: &[(&str, &str)] = &[
          réservation réserver réception réceptionniste concierge check-in check-out petit-déjeuner \
          demi-pension restaurant gastronomique chef sommelier bar spa spas bien-être massage massages soin soins \
          visage corps rituel gommage enveloppement hammam sauna jacuzzi piscine détente relaxation cure \
-         thalasso coffret cadeau escapade week-end vacances station ski pistes remontées montagne chalet vue \
+         thalasso coffret escapade week-end vacances station ski pistes remontées montagne chalet vue \
          terrasse séminaire séminaires réunion team building clientèle hotel stay room rooms suite spa massage \
          wellness resort booking breakfast ski slopes mountain",
     ),
@@ -153,3 +153,25 @@ pub const SECTORS: &[(&str, &str)] = &[
          compromis copropriété charges dpe real estate property flat house rent",
     ),
 ];
+
+/// The words of ordinary business life, shared by every trade: opening hours and closures, hiring, and
+/// outages, holidays and wishes, loyalty, reviews, the premises. They never mark a client (they are not *core* terms
+/// even when a client's trade list or identity has them) and weigh less. Written by hand as a list of what any
+/// shop, office or venue posts about; French and English.
+pub const EVERYDAY: &str =
+    "horaire horaires ouverture ouvertures ouvert ouverte ouverts fermé fermée fermés fermeture \
+     fermetures réouverture rouvre rouvrons exceptionnel exceptionnelle exceptionnellement habituel habituels \
+     habituelles inventaire travaux chantier déménagement congés congé vacances férié fériés pont fêtes fête noël \
+     nouvel an voeux vœux réveillon rentrée soldes promotion promotions promo remise réduction offre offres code \
+     recrute recrutons recrutement embauche poste postes candidature candidatures cv stage stagiaire alternance \
+     alternant apprenti apprentissage cdi cdd temps partiel équipe équipes collègue collègues client clients \
+     clientèle accueil accueillir contact contacter téléphone standard mail email courriel message messages \
+     formulaire site internet web newsletter inscription inscrire abonnez abonnés abonnement réseaux panne pannes \
+     coupure coupures wi-fi wifi terminal cb chèque chèques espèces sans contact facture factures fidélité bon bons \
+     avis google note étoiles sondage enquête questionnaire satisfaction retour retours remerciements merci \
+     confiance parking stationnement accès accessible accessibilité handicap pmr poussette rue quartier ville \
+     centre-ville commerçants commerce commerces boutique magasin local locaux adresse anniversaire ans bougies \
+     fêter célébrer concours gagner gagnant tirage sort partenaire partenaires rendez-vous \
+     opening hours closed closing reopening holiday holidays christmas hiring job jobs apply team staff \
+     customer customers review reviews survey feedback thank thanks loyalty outage down parking access \
+     anniversary newsletter subscribe contest giveaway";
