@@ -42,6 +42,8 @@ pub const DRAFTS: &str = include_str!("../data/drafts.jsonl");
 pub const HOLDOUT: &str = include_str!("../data/holdout.jsonl");
 /// Written blind (the writer saw only clients.json and the format), measured once, never tuned on.
 pub const HOLDOUT2: &str = include_str!("../data/holdout2.jsonl");
+/// Written blind like holdout2, after the everyday-words rule; measured once, never tuned on.
+pub const HOLDOUT3: &str = include_str!("../data/holdout3.jsonl");
 
 pub fn clients() -> Vec<ProfileInput> {
     let clients: Vec<Client> = serde_json::from_str(CLIENTS).expect("clients.json");
