@@ -65,9 +65,10 @@ impl App {
         }
         // The post's media and every account's own selection go through the same check: only this client's files.
         let known = self.attachments(tx, client, &content).await?;
-        let used = content.media.iter().map(|m| (None, m)).chain(
-            content.targets.iter().flat_map(|t| t.media.iter().flatten().map(move |m| (Some(t.account_id), m))),
-        );
+        let used =
+            content.media.iter().map(|m| (None, m)).chain(
+                content.targets.iter().flat_map(|t| t.media.iter().flatten().map(move |m| (Some(t.account_id), m))),
+            );
         for (account, media) in used {
             if !known.iter().any(|(id, _)| *id == media.media_id) {
                 let whose = account.map_or_else(String::new, |a| format!(" (own selection of account {a})"));

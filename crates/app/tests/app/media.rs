@@ -144,7 +144,8 @@ async fn an_accounts_own_media_are_checked_for_that_account_and_named_and_only_t
         other => panic!("a foreign file was taken: {other:?}"),
     }
     // Saved and read back, "no media here" stays distinct from "same as the post".
-    let input = filrouge_app::posts::PostInput { content: content(None, Some(vec![])), planned_at: None, campaign: None };
+    let input =
+        filrouge_app::posts::PostInput { content: content(None, Some(vec![])), planned_at: None, campaign: None };
     let id = t.app.create_post(&t.operator, "musee", input).await.unwrap();
     let post = t.app.post(&t.operator, "musee", id).await.unwrap().post;
     assert_eq!((post.content.targets[0].media.clone(), post.content.targets[1].media.clone()), (None, Some(vec![])));

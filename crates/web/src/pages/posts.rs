@@ -233,9 +233,9 @@ impl Values {
         App::with_targets(&mut content, &self.accounts);
         for target in &mut content.targets {
             target.text = self.variants.iter().find(|(a, _)| *a == target.account_id).map(|(_, v)| v.clone());
-            target.media = self.own_media(target.account_id).map(|own| {
-                own.iter().map(|(id, alt)| PostMedia { media_id: *id, alt: alt.clone() }).collect()
-            });
+            target.media = self
+                .own_media(target.account_id)
+                .map(|own| own.iter().map(|(id, alt)| PostMedia { media_id: *id, alt: alt.clone() }).collect());
         }
         content
     }
@@ -283,7 +283,10 @@ impl Values {
 /// `vmedia-{account}[]` with their alternative texts `valt-{account}[]`, then the file chosen in its "add" list
 /// (`vadd-{account}`), whose alternative text starts as the post's for the same file. The "add" list counts for an
 /// account whose selection is its own, or whose "add" button was pressed (`vadd` = the account), which makes it so.
-fn media_variants(form: &[(String, String)], post_media: &[(MediaId, String)]) -> Vec<(AccountId, Vec<(MediaId, String)>)> {
+fn media_variants(
+    form: &[(String, String)],
+    post_media: &[(MediaId, String)],
+) -> Vec<(AccountId, Vec<(MediaId, String)>)> {
     let account_of = |key: &str, prefix: &str| key.strip_prefix(prefix)?.parse().ok().map(AccountId);
     let pressed = field(form, "vadd").trim().parse().ok().map(AccountId);
     let mut out: Vec<(AccountId, Vec<(MediaId, String)>)> = Vec::new();

@@ -9,7 +9,7 @@ use filrouge_domain::ids::PostId;
 use filrouge_domain::post::PostMedia;
 use filrouge_domain::user::Role;
 
-use crate::harness::Harness;
+use crate::harness::{screenshot_dir, Harness};
 
 const SLUG: &str = "da-marco";
 
@@ -28,7 +28,8 @@ async fn a_community_manager_gives_one_account_its_own_media_and_the_post_page_s
     let op = Actor::operator();
     let client = h.client(SLUG, "Da Marco", "#c0392b").await;
     let profile = |network, handle: &str| AccountProfile { network, handle: handle.into(), display_name: "DM".into() };
-    let bsky = h.app.add_account(&op, SLUG, profile(Network::Bluesky, "damarco.bsky.social"), None).await.expect("bsky");
+    let bsky =
+        h.app.add_account(&op, SLUG, profile(Network::Bluesky, "damarco.bsky.social"), None).await.expect("bsky");
     let masto = h.app.add_account(&op, SLUG, profile(Network::Mastodon, "@damarco@lyon.social"), None).await;
     let masto = masto.expect("mastodon");
     let wide = h.app.add_media(&op, SLUG, "four-large.png", png(80, 45)).await.expect("a file");
@@ -62,6 +63,11 @@ async fn a_community_manager_gives_one_account_its_own_media_and_the_post_page_s
     let v = h.js("const d = document.documentElement; return [document.querySelector('main').scrollWidth, window.innerWidth, d.scrollWidth, d.clientWidth];").await;
     let w = |i: usize| v[i].as_i64().unwrap_or_else(|| panic!("width {i} in {v}"));
     assert!(w(0) <= w(1) && w(2) <= w(3), "the composer overflows a phone: {v}");
+    h.js(&format!("document.querySelector('[data-testid=media-variant-{bsky}]').scrollIntoView(); return null;")).await;
+    let shot = h.browser.screenshot().await.expect("screenshot");
+    let dir = screenshot_dir();
+    std::fs::create_dir_all(&dir).expect("screenshot directory");
+    std::fs::write(dir.join("media-variant-mobile.png"), shot).expect("write the screenshot");
 
     // The live checks know Bluesky has its own media.
     h.text_when("#lint", |t| t.contains("1 fichier") || t.contains("1 file")).await;
@@ -76,7 +82,10 @@ async fn a_community_manager_gives_one_account_its_own_media_and_the_post_page_s
     assert_eq!(src, serde_json::json!(format!("/c/{SLUG}/media/{square}")));
 
     let post = h.app.post(&op, SLUG, PostId(id)).await.expect("the post").post;
-    assert_eq!(post.content.media_for(bsky), &[PostMedia { media_id: square, alt: "Le four, cadré au carré".into() }][..]);
+    assert_eq!(
+        post.content.media_for(bsky),
+        &[PostMedia { media_id: square, alt: "Le four, cadré au carré".into() }][..]
+    );
     assert_eq!(post.content.targets.iter().find(|t| t.account_id == masto).and_then(|t| t.media.clone()), None);
     h.finish().await;
 }

@@ -73,8 +73,9 @@ async fn an_accounts_own_selection_is_saved_and_comes_back_on_the_edit_and_post_
     assert!(fieldset.contains(&format!("<option value=\"{post_file}\">four.png")), "the post's file too");
 
     // "Add" takes the chosen file into the account's own selection; the post's alt text comes with the post's file.
-    let add = [base.clone(), vec![(mode_b.as_str(), "same"), (vadd.as_str(), post_file.as_str()), ("vadd", b.as_str())]]
-        .concat();
+    let add =
+        [base.clone(), vec![(mode_b.as_str(), "same"), (vadd.as_str(), post_file.as_str()), ("vadd", b.as_str())]]
+            .concat();
     let page = browser.post("/c/alpha/posts/media/variant", &add).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_eq!(own_ids(&page.body, bsky), vec![files[0].0]);
@@ -130,7 +131,7 @@ async fn an_accounts_own_selection_is_saved_and_comes_back_on_the_edit_and_post_
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let id: i64 = saved.location().rsplit('/').next().unwrap().parse().unwrap();
     let post = t.app.post(&Actor::operator(), "alpha", PostId(id)).await.unwrap().post;
-    let expected = vec![
+    let expected = [
         PostMedia { media_id: files[1], alt: "Le four, au carré".into() },
         PostMedia { media_id: files[0], alt: "Le four à bois, pour Bluesky".into() },
     ];
@@ -144,7 +145,10 @@ async fn an_accounts_own_selection_is_saved_and_comes_back_on_the_edit_and_post_
     assert!(own_ids(&edit.body, masto).is_empty());
     assert!(edit.body.contains(&format!("name=\"{mode_b}\" value=\"own\" checked")));
     assert!(edit.body.contains(&format!("name=\"{mode_m}\" value=\"same\" checked")));
-    assert!(edit.body.contains(">Le four, au carré</textarea>") && edit.body.contains(">Le four à bois, pour Bluesky</textarea>"));
+    assert!(
+        edit.body.contains(">Le four, au carré</textarea>")
+            && edit.body.contains(">Le four à bois, pour Bluesky</textarea>")
+    );
 
     // Saving the edit page as it is changes nothing.
     let version = post.version.to_string();
@@ -189,15 +193,23 @@ async fn the_live_checks_name_the_account_whose_own_media_break_a_rule() {
     let (b, m) = (bsky.to_string(), masto.to_string());
     let ids: Vec<String> = files.iter().map(ToString::to_string).collect();
     let (mode_b, vmedia, valt) = (format!("media-variant-{b}"), format!("vmedia-{b}[]"), format!("valt-{b}[]"));
-    let mut fields =
-        vec![("text", "Cinq vues de la salle"), ("account", b.as_str()), ("account", m.as_str()), (mode_b.as_str(), "own")];
+    let mut fields = vec![
+        ("text", "Cinq vues de la salle"),
+        ("account", b.as_str()),
+        ("account", m.as_str()),
+        (mode_b.as_str(), "own"),
+    ];
     for id in &ids {
         fields.extend([(vmedia.as_str(), id.as_str()), (valt.as_str(), "Une vue")]);
     }
     let lint = browser.post("/c/alpha/posts/lint", &fields).await;
     assert_eq!(lint.status, StatusCode::OK);
     let finding = lint.body.split("<li class=\"finding").find(|f| f.contains("too_many_media")).unwrap_or_default();
-    assert!(finding.contains("data-testid=\"finding-account\"") && finding.contains("bluesky · alpha.pizza"), "{}", lint.body);
+    assert!(
+        finding.contains("data-testid=\"finding-account\"") && finding.contains("bluesky · alpha.pizza"),
+        "{}",
+        lint.body
+    );
     assert!(finding.contains("5 media, Bluesky takes at most 4"), "{finding}");
     assert!(!lint.body.contains("pizza.social</strong>"), "Mastodon has no media: nothing named for it");
 
@@ -238,7 +250,11 @@ async fn another_clients_file_is_refused_in_an_accounts_own_selection() {
     let refused = browser.post("/c/alpha/posts", &fields).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     let message = format!("media {foreign} (own selection of account {bsky}) is not in this client&#39;s library");
-    assert!(refused.body.contains(&message) || refused.body.contains(&message.replace("&#39;", "'")), "{}", refused.body);
+    assert!(
+        refused.body.contains(&message) || refused.body.contains(&message.replace("&#39;", "'")),
+        "{}",
+        refused.body
+    );
     assert!(!refused.body.contains("bravo.png"), "nothing of the other client is shown");
     // Nothing was saved.
     let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
