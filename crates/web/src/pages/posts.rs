@@ -385,8 +385,10 @@ fn media_preview(slug: &str, id: MediaId, alt: &str, item: Option<&MediaItem>, t
                 } @else {
                     a href=(src) { (t.open_file) }
                 }
-                p.facts { strong { (m.file_name) } " · " (m.facts.mime) " · " (filrouge_compose::human_bytes(m.facts.bytes))
-                    @if m.facts.width > 0 { " · " (m.facts.width) "×" (m.facts.height) " px" } }
+                p.facts {
+                    strong { (m.file_name) } " · " (m.facts.mime) " · " (filrouge_compose::human_bytes(m.facts.bytes))
+                    @if m.facts.width > 0 { " · " (m.facts.width) "×" (m.facts.height) " px" }
+                }
             }
             None => p.facts { "#" (id) " · " (t.unknown_media) }
         }
@@ -765,7 +767,10 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
                 @for (i, f) in report.findings.iter().enumerate() {
                     li class={ "finding " (severity_class(f.severity)) } {
                         @if let Some(c) = f.account.and_then(|a| report.counts.iter().find(|c| c.account_id == a)) {
-                            strong.finding-account data-testid="finding-account" { (network_name(c.network)) " · " (c.handle) } " : "
+                            strong.finding-account data-testid="finding-account" {
+                                (network_name(c.network)) " · " (c.handle)
+                            }
+                            " : "
                         }
                         code { (f.code.as_str()) } " " (f.message)
                         @if let Some(slug) = &f.client {
@@ -775,7 +780,8 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
                         @if !f.suggestions.is_empty() {
                             br; small { (t.suggestions) " : " (f.suggestions.join(", ")) }
                         }
-                        @if let Some((i, network)) = Some(f).filter(|f| about_post_media(f, content)).and_then(fit_offer) {
+                        @let offer = Some(f).filter(|f| about_post_media(f, content)).and_then(fit_offer);
+                        @if let Some((i, network)) = offer {
                             " " button.secondary type="submit" form="composer" formaction={ "/c/" (slug) "/posts/media/fit" }
                                 formnovalidate name="fit" value={ (i) ":" (network.as_str()) } { (t.shrink_for) " " (network.label()) }
                         }
@@ -800,7 +806,8 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
             section.preview-box {
                 h3 { (t.preview) " · " (network_name(c.network)) " · " (c.handle) }
                 (preview_markup(c.network, content.text_for(c.account_id), t))
-                @if let Some(own) = content.targets.iter().find(|t| t.account_id == c.account_id).and_then(|t| t.media.as_ref()) {
+                @let own = content.targets.iter().find(|x| x.account_id == c.account_id).and_then(|x| x.media.as_ref());
+                @if let Some(own) = own {
                     p.help { (t.media_own) " : " (own.len()) " " (t.media_files) }
                 }
             }
@@ -916,7 +923,9 @@ pub async fn detail(
                     strong { (account_label(&accounts, target.account_id)) }
                     @if let Some(v) = &target.text { div.post-text.variant { (v) } }
                     @match &target.media {
-                        Some(own) if own.is_empty() => { p.variant-media data-testid="variant-no-media" { (t.media_none_here) } }
+                        Some(own) if own.is_empty() => {
+                            p.variant-media data-testid="variant-no-media" { (t.media_none_here) }
+                        }
                         Some(own) => {
                             div.variant-media {
                                 small { (t.media_own) } (media_list(&slug, own, &media, "variant-media", t))

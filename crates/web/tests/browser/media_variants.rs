@@ -45,7 +45,8 @@ async fn a_community_manager_gives_one_account_its_own_media_and_the_post_page_s
 
     // Bluesky's version: "its own selection", then the square crop from the library.
     h.click(&format!("details:has([data-testid=media-variant-{bsky}]) > summary")).await;
-    let list_shown = format!("return getComputedStyle(document.querySelector('#vadd-{bsky}')).display !== 'none' && document.querySelector('#vadd-{bsky}').offsetParent !== null;");
+    // Shown: laid out (a hidden ancestor gives no offsetParent).
+    let list_shown = format!("return document.querySelector('#vadd-{bsky}').offsetParent !== null;");
     assert_eq!(h.js(&list_shown).await, serde_json::json!(false), "hidden while 'same as the post' is chosen");
     h.click(&format!("input[name=media-variant-{bsky}][value=own]")).await;
     assert_eq!(h.js(&list_shown).await, serde_json::json!(true), "the list appears with 'its own selection'");
@@ -60,7 +61,10 @@ async fn a_community_manager_gives_one_account_its_own_media_and_the_post_page_s
     h.fill(&format!("#valt-{bsky}-0"), "Le four, cadré au carré").await;
 
     // On a phone, nothing scrolls sideways.
-    let v = h.js("const d = document.documentElement; return [document.querySelector('main').scrollWidth, window.innerWidth, d.scrollWidth, d.clientWidth];").await;
+    let v = h
+        .js("const d = document.documentElement; \
+             return [document.querySelector('main').scrollWidth, window.innerWidth, d.scrollWidth, d.clientWidth];")
+        .await;
     let w = |i: usize| v[i].as_i64().unwrap_or_else(|| panic!("width {i} in {v}"));
     assert!(w(0) <= w(1) && w(2) <= w(3), "the composer overflows a phone: {v}");
     h.js(&format!("document.querySelector('[data-testid=media-variant-{bsky}]').scrollIntoView(); return null;")).await;
