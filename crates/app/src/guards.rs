@@ -1,6 +1,8 @@
 //! The composer's guards as one list of findings for a post: the networks' rules for each target account
 //! (`filrouge-compose`), the client's charter and spelling (`filrouge-lint`) and the wrong-client check
 //! (`filrouge-resemblance`). Errors block scheduling and sending for review; warnings are shown while typing.
+//! Each account is checked with what it sends (`text_for`, `media_for`); a finding about an account's own variant
+//! names that account.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -157,7 +159,14 @@ pub fn lint_content(
         let attachments = crate::media::to_attachments(content.media_for(account.id), media);
         let draft =
             Draft { text, attachments: &attachments, content_warning: cw, require_alt: charter.require_alt_text };
-        push_unique(&mut report.findings, filrouge_compose::check(&limits, &draft));
+        // What an account sends of its own (a text or media variant) is named by the account; what it shares with
+        // the post is named by its network only, once for all the accounts of that network.
+        let own = target.text.is_some() || target.media.is_some();
+        let findings = filrouge_compose::check(&limits, &draft);
+        push_unique(
+            &mut report.findings,
+            findings.into_iter().map(|f| if own { f.for_account(account.id) } else { f }),
+        );
         let count = filrouge_compose::count(&limits, text);
         report.counts.push(TargetCount {
             account_id: account.id,

@@ -16,6 +16,9 @@ use crate::access::{client_for, Actor};
 use crate::error::{AppError, Result};
 use crate::App;
 
+/// How many of the library's newest files the composer offers to an account's own selection.
+pub const LIBRARY_OFFER: usize = 200;
+
 /// The largest file the library takes, whatever the network (a network's own limit is checked per post).
 pub const MAX_MEDIA_BYTES: usize = 512 * 1024 * 1024;
 
@@ -158,6 +161,19 @@ impl App {
         let client = client_for(&mut tx, actor, slug, Action::ViewCalendar).await?;
         Ok(tx
             .media_of(client.id, ids)
+            .await?
+            .into_iter()
+            .map(|r| MediaItem { id: r.id, file_name: r.file_name, facts: r.facts })
+            .collect())
+    }
+
+    /// The client's newest files (at most `LIBRARY_OFFER`), newest first: what the composer offers to an account's
+    /// own selection of media.
+    pub async fn media_library(&self, actor: &Actor, slug: &str) -> Result<Vec<MediaItem>> {
+        let mut tx = self.store.read().await?;
+        let client = client_for(&mut tx, actor, slug, Action::WritePosts).await?;
+        Ok(tx
+            .media_library(client.id, LIBRARY_OFFER)
             .await?
             .into_iter()
             .map(|r| MediaItem { id: r.id, file_name: r.file_name, facts: r.facts })

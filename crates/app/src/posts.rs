@@ -63,13 +63,18 @@ impl App {
                 )));
             }
         }
+        // The post's media and every account's own selection go through the same check: only this client's files.
         let known = self.attachments(tx, client, &content).await?;
-        let used = content.media.iter().chain(content.targets.iter().flat_map(|t| t.media.iter().flatten()));
-        for media in used {
+        let used =
+            content.media.iter().map(|m| (None, m)).chain(
+                content.targets.iter().flat_map(|t| t.media.iter().flatten().map(move |m| (Some(t.account_id), m))),
+            );
+        for (account, media) in used {
             if !known.iter().any(|(id, _)| *id == media.media_id) {
+                let whose = account.map_or_else(String::new, |a| format!(" (own selection of account {a})"));
                 return Err(AppError::Invalid(Invalid::new(
                     "media",
-                    format!("media {} is not in this client's library", media.media_id),
+                    format!("media {}{whose} is not in this client's library", media.media_id),
                 )));
             }
         }

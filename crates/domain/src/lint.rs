@@ -127,6 +127,10 @@ pub struct Finding {
     /// For `wrong_client`: the slug of the client the draft resembles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
+    /// The account the finding is about, when that account sends its own text or media (a variant); a finding
+    /// about the post's shared content names only its network.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::ids::AccountId>,
 }
 
 impl Finding {
@@ -139,6 +143,7 @@ impl Finding {
             suggestions: Vec::new(),
             network: None,
             client: None,
+            account: None,
         }
     }
 
@@ -163,6 +168,12 @@ impl Finding {
 
     pub fn on_network(mut self, network: &'static str) -> Self {
         self.network = Some(network);
+        self
+    }
+
+    /// Names the account the finding is about (its own variant).
+    pub fn for_account(mut self, account: crate::ids::AccountId) -> Self {
+        self.account = Some(account);
         self
     }
 

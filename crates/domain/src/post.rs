@@ -266,6 +266,12 @@ impl PostContent {
         if self.media.len() > MAX_MEDIA {
             return Err(Invalid::new("media", format!("at most {MAX_MEDIA} media per post")));
         }
+        if let Some(target) = self.targets.iter().find(|t| t.media.as_ref().is_some_and(|m| m.len() > MAX_MEDIA)) {
+            return Err(Invalid::new(
+                "media",
+                format!("at most {MAX_MEDIA} media for account {} (its own selection)", target.account_id),
+            ));
+        }
         for media in self.media.iter_mut().chain(self.targets.iter_mut().flat_map(|t| t.media.iter_mut().flatten())) {
             media.alt = optional_text("alt", &media.alt, crate::media::MAX_ALT_TEXT)?;
         }
@@ -277,12 +283,14 @@ impl PostContent {
         self.targets.iter().find(|t| t.account_id == account).and_then(|t| t.text.as_deref()).unwrap_or(&self.text)
     }
 
-    /// The media that go to `account` (its variant, else the main media).
+    /// The media that go to `account`: its own selection when it has one (`Some`, possibly empty: no media on this
+    /// account), else the post's media (`None`: same as the post).
     pub fn media_for(&self, account: AccountId) -> &[PostMedia] {
         self.targets.iter().find(|t| t.account_id == account).and_then(|t| t.media.as_deref()).unwrap_or(&self.media)
     }
 
-    /// Whether any media is attached, to the post or to one account's variant.
+    /// Whether any media is attached, to the post or to one account's variant. An empty own selection (`Some(vec![])`)
+    /// attaches nothing.
     pub fn has_media(&self) -> bool {
         !self.media.is_empty() || self.targets.iter().any(|t| t.media.as_ref().is_some_and(|m| !m.is_empty()))
     }
@@ -414,6 +422,63 @@ mod tests {
         assert_eq!(content.text_for(AccountId(2)), "Main");
         assert!(content.media_for(AccountId(1)).is_empty());
         assert_eq!(content.media_for(AccountId(2)).len(), 1);
+    }
+
+    #[test]
+    fn an_empty_own_selection_means_no_media_on_that_account_and_none_means_the_posts() {
+        let photo = PostMedia { media_id: MediaId(9), alt: "Une pizza".into() };
+        let square = PostMedia { media_id: MediaId(10), alt: "La même, au carré".into() };
+        let content = PostContent {
+            text: "Main".into(),
+            media: vec![photo.clone()],
+            targets: vec![
+                Target { account_id: AccountId(1), text: None, media: None },
+                Target { account_id: AccountId(2), text: None, media: Some(vec![]) },
+                Target { account_id: AccountId(3), text: None, media: Some(vec![square.clone(), photo.clone()]) },
+            ],
+            ..PostContent::default()
+        };
+        assert_eq!(content.media_for(AccountId(1)), &[photo.clone()][..], "same as the post");
+        assert!(content.media_for(AccountId(2)).is_empty(), "an empty own selection is no media");
+        assert_eq!(content.media_for(AccountId(3)), &[square, photo][..], "its own order");
+        assert_eq!(content.media_for(AccountId(99)), &content.media[..], "an account not targeted gets the post's");
+        assert!(content.has_media());
+
+        // Only an empty own selection, and no media on the post: nothing is attached anywhere.
+        let bare = PostContent {
+            text: "Main".into(),
+            targets: vec![Target { account_id: AccountId(2), text: None, media: Some(vec![]) }],
+            ..PostContent::default()
+        };
+        assert!(!bare.has_media());
+        assert!(bare.media_for(AccountId(2)).is_empty());
+        // The distinction survives storage as JSON.
+        let json = serde_json::to_string(&content).unwrap();
+        let back: PostContent = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.targets[0].media, None);
+        assert_eq!(back.targets[1].media, Some(vec![]));
+    }
+
+    #[test]
+    fn a_variants_media_are_bounded_and_their_alt_texts_validated() {
+        let many = (0..=MAX_MEDIA as i64).map(|i| PostMedia { media_id: MediaId(i), alt: String::new() }).collect();
+        let content = PostContent {
+            targets: vec![Target { account_id: AccountId(4), text: None, media: Some(many) }],
+            ..PostContent::default()
+        };
+        let err = content.validate().unwrap_err();
+        assert_eq!(err.field, "media");
+        assert!(err.reason.contains("account 4"), "{err}");
+        let content = PostContent {
+            targets: vec![Target {
+                account_id: AccountId(4),
+                text: None,
+                media: Some(vec![PostMedia { media_id: MediaId(1), alt: "  Une vitrine  ".into() }]),
+            }],
+            ..PostContent::default()
+        };
+        let content = content.validate().unwrap();
+        assert_eq!(content.targets[0].media.as_ref().map(|m| m[0].alt.as_str()), Some("Une vitrine"));
     }
 
     #[test]

@@ -42,6 +42,15 @@ impl Tx {
         Ok(MediaId(id))
     }
 
+    /// The client's newest files, at most `limit`, newest first (the composer offers them to a variant).
+    pub async fn media_library(&mut self, client: ClientId, limit: usize) -> Result<Vec<MediaRecord>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<(i64, String, String, String)> = on_tx!(self, c => sqlx::query_as(
+            "SELECT id, sha256, file_name, facts FROM media WHERE client_id = $1 ORDER BY id DESC LIMIT $2")
+            .bind(client.0).bind(limit).fetch_all(c).await)?;
+        rows.into_iter().map(|row| record(client, row)).collect()
+    }
+
     /// The client's files among `ids` (another client's ids give nothing).
     pub async fn media_of(&mut self, client: ClientId, ids: &[MediaId]) -> Result<Vec<MediaRecord>> {
         if ids.is_empty() {
@@ -59,16 +68,10 @@ impl Tx {
             }
             q.fetch_all(c).await
         })?;
-        rows.into_iter()
-            .map(|(id, sha256, file_name, facts)| {
-                Ok(MediaRecord {
-                    id: MediaId(id),
-                    client_id: client,
-                    sha256,
-                    file_name,
-                    facts: from_json("media.facts", &facts)?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(|row| record(client, row)).collect()
     }
+}
+
+fn record(client: ClientId, (id, sha256, file_name, facts): (i64, String, String, String)) -> Result<MediaRecord> {
+    Ok(MediaRecord { id: MediaId(id), client_id: client, sha256, file_name, facts: from_json("media.facts", &facts)? })
 }

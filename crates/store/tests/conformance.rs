@@ -83,6 +83,7 @@ on_both_engines!(
     sources_record_health_and_moves,
     queries_keep_their_hits_alerts_and_notifications,
     posts_keep_their_targets_versions_and_comments,
+    a_clients_media_library_lists_its_own_files_newest_first,
     deliveries_are_claimed_once_paced_per_account_and_taken_over_after_their_lease,
     a_busy_account_never_starves_the_others_and_its_pace_keeps_its_slots_without_bursts,
     inbox_items_are_stored_once_listed_by_priority_and_changed_from_their_version,
@@ -611,6 +612,36 @@ async fn queries_keep_their_hits_alerts_and_notifications(store: Store) {
     assert!(tx.delete_query(a, q).await.unwrap());
     assert!(tx.hit(new[0].0).await.unwrap().is_none());
     tx.commit().await.unwrap();
+}
+
+async fn a_clients_media_library_lists_its_own_files_newest_first(store: Store) {
+    use filrouge_domain::media::{MediaFacts, MediaKind};
+    let now = at("2026-03-01T10:00:00Z");
+    let facts = |bytes| MediaFacts {
+        kind: MediaKind::Image,
+        mime: "image/png".into(),
+        bytes,
+        width: 10,
+        height: 10,
+        duration_ms: None,
+    };
+    let mut tx = store.write().await.unwrap();
+    let a = tx.insert_client(&profile("aa", "A"), now).await.unwrap();
+    let b = tx.insert_client(&profile("bb", "B"), now).await.unwrap();
+    let first = tx.insert_media(a, "aaaa", "un.png", &facts(1), now).await.unwrap();
+    let second = tx.insert_media(a, "bbbb", "deux.png", &facts(2), now).await.unwrap();
+    let third = tx.insert_media(a, "cccc", "trois.png", &facts(3), now).await.unwrap();
+    let foreign = tx.insert_media(b, "dddd", "autre.png", &facts(4), now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let ids = |records: Vec<filrouge_store::MediaRecord>| records.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(tx.media_library(a, 10).await.unwrap()), vec![third, second, first]);
+    assert_eq!(ids(tx.media_library(a, 2).await.unwrap()), vec![third, second], "bounded");
+    assert_eq!(ids(tx.media_library(b, 10).await.unwrap()), vec![foreign], "each client its own");
+    let library = tx.media_library(a, 1).await.unwrap();
+    assert_eq!((library[0].file_name.as_str(), library[0].facts.bytes), ("trois.png", 3));
+    assert!(tx.media_of(a, &[foreign]).await.unwrap().is_empty(), "another client's file is never one of ours");
 }
 
 async fn posts_keep_their_targets_versions_and_comments(store: Store) {

@@ -307,6 +307,17 @@ texts! {
     post_accounts: "Comptes", "Accounts";
     no_accounts_yet: "Ce client n'a encore aucun compte.", "This client has no accounts yet.";
     variant: "Texte propre à ce compte (facultatif)", "Text for this account only (optional)";
+    variant_summary: "Version propre à ce compte (texte, médias)", "This account's own version (text, media)";
+    media_for_account: "Médias pour ce compte", "Media for this account";
+    media_same: "Les mêmes que la publication", "Same as the post";
+    media_own: "Sélection propre à ce compte", "Its own selection";
+    media_own_help: "Choisissez parmi les médias de la publication et la médiathèque du client, dans l'ordre voulu. Une sélection propre vide : aucun média sur ce compte.", "Choose from the post's attachments and the client's library, in the order wanted. An own selection left empty: no media on this account.";
+    media_none_here: "Aucun média sur ce compte.", "No media on this account.";
+    media_add_own: "Ajouter un média à ce compte", "Add a media file to this account";
+    media_of_post: "Médias de la publication", "The post's attachments";
+    media_library: "Médiathèque du client", "The client's library";
+    media_files: "fichier(s)", "file(s)";
+    move_up: "Monter", "Move up";
     first_comment: "Premier commentaire", "First comment";
     content_warning: "Avertissement de contenu", "Content warning";
     when_help: "Dans le fuseau du client ; sans date, la publication reste dans les idées", "In the client's time zone; without a date the post stays in the ideas";

@@ -93,6 +93,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<WebState>)> {
         ),
         (spec(Method::POST, "/c/{slug}/posts/media/fit", Client(WritePosts)), post(media::fit)),
         (spec(Method::POST, "/c/{slug}/posts/media/remove", Client(WritePosts)), post(media::remove)),
+        (spec(Method::POST, "/c/{slug}/posts/media/variant", Client(WritePosts)), post(media::variant)),
         (spec(Method::GET, "/c/{slug}/posts/import", Client(WritePosts)), get(import::page)),
         (
             spec(Method::POST, "/c/{slug}/posts/import", Client(WritePosts)),

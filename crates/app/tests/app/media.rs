@@ -84,3 +84,69 @@ async fn unknown_or_foreign_files_are_refused() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn an_accounts_own_media_are_checked_for_that_account_and_named_and_only_the_clients_files_are_taken() {
+    let t = TestApp::new().await;
+    t.client("musee", "Musée").await;
+    t.client("banque", "Banque").await;
+    let charter = Charter { require_alt_text: true, ..Charter::default() };
+    t.app.update_charter(&t.operator, "musee", charter).await.unwrap();
+    let account = |network, handle: &str| AccountProfile { network, handle: handle.into(), display_name: "M".into() };
+    let bsky = t.app.add_account(&t.operator, "musee", account(Network::Bluesky, "musee.bsky.social"), None).await;
+    let insta = t.app.add_account(&t.operator, "musee", account(Network::Instagram, "musee"), None).await;
+    let (bsky, insta) = (bsky.unwrap(), insta.unwrap());
+    let mut files = Vec::new();
+    for i in 0..5 {
+        files.push(t.app.add_media(&t.operator, "musee", &format!("{i}.png"), noisy_png(400 + i, 400)).await.unwrap());
+    }
+    let described = |alt: &str| files.iter().map(|id| PostMedia { media_id: *id, alt: alt.into() }).collect::<Vec<_>>();
+    let content = |bsky_media: Option<Vec<PostMedia>>, insta_media: Option<Vec<PostMedia>>| PostContent {
+        text: "Nouvelle salle".into(),
+        media: described("Une salle")[..1].to_vec(),
+        targets: vec![
+            Target { account_id: bsky, text: None, media: bsky_media },
+            Target { account_id: insta, text: None, media: insta_media },
+        ],
+        ..PostContent::default()
+    };
+
+    // Five images for Bluesky alone: the finding names the account; Instagram (same as the post) is fine.
+    let report = t.app.lint_post(&t.operator, "musee", content(Some(described("Une salle")), None)).await.unwrap();
+    let too_many: Vec<_> = report.findings.iter().filter(|f| f.code == FindingCode::TooManyMedia).collect();
+    assert_eq!(too_many.len(), 1, "{:?}", report.findings);
+    assert_eq!((too_many[0].account, too_many[0].network), (Some(bsky), Some("bluesky")));
+    assert!(report.findings.iter().all(|f| f.account != Some(insta)), "{:?}", report.findings);
+
+    // A variant without alt text, when the charter requires it: named by its account.
+    let report = t.app.lint_post(&t.operator, "musee", content(Some(described("")[..2].to_vec()), None)).await;
+    let report = report.unwrap();
+    let missing: Vec<_> = report.findings.iter().filter(|f| f.code == FindingCode::MissingAltText).collect();
+    assert_eq!(missing.len(), 2, "{:?}", report.findings);
+    assert!(missing.iter().all(|f| f.account == Some(bsky)), "{:?}", missing);
+
+    // An empty own selection is no media on that account: Instagram needs one.
+    let report = t.app.lint_post(&t.operator, "musee", content(None, Some(vec![]))).await.unwrap();
+    let required: Vec<_> = report.findings.iter().filter(|f| f.code == FindingCode::MediaRequired).collect();
+    assert_eq!(required.len(), 1, "{:?}", report.findings);
+    assert_eq!(required[0].account, Some(insta));
+    assert!(report.findings.iter().all(|f| f.account != Some(bsky)), "Bluesky sends the post's image");
+
+    // Another client's file cannot come in through an account's own selection.
+    let foreign = t.app.add_media(&t.operator, "banque", "coffre.png", noisy_png(33, 33)).await.unwrap();
+    let forged = content(Some(vec![PostMedia { media_id: foreign, alt: "Un coffre".into() }]), None);
+    let input = filrouge_app::posts::PostInput { content: forged, planned_at: None, campaign: None };
+    match t.app.create_post(&t.operator, "musee", input).await {
+        Err(AppError::Invalid(e)) => {
+            assert_eq!(e.field, "media");
+            assert!(e.reason.contains(&format!("media {foreign} (own selection of account {bsky})")), "{e}");
+        }
+        other => panic!("a foreign file was taken: {other:?}"),
+    }
+    // Saved and read back, "no media here" stays distinct from "same as the post".
+    let input =
+        filrouge_app::posts::PostInput { content: content(None, Some(vec![])), planned_at: None, campaign: None };
+    let id = t.app.create_post(&t.operator, "musee", input).await.unwrap();
+    let post = t.app.post(&t.operator, "musee", id).await.unwrap().post;
+    assert_eq!((post.content.targets[0].media.clone(), post.content.targets[1].media.clone()), (None, Some(vec![])));
+}

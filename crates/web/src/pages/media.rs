@@ -1,5 +1,6 @@
 //! Media in the composer: uploading files into the client's library and attaching them, shrinking a copy to fit a
-//! network, removing an attachment (each re-renders the composer with everything typed, nothing saved), serving a
+//! network, removing an attachment, the buttons of an account's own selection of media (each re-renders the composer
+//! with everything typed, nothing saved), serving a
 //! file of the library, and the link preview. Reading multipart bodies (uploads, CSV import) lives here too.
 
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -191,6 +192,20 @@ pub async fn remove(
             v.media.remove(i);
         }
     }
+    composer_page(&state, &signed, &client, &v, post_of(&form), None).await
+}
+
+/// The buttons of an account's own selection of media: add the file chosen in its list, move one up, take one off
+/// (the file stays in the library). Like the others, the composer comes back with everything typed, nothing saved.
+pub async fn variant(
+    State(state): State<WebState>,
+    signed: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> WebResult {
+    let client = state.app.client(&signed.actor, &slug, Action::WritePosts).await?;
+    let mut v = Values::from_form(&form);
+    v.apply_variant_button(&form);
     composer_page(&state, &signed, &client, &v, post_of(&form), None).await
 }
 

@@ -149,6 +149,9 @@ pub(crate) struct Values {
     variants: Vec<(AccountId, String)>,
     /// The attachments in order, with their alternative texts.
     pub(crate) media: Vec<(MediaId, String)>,
+    /// The accounts with their own selection of media (`media-variant-{id}` = `own`), in order with their
+    /// alternative texts; an empty list is no media on that account. An account not listed sends the post's media.
+    pub(crate) media_variants: Vec<(AccountId, Vec<(MediaId, String)>)>,
     version: i64,
 }
 
@@ -172,6 +175,14 @@ impl Values {
             accounts: c.targets.iter().map(|t| t.account_id).collect(),
             variants: c.targets.iter().filter_map(|t| t.text.clone().map(|v| (t.account_id, v))).collect(),
             media: c.media.iter().map(|m| (m.media_id, m.alt.clone())).collect(),
+            media_variants: c
+                .targets
+                .iter()
+                .filter_map(|t| {
+                    let own = t.media.as_ref()?;
+                    Some((t.account_id, own.iter().map(|m| (m.media_id, m.alt.clone())).collect()))
+                })
+                .collect(),
             version: post.version,
         }
     }
@@ -185,6 +196,11 @@ impl Values {
                 (!v.trim().is_empty()).then(|| (AccountId(id), v.clone()))
             })
             .collect();
+        let media: Vec<(MediaId, String)> = all(form, "media_id[]")
+            .zip(all(form, "alt[]").chain(std::iter::repeat("")))
+            .filter_map(|(id, alt)| Some((MediaId(id.trim().parse().ok()?), alt.to_owned())))
+            .collect();
+        let media_variants = media_variants(form, &media);
         Values {
             text: field(form, "text").to_owned(),
             first_comment: field(form, "first_comment").to_owned(),
@@ -197,10 +213,8 @@ impl Values {
             client_material: field(form, "client_material").to_owned(),
             accounts,
             variants,
-            media: all(form, "media_id[]")
-                .zip(all(form, "alt[]").chain(std::iter::repeat("")))
-                .filter_map(|(id, alt)| Some((MediaId(id.trim().parse().ok()?), alt.to_owned())))
-                .collect(),
+            media,
+            media_variants,
             version: field(form, "version").parse().unwrap_or(0),
         }
     }
@@ -219,12 +233,43 @@ impl Values {
         App::with_targets(&mut content, &self.accounts);
         for target in &mut content.targets {
             target.text = self.variants.iter().find(|(a, _)| *a == target.account_id).map(|(_, v)| v.clone());
+            target.media = self
+                .own_media(target.account_id)
+                .map(|own| own.iter().map(|(id, alt)| PostMedia { media_id: *id, alt: alt.clone() }).collect());
         }
         content
     }
 
     fn variant(&self, account: AccountId) -> &str {
         self.variants.iter().find(|(a, _)| *a == account).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The account's own selection of media, if it has one (`None`: same as the post).
+    pub(crate) fn own_media(&self, account: AccountId) -> Option<&[(MediaId, String)]> {
+        self.media_variants.iter().find(|(a, _)| *a == account).map(|(_, own)| own.as_slice())
+    }
+
+    /// Applies a button of an account's own selection: `vremove` = `account:position` takes a file off it,
+    /// `vup` = `account:position` moves it up one place. Anything else changes nothing.
+    pub(crate) fn apply_variant_button(&mut self, form: &[(String, String)]) {
+        let target = |name: &str| -> Option<(AccountId, usize)> {
+            let (account, i) = field(form, name).split_once(':')?;
+            Some((AccountId(account.trim().parse().ok()?), i.trim().parse().ok()?))
+        };
+        if let Some((account, i)) = target("vremove") {
+            if let Some(list) = self.own_media_mut(account).filter(|l| i < l.len()) {
+                list.remove(i);
+            }
+        }
+        if let Some((account, i)) = target("vup") {
+            if let Some(list) = self.own_media_mut(account).filter(|l| i > 0 && i < l.len()) {
+                list.swap(i - 1, i);
+            }
+        }
+    }
+
+    fn own_media_mut(&mut self, account: AccountId) -> Option<&mut Vec<(MediaId, String)>> {
+        self.media_variants.iter_mut().find(|(a, _)| *a == account).map(|(_, own)| own)
     }
 
     fn input(&self, client: &Client) -> Result<PostInput, AppError> {
@@ -234,10 +279,63 @@ impl Values {
     }
 }
 
+/// The accounts' own selections of media from a form: for each `media-variant-{account}` = `own`, the files
+/// `vmedia-{account}[]` with their alternative texts `valt-{account}[]`, then the file chosen in its "add" list
+/// (`vadd-{account}`), whose alternative text starts as the post's for the same file. The "add" list counts for an
+/// account whose selection is its own, or whose "add" button was pressed (`vadd` = the account), which makes it so.
+fn media_variants(
+    form: &[(String, String)],
+    post_media: &[(MediaId, String)],
+) -> Vec<(AccountId, Vec<(MediaId, String)>)> {
+    let account_of = |key: &str, prefix: &str| key.strip_prefix(prefix)?.parse().ok().map(AccountId);
+    let pressed = field(form, "vadd").trim().parse().ok().map(AccountId);
+    let mut out: Vec<(AccountId, Vec<(MediaId, String)>)> = Vec::new();
+    let own = |account: AccountId, out: &mut Vec<(AccountId, Vec<(MediaId, String)>)>| {
+        if out.iter().any(|(a, _)| *a == account) {
+            return;
+        }
+        let ids = format!("vmedia-{account}[]");
+        let alts = format!("valt-{account}[]");
+        let list = all(form, &ids)
+            .zip(all(form, &alts).chain(std::iter::repeat("")))
+            .filter_map(|(id, alt)| Some((MediaId(id.trim().parse().ok()?), alt.to_owned())))
+            .collect();
+        out.push((account, list));
+    };
+    for (key, value) in form {
+        if let Some(account) = account_of(key, "media-variant-") {
+            if value == "own" {
+                own(account, &mut out);
+            }
+        }
+    }
+    for (key, value) in form {
+        let Some(account) = account_of(key, "vadd-") else { continue };
+        let Ok(id) = value.trim().parse().map(MediaId) else { continue };
+        if pressed == Some(account) {
+            own(account, &mut out);
+        }
+        if let Some((_, list)) = out.iter_mut().find(|(a, _)| *a == account) {
+            if !list.iter().any(|(m, _)| *m == id) {
+                let alt = post_media.iter().find(|(m, _)| *m == id).map_or_else(String::new, |(_, alt)| alt.clone());
+                list.push((id, alt));
+            }
+        }
+    }
+    // The "add" button of an account with nothing chosen still makes its selection its own.
+    if let Some(account) = pressed {
+        own(account, &mut out);
+    }
+    out
+}
+
 /// The composer's attachments as the library describes them, and where shrinking a copy would help.
 #[derive(Debug, Default)]
 struct Attached {
+    /// The files the post and the accounts' own selections use.
     items: Vec<MediaItem>,
+    /// The client's newest files, offered to an account's own selection.
+    library: Vec<MediaItem>,
     /// (position of the attachment, network) for each `media_too_large` or `media_dimensions` finding about an image.
     fits: Vec<(usize, Network)>,
     /// The largest file an upload may carry.
@@ -245,9 +343,14 @@ struct Attached {
 }
 
 /// The shrink buttons the findings call for: an image at position `n` (1-based) is named `image n` in the message.
-fn fit_offers(report: &LintReport, media: &[(MediaId, String)], items: &[MediaItem]) -> Vec<(usize, Network)> {
+fn fit_offers(
+    report: &LintReport,
+    content: &PostContent,
+    media: &[(MediaId, String)],
+    items: &[MediaItem],
+) -> Vec<(usize, Network)> {
     let mut out = Vec::new();
-    for (i, network) in report.findings.iter().filter_map(fit_offer) {
+    for (i, network) in report.findings.iter().filter(|f| about_post_media(f, content)).filter_map(fit_offer) {
         let image =
             media.get(i).is_some_and(|(id, _)| items.iter().any(|m| m.id == *id && m.facts.kind == MediaKind::Image));
         if image && !out.contains(&(i, network)) {
@@ -255,6 +358,109 @@ fn fit_offers(report: &LintReport, media: &[(MediaId, String)], items: &[MediaIt
         }
     }
     out
+}
+
+/// Whether a finding's media positions are the post's (not those of an account's own selection).
+fn about_post_media(finding: &filrouge_domain::lint::Finding, content: &PostContent) -> bool {
+    finding.account.is_none_or(|a| content.targets.iter().find(|t| t.account_id == a).is_none_or(|t| t.media.is_none()))
+}
+
+/// A file as a line of a list: `name · type · width×height`.
+fn media_line(m: &MediaItem) -> String {
+    let mut line = format!("{} · {}", m.file_name, m.facts.mime);
+    if m.facts.width > 0 {
+        line.push_str(&format!(" · {}×{}", m.facts.width, m.facts.height));
+    }
+    line
+}
+
+/// A file's thumbnail (images and GIFs) or a link to open it, and its facts.
+fn media_preview(slug: &str, id: MediaId, alt: &str, item: Option<&MediaItem>, t: &Texts) -> Markup {
+    html! {
+        @match item {
+            Some(m) => {
+                @let src = format!("/c/{slug}/media/{id}");
+                @if matches!(m.facts.kind, MediaKind::Image | MediaKind::Gif) {
+                    img.thumb src=(src) alt=(alt) width="120" loading="lazy";
+                } @else {
+                    a href=(src) { (t.open_file) }
+                }
+                p.facts {
+                    strong { (m.file_name) } " · " (m.facts.mime) " · " (filrouge_compose::human_bytes(m.facts.bytes))
+                    @if m.facts.width > 0 { " · " (m.facts.width) "×" (m.facts.height) " px" }
+                }
+            }
+            None => p.facts { "#" (id) " · " (t.unknown_media) }
+        }
+    }
+}
+
+/// An account's media, inside its variant: the same as the post (no variant) or its own ordered selection, taken
+/// from the post's attachments and the client's library, each file with its own alternative text. Every button is
+/// a plain submit of the whole composer (nothing typed is lost); the list hides itself while "same" is chosen
+/// (CSS only).
+fn media_variant_fieldset(ctx: &Ctx, slug: &str, v: &Values, account: &Account, attached: &Attached) -> Markup {
+    let t = ctx.t();
+    let a = account.id;
+    let own = v.own_media(a);
+    let action = format!("/c/{slug}/posts/media/variant");
+    let posts_files: Vec<&MediaItem> =
+        v.media.iter().filter_map(|(id, _)| attached.items.iter().find(|m| m.id == *id)).collect();
+    let library: Vec<&MediaItem> =
+        attached.library.iter().filter(|m| !v.media.iter().any(|(id, _)| *id == m.id)).collect();
+    html! {
+        fieldset.media-variant data-testid={ "media-variant-" (a) } {
+            legend { (t.media_for_account) " " span.visually-hidden { (account.profile.handle) } }
+            label.choice {
+                input type="radio" name={ "media-variant-" (a) } value="same" checked[own.is_none()];
+                " " (t.media_same)
+            }
+            label.choice {
+                input type="radio" name={ "media-variant-" (a) } value="own" checked[own.is_some()];
+                " " (t.media_own)
+            }
+            div.own-media {
+                p.help id={ "vhelp-" (a) } { (t.media_own_help) }
+                @let list = own.unwrap_or_default();
+                @if own.is_some() && list.is_empty() { p.no-media data-testid="no-media" { (t.media_none_here) } }
+                @for (i, (mid, alt)) in list.iter().enumerate() {
+                    @let item = attached.items.iter().find(|m| m.id == *mid);
+                    @let name = item.map_or_else(|| format!("#{mid}"), |m| m.file_name.clone());
+                    div.attachment data-testid="variant-attachment" {
+                        input type="hidden" name={ "vmedia-" (a) "[]" } value=(mid);
+                        (media_preview(slug, *mid, alt, item, t))
+                        label for={ "valt-" (a) "-" (i) } { (t.alt_text) }
+                        textarea id={ "valt-" (a) "-" (i) } name={ "valt-" (a) "[]" } rows="2" maxlength="1500" { (alt) }
+                        div.row {
+                            @if i > 0 {
+                                button.secondary type="submit" formaction=(action) formnovalidate
+                                    name="vup" value={ (a) ":" (i) } { (t.move_up) span.visually-hidden { " " (name) } }
+                            }
+                            button.secondary type="submit" formaction=(action) formnovalidate
+                                name="vremove" value={ (a) ":" (i) } { (t.remove) span.visually-hidden { " " (name) } }
+                        }
+                    }
+                }
+                label for={ "vadd-" (a) } { (t.media_add_own) }
+                div.row {
+                    select id={ "vadd-" (a) } name={ "vadd-" (a) } aria-describedby={ "vhelp-" (a) } {
+                        option value="" { "—" }
+                        @if !posts_files.is_empty() {
+                            optgroup label=(t.media_of_post) {
+                                @for m in &posts_files { option value=(m.id) { (media_line(m)) } }
+                            }
+                        }
+                        @if !library.is_empty() {
+                            optgroup label=(t.media_library) {
+                                @for m in &library { option value=(m.id) { (media_line(m)) } }
+                            }
+                        }
+                    }
+                    button.secondary type="submit" formaction=(action) formnovalidate name="vadd" value=(a) { (t.add) }
+                }
+            }
+        }
+    }
 }
 
 /// The attachments of the composer: thumbnail (images) or link, facts, alternative text, remove and shrink buttons,
@@ -271,22 +477,7 @@ fn media_fieldset(ctx: &Ctx, slug: &str, v: &Values, id: Option<PostId>, attache
                 @let item = attached.items.iter().find(|m| m.id == *mid);
                 div.attachment data-testid="attachment" {
                     input type="hidden" name="media_id[]" value=(mid);
-                    @match item {
-                        Some(m) => {
-                            @let src = format!("/c/{slug}/media/{mid}");
-                            @if matches!(m.facts.kind, MediaKind::Image | MediaKind::Gif) {
-                                img.thumb src=(src) alt=(alt) width="120" loading="lazy";
-                            } @else {
-                                a href=(src) { (t.open_file) }
-                            }
-                            p.facts {
-                                strong { (m.file_name) } " · " (m.facts.mime) " · "
-                                (filrouge_compose::human_bytes(m.facts.bytes))
-                                @if m.facts.width > 0 { " · " (m.facts.width) "×" (m.facts.height) " px" }
-                            }
-                        }
-                        None => p.facts { "#" (mid) " · " (t.unknown_media) }
-                    }
+                    (media_preview(slug, *mid, alt, item, t))
                     label for={ "alt-" (i) } { (t.alt_text) }
                     textarea id={ "alt-" (i) } name="alt[]" rows="2" maxlength="1500" { (alt) }
                     div.row {
@@ -358,10 +549,11 @@ fn composer(
                                 input type="checkbox" name="account" value=(a.id) checked[checked];
                                 " " (network_name(a.profile.network)) " · " strong { (a.profile.handle) }
                             }
-                            details open[!v.variant(a.id).is_empty()] {
-                                summary { (t.variant) }
-                                label.visually-hidden for={ "variant-" (a.id) } { (t.variant) " " (a.profile.handle) }
+                            details open[!v.variant(a.id).is_empty() || v.own_media(a.id).is_some()] {
+                                summary { (t.variant_summary) span.visually-hidden { " " (a.profile.handle) } }
+                                label for={ "variant-" (a.id) } { (t.variant) span.visually-hidden { " " (a.profile.handle) } }
                                 textarea id={ "variant-" (a.id) } name={ "variant-" (a.id) } rows="3" { (v.variant(a.id)) }
+                                (media_variant_fieldset(ctx, slug, v, a, attached))
                             }
                         }
                     }
@@ -416,14 +608,23 @@ pub(crate) async fn composer_page(
     let accounts = state.app.post_accounts(actor, slug).await?;
     let clients = state.app.client_switcher(actor).await?;
     let mut attached = Attached { limit: state.max_upload_bytes, ..Attached::default() };
-    if !v.media.is_empty() {
-        let ids: Vec<MediaId> = v.media.iter().map(|(id, _)| *id).collect();
+    let mut ids: Vec<MediaId> = v.media.iter().map(|(id, _)| *id).collect();
+    ids.extend(v.media_variants.iter().flat_map(|(_, own)| own.iter().map(|(id, _)| *id)));
+    ids.sort();
+    ids.dedup();
+    if !ids.is_empty() {
         attached.items = state.app.media_items(actor, slug, &ids).await?;
-        attached.fits = match state.app.lint_post(actor, slug, v.content()).await {
-            Ok(report) => fit_offers(&report, &v.media, &attached.items),
+    }
+    if !v.media.is_empty() {
+        let content = v.content();
+        attached.fits = match state.app.lint_post(actor, slug, content.clone()).await {
+            Ok(report) => fit_offers(&report, &content, &v.media, &attached.items),
             Err(AppError::Invalid(_)) => Vec::new(),
             Err(e) => return Err(e.into()),
         };
+    }
+    if !accounts.is_empty() {
+        attached.library = state.app.media_library(actor, slug).await?;
     }
     let title = if id.is_some() { t.edit_post } else { t.new_post };
     let banner = publishing::paused_banner(state, signed, client).await?;
@@ -565,6 +766,12 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
             ul.findings {
                 @for (i, f) in report.findings.iter().enumerate() {
                     li class={ "finding " (severity_class(f.severity)) } {
+                        @if let Some(c) = f.account.and_then(|a| report.counts.iter().find(|c| c.account_id == a)) {
+                            strong.finding-account data-testid="finding-account" {
+                                (network_name(c.network)) " · " (c.handle)
+                            }
+                            " : "
+                        }
                         code { (f.code.as_str()) } " " (f.message)
                         @if let Some(slug) = &f.client {
                             @let name = clients.iter().find(|c| c.slug.as_str() == slug).map_or(slug.as_str(), |c| c.name.as_str());
@@ -573,7 +780,8 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
                         @if !f.suggestions.is_empty() {
                             br; small { (t.suggestions) " : " (f.suggestions.join(", ")) }
                         }
-                        @if let Some((i, network)) = fit_offer(f) {
+                        @let offer = Some(f).filter(|f| about_post_media(f, content)).and_then(fit_offer);
+                        @if let Some((i, network)) = offer {
                             " " button.secondary type="submit" form="composer" formaction={ "/c/" (slug) "/posts/media/fit" }
                                 formnovalidate name="fit" value={ (i) ":" (network.as_str()) } { (t.shrink_for) " " (network.label()) }
                         }
@@ -598,6 +806,10 @@ fn lint_markup(report: &LintReport, content: &PostContent, clients: &[ClientSumm
             section.preview-box {
                 h3 { (t.preview) " · " (network_name(c.network)) " · " (c.handle) }
                 (preview_markup(c.network, content.text_for(c.account_id), t))
+                @let own = content.targets.iter().find(|x| x.account_id == c.account_id).and_then(|x| x.media.as_ref());
+                @if let Some(own) = own {
+                    p.help { (t.media_own) " : " (own.len()) " " (t.media_files) }
+                }
             }
         }
     }
@@ -655,7 +867,10 @@ pub async fn detail(
     let SignedIn { ctx, actor } = &signed;
     let t = ctx.t();
     let d = state.app.post(actor, &slug, PostId(id)).await?;
-    let media_ids: Vec<MediaId> = d.post.content.media.iter().map(|m| m.media_id).collect();
+    let mut media_ids: Vec<MediaId> = d.post.content.media.iter().map(|m| m.media_id).collect();
+    media_ids.extend(d.post.content.targets.iter().flat_map(|t| t.media.iter().flatten().map(|m| m.media_id)));
+    media_ids.sort();
+    media_ids.dedup();
     let media = state.app.media_items(actor, &slug, &media_ids).await?;
     let accounts = state.app.post_accounts(actor, &slug).await?;
     let deliveries = state.app.post_deliveries(actor, &slug, PostId(id)).await?;
@@ -699,26 +914,25 @@ pub async fn detail(
         }
         @if !post.content.content_warning.is_empty() { p.cw { strong { (t.content_warning) " : " } (post.content.content_warning) } }
         div.post-text { (post.content.text) }
-        @if !post.content.media.is_empty() {
-            ul.media-list data-testid="post-media" {
-                @for m in &post.content.media {
-                    @let src = format!("/c/{slug}/media/{}", m.media_id);
-                    @let image = media.iter().any(|i| i.id == m.media_id && i.facts.kind != MediaKind::Video);
-                    li {
-                        @if image { img.thumb src=(src) alt=(m.alt) width="160" loading="lazy"; }
-                        @else { a href=(src) { (t.open_file) } }
-                        @if !m.alt.is_empty() { br; small { (m.alt) } }
-                    }
-                }
-            }
-        }
+        @if !post.content.media.is_empty() { (media_list(&slug, &post.content.media, &media, "post-media", t)) }
         @if !post.content.first_comment.is_empty() { h2 { (t.first_comment) } div.post-text { (post.content.first_comment) } }
         h2 { (t.post_accounts) }
         ul.targets {
             @for target in &post.content.targets {
-                li {
+                li data-testid="target" {
                     strong { (account_label(&accounts, target.account_id)) }
                     @if let Some(v) = &target.text { div.post-text.variant { (v) } }
+                    @match &target.media {
+                        Some(own) if own.is_empty() => {
+                            p.variant-media data-testid="variant-no-media" { (t.media_none_here) }
+                        }
+                        Some(own) => {
+                            div.variant-media {
+                                small { (t.media_own) } (media_list(&slug, own, &media, "variant-media", t))
+                            }
+                        }
+                        None => {}
+                    }
                 }
             }
         }
@@ -821,6 +1035,23 @@ pub async fn detail(
     };
     Ok(render(&Shell { ctx, actor, clients: &clients, current: Some((client, Section::Calendar)), title }, content)
         .into_response())
+}
+
+/// Media as the post's page shows them: thumbnails of images (a link for videos) with their alternative texts.
+fn media_list(slug: &str, list: &[PostMedia], items: &[MediaItem], testid: &str, t: &Texts) -> Markup {
+    html! {
+        ul.media-list data-testid=(testid) {
+            @for m in list {
+                @let src = format!("/c/{slug}/media/{}", m.media_id);
+                @let image = items.iter().any(|i| i.id == m.media_id && i.facts.kind != MediaKind::Video);
+                li {
+                    @if image { img.thumb src=(src) alt=(m.alt) width="160" loading="lazy"; }
+                    @else { a href=(src) { (t.open_file) } }
+                    @if !m.alt.is_empty() { br; small { (m.alt) } }
+                }
+            }
+        }
+    }
 }
 
 fn comment_kind(kind: &str, t: &Texts) -> &'static str {

@@ -21,4 +21,5 @@ mod inbox;
 mod journeys;
 mod layout;
 mod media;
+mod media_variants;
 mod oauth;

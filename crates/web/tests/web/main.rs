@@ -13,6 +13,7 @@ mod authorization;
 mod import;
 mod inbox;
 mod media;
+mod media_variants;
 mod oauth;
 mod pages;
 mod posts;
