@@ -185,14 +185,14 @@ pub async fn remove(
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    let client = state.app.client(&signed.actor, &slug, Action::WritePosts).await?;
-    let mut v = Values::from_form(&form);
-    if let Ok(i) = field(&form, "remove").trim().parse::<usize>() {
-        if i < v.media.len() {
-            v.media.remove(i);
+    recompose(&state, &signed, &slug, &form, |v, form| {
+        if let Ok(i) = field(form, "remove").trim().parse::<usize>() {
+            if i < v.media.len() {
+                v.media.remove(i);
+            }
         }
-    }
-    composer_page(&state, &signed, &client, &v, post_of(&form), None).await
+    })
+    .await
 }
 
 /// The buttons of an account's own selection of media: add the file chosen in its list, move one up, take one off
@@ -203,10 +203,21 @@ pub async fn variant(
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> WebResult {
-    let client = state.app.client(&signed.actor, &slug, Action::WritePosts).await?;
-    let mut v = Values::from_form(&form);
-    v.apply_variant_button(&form);
-    composer_page(&state, &signed, &client, &v, post_of(&form), None).await
+    recompose(&state, &signed, &slug, &form, |v, form| v.apply_variant_button(form)).await
+}
+
+/// The composer again with what was typed, changed by `edit`, nothing saved (the buttons that rearrange media).
+async fn recompose(
+    state: &WebState,
+    signed: &SignedIn,
+    slug: &str,
+    form: &[(String, String)],
+    edit: impl FnOnce(&mut Values, &[(String, String)]),
+) -> WebResult {
+    let client = state.app.client(&signed.actor, slug, Action::WritePosts).await?;
+    let mut v = Values::from_form(form);
+    edit(&mut v, form);
+    composer_page(state, signed, &client, &v, post_of(form), None).await
 }
 
 /// A file of the client's library, as stored: its type from its bytes, never sniffed, shown inline.
